@@ -1,0 +1,15 @@
+"""Tests: fast hashers, local-memory cache and e-mail, eager nothing (tasks are called explicitly)."""
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-secret-key"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
+ACCOUNT_RATE_LIMITS = False
+MAILLAGE_MAP_TILES_URL = ""
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405

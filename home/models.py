@@ -1,0 +1,38 @@
+"""The site's root page: search, map of every structure, and the bassins with their counts."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    """Root of the public site. Bassins are its children; the directory lives at /structures/."""
+
+    introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["network.BassinPage"]
+    max_count = 1
+    template = "home/home_page.html"
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+
+    class Meta:
+        verbose_name = _("page d'accueil")
+
+    def get_context(self, request, *args, **kwargs):
+        from network.models import BassinPage, StructurePage
+
+        context = super().get_context(request, *args, **kwargs)
+        structures = list(StructurePage.objects.for_listing())
+        bassins = list(BassinPage.objects.live().public().child_of(self).order_by("title"))
+        counts = {bassin.pk: 0 for bassin in bassins}
+        for structure in structures:
+            for bassin in bassins:
+                if structure.path.startswith(bassin.path):
+                    counts[bassin.pk] += 1
+        context["bassins"] = [(bassin, counts[bassin.pk]) for bassin in bassins]
+        context["structure_count"] = len(structures)
+        context["map_markers"] = StructurePage.map_markers(structures)
+        return context

@@ -1,0 +1,117 @@
+"""Workflows across models: creating bassins and structures, and bringing people into them.
+
+Each function is keyword-only and atomic; views, admin hooks, commands and tasks call these, never the ORM
+steps one by one, so that every structure always has its group, its collection and its rights.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .enums import MemberRole
+from .models import BassinPage, Coordination, Invitation, Membership, StructurePage
+from .permissions import grant_bassin_permissions, grant_structure_permissions, sync_user_groups
+
+
+def _publish(page, user=None):
+    page.save_revision(user=user, log_action=False).publish(user=user, log_action=False)
+    return page
+
+
+@transaction.atomic
+def create_bassin(*, home, title: str, slug: str, user=None, **fields) -> BassinPage:
+    """Create and publish a bassin under the home page, with its coordinators group and collection."""
+    bassin = BassinPage(title=title, slug=slug, **fields)
+    bassin.full_clean(exclude=["path", "depth", "url_path"])
+    home.add_child(instance=bassin)
+    _publish(bassin, user)
+    grant_bassin_permissions(bassin)
+    return bassin
+
+
+@transaction.atomic
+def create_structure(
+    *, bassin: BassinPage, title: str, slug: str, user=None, publish=True, stops=(), **fields
+):
+    """Create a structure under its bassin, publish it, and grant its editors group its rights.
+
+    `stops` is a list of dicts for `ItinerantStop` (commune, latitude, longitude…).
+    """
+    from .models import ItinerantStop
+
+    structure = StructurePage(title=title, slug=slug, **fields)
+    for index, stop in enumerate(stops):
+        structure.stops.add(ItinerantStop(sort_order=index, **stop))
+    structure.full_clean(exclude=["path", "depth", "url_path"])
+    bassin.add_child(instance=structure)
+    if publish:
+        _publish(structure, user)
+    grant_structure_permissions(structure)
+    return structure
+
+
+@transaction.atomic
+def add_member(*, structure: StructurePage, user, role: str = MemberRole.EDITOR) -> Membership:
+    """Give `user` a role in `structure` (or change it) and update their groups."""
+    if structure.editors_group_id is None:
+        grant_structure_permissions(structure)
+    membership, _created = Membership.objects.update_or_create(
+        user=user, structure=structure, defaults={"role": role}
+    )
+    sync_user_groups(user)
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, structure: StructurePage, user) -> None:
+    Membership.objects.filter(user=user, structure=structure).delete()
+    sync_user_groups(user)
+
+
+@transaction.atomic
+def add_coordinator(*, bassin: BassinPage, user) -> Coordination:
+    """Make `user` a coordinator of `bassin`: edits every structure of it and invites their editors."""
+    if bassin.coordinators_group_id is None:
+        grant_bassin_permissions(bassin)
+    coordination, _created = Coordination.objects.get_or_create(user=user, bassin=bassin)
+    sync_user_groups(user)
+    return coordination
+
+
+@transaction.atomic
+def invite_member(*, structure: StructurePage, email: str, invited_by, role: str = MemberRole.EDITOR):
+    """Record an invitation and e-mail its link once the transaction commits.
+
+    A pending invitation for the same address and structure is replaced, so that only the newest link works.
+    """
+    from .permissions import can_manage_structure
+    from .tasks import send_invitation_email
+
+    if not can_manage_structure(invited_by, structure):
+        raise PermissionDenied(_("Vous ne pouvez pas inviter de membres dans cette structure."))
+    email = email.strip().lower()
+    now = timezone.now()
+    Invitation.objects.pending().filter(structure=structure, email__iexact=email).update(revoked_at=now)
+    invitation = Invitation.objects.create(structure=structure, email=email, role=role, invited_by=invited_by)
+    send_invitation_email.delay_on_commit(invitation_id=invitation.pk)
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, user) -> Membership:
+    """Turn a pending invitation into a membership for `user`, who must own the invited address."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise ValidationError(_("Cette invitation a expiré ou a déjà été utilisée."), code="invitation_used")
+    if user.email.strip().lower() != invitation.email.lower():
+        raise ValidationError(
+            _("Cette invitation a été envoyée à %(email)s : connectez-vous avec cette adresse."),
+            code="invitation_email_mismatch",
+            params={"email": invitation.email},
+        )
+    membership = add_member(structure=invitation.structure, user=user, role=invitation.role)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership

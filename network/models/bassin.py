@@ -1,0 +1,88 @@
+"""A "bassin de vie": the territory a coordinator runs, parent of its structures' pages."""
+
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Collection, Page
+from wagtail.search import index
+
+from ..enums import Departement
+from ..fields import ChoiceListField
+from ..validators import validate_latitude, validate_longitude
+
+
+class BassinPage(Page):
+    """One bassin de vie (INSEE living area) of the region.
+
+    Its coordinators' group edits the whole subtree (see `network.permissions`); its structures are its
+    children, so "the structures of a bassin" is a tree query, never a stored list that could drift.
+    """
+
+    departements = ChoiceListField(_("départements"), choices=Departement.choices)
+    area_km2 = models.PositiveIntegerField(_("superficie (km²)"), null=True, blank=True)
+    communes_count = models.PositiveIntegerField(_("nombre de communes"), null=True, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    density_per_km2 = models.PositiveIntegerField(
+        _("densité (hab./km²)"),
+        null=True,
+        blank=True,
+        help_text=_("Calculée à partir de la population et de la superficie si vous la laissez vide."),
+    )
+    main_commune = models.CharField(_("commune principale"), max_length=120, blank=True)
+    latitude = models.FloatField(
+        _("latitude du centre"), null=True, blank=True, validators=[validate_latitude]
+    )
+    longitude = models.FloatField(
+        _("longitude du centre"), null=True, blank=True, validators=[validate_longitude]
+    )
+    introduction = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"]
+    )
+
+    coordinators_group = models.ForeignKey(
+        Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    collection = models.ForeignKey(
+        Collection, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["network.StructurePage"]
+    template = "network/bassin_page.html"
+
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"),
+        MultiFieldPanel(
+            [
+                FieldPanel("departements"),
+                FieldRowPanel([FieldPanel("area_km2"), FieldPanel("communes_count")]),
+                FieldRowPanel([FieldPanel("population"), FieldPanel("density_per_km2")]),
+            ],
+            heading=_("Chiffres clés"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("main_commune"), FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")])],
+            heading=_("Carte"),
+        ),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("main_commune")]
+
+    class Meta:
+        verbose_name = _("bassin de vie")
+        verbose_name_plural = _("bassins de vie")
+
+    def clean(self):
+        super().clean()
+        if self.density_per_km2 is None and self.population and self.area_km2:
+            self.density_per_km2 = round(self.population / self.area_km2)
+
+    def get_context(self, request, *args, **kwargs):
+        from .structure import StructurePage
+
+        context = super().get_context(request, *args, **kwargs)
+        structures = list(StructurePage.objects.for_listing().child_of(self))
+        context["structures"] = structures
+        context["map_markers"] = StructurePage.map_markers(structures)
+        return context

@@ -1,0 +1,127 @@
+"""Who belongs where: structure members, bassin coordinators and pending invitations.
+
+Group membership (what Wagtail checks) is derived from these rows by `network.permissions`; these rows are the
+truth, groups are the consequence.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..enums import EDITING_ROLES, MemberRole
+
+
+class Membership(models.Model):
+    """A person's role in a structure. Editing roles put the person in the structure's editors group."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("personne"),
+    )
+    structure = models.ForeignKey(
+        "network.StructurePage",
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("structure"),
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=MemberRole.choices, default=MemberRole.EDITOR)
+    created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membre d'une structure")
+        verbose_name_plural = _("membres des structures")
+        constraints = [models.UniqueConstraint(fields=["user", "structure"], name="unique_membership")]
+
+    def __str__(self):
+        return f"{self.user} — {self.structure} ({self.get_role_display()})"
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in EDITING_ROLES
+
+
+class Coordination(models.Model):
+    """A person who coordinates a bassin: edits all its structures and invites their editors."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="coordinations",
+        verbose_name=_("personne"),
+    )
+    bassin = models.ForeignKey(
+        "network.BassinPage", on_delete=models.CASCADE, related_name="coordinations", verbose_name=_("bassin")
+    )
+    created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coordination de bassin")
+        verbose_name_plural = _("coordinations de bassin")
+        constraints = [models.UniqueConstraint(fields=["user", "bassin"], name="unique_coordination")]
+
+    def __str__(self):
+        return f"{self.user} — {self.bassin}"
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _default_expiry():
+    return timezone.now() + timedelta(days=settings.MAILLAGE_INVITATION_DAYS)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An e-mailed link that makes whoever opens it (once signed in with that address) a member.
+
+    The token is random and single-use; the link expires after MAILLAGE_INVITATION_DAYS days.
+    """
+
+    email = models.EmailField(_("adresse e-mail"))
+    structure = models.ForeignKey(
+        "network.StructurePage",
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("structure"),
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=MemberRole.choices, default=MemberRole.EDITOR)
+    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"), default=_default_expiry)
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.structure}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()

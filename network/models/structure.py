@@ -1,0 +1,430 @@
+"""A structure's page: one place of digital mediation, on the national "lieux de médiation numérique" schema.
+
+Every field of the schema v1.0.x is here (names kept, so that the export is a mapping, not a translation),
+plus what the field study showed matters locally: equipment, photos, status, regional labels and the stops of
+itinerant services.
+"""
+
+from functools import cached_property
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.models import Collection, Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from .. import enums
+from ..fields import ChoiceListField, StringListField, has_all, has_any
+from ..horaires import WeeklyHours, parse_opening_hours, validate_opening_hours
+from ..validators import (
+    normalize_phone,
+    validate_code_insee,
+    validate_code_postal,
+    validate_latitude,
+    validate_longitude,
+    validate_phone,
+    validate_pivot,
+)
+
+
+class StructurePageQuerySet(PageQuerySet):
+    """Set queries of the directory. Multi-valued filters match "any of" within one field, "all" across fields."""
+
+    def for_listing(self):
+        """Live, public structures in name order, with only what list and map rows need loaded."""
+        return self.live().public().specific().order_by("title")
+
+    def in_bassins(self, bassins):
+        condition = models.Q()
+        for bassin in bassins:
+            condition |= models.Q(path__startswith=bassin.path, depth=bassin.depth + 1)
+        return self.filter(condition) if bassins else self
+
+    def in_communes(self, communes):
+        return self.filter(commune__in=communes) if communes else self
+
+    def offering(self, services):
+        return self.filter(has_any("services", services))
+
+    def for_publics(self, publics):
+        return self.filter(has_any("publics_specifiquement_adresses", publics))
+
+    def with_support(self, supports):
+        return self.filter(has_any("prise_en_charge_specifique", supports))
+
+    def with_fees(self, fees):
+        return self.filter(has_any("frais_a_charge", fees))
+
+    def with_access(self, modes):
+        return self.filter(has_any("modalites_acces", modes))
+
+    def with_accompaniment(self, modes):
+        return self.filter(has_any("modalites_accompagnement", modes))
+
+    def in_programmes(self, programmes):
+        return self.filter(has_any("dispositif_programmes_nationaux", programmes))
+
+    def with_regional_labels(self, labels):
+        return self.filter(has_any("labels_regionaux", labels))
+
+    def of_types(self, codes):
+        return self.filter(has_any("typologie", codes))
+
+    def itinerant(self):
+        return self.filter(has_all("itinerance", [enums.Itinerance.ITINERANT]))
+
+
+StructurePageManager = PageManager.from_queryset(StructurePageQuerySet)
+
+
+def _choice_field(verbose_name, choices, help_text=""):
+    return ChoiceListField(verbose_name, choices=choices, help_text=help_text)
+
+
+class StructurePage(Page):
+    """One structure (médiathèque, EPN, France Services, bus…) and what it offers.
+
+    Invariants: the slug is unique across the whole territory (feeds and APIs address a structure by its slug
+    alone); `horaires_parsed` always mirrors `horaires` (it is rebuilt on every save); the editors' group and
+    the image collection are granted by `network.permissions.grant_structure_permissions`, never here.
+    """
+
+    # Identity (schema: id, pivot, typologie, structure_parente, source)
+    schema_id = models.CharField(
+        _("identifiant national"),
+        max_length=120,
+        blank=True,
+        help_text=_("Identifiant du lieu dans la cartographie nationale, s'il en a déjà un."),
+    )
+    pivot = models.CharField(_("SIRET ou RNA"), max_length=14, blank=True, validators=[validate_pivot])
+    typologie = _choice_field(_("type de structure"), enums.Typologie.choices)
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=enums.StructureStatus.choices,
+        default=enums.StructureStatus.ACTIVE,
+    )
+    structure_parente = models.CharField(_("structure parente"), max_length=255, blank=True)
+    source = models.CharField(
+        _("source des données"), max_length=120, blank=True, help_text=_("Laissez vide : « Maillage ».")
+    )
+
+    # Address (schema: adresse, complement_adresse, commune, code_postal, code_insee, latitude, longitude)
+    adresse = models.CharField(_("adresse"), max_length=255, blank=True, help_text=_("Numéro et voie."))
+    complement_adresse = models.CharField(_("complément d'adresse"), max_length=255, blank=True)
+    commune = models.CharField(_("commune"), max_length=120)
+    code_postal = models.CharField(
+        _("code postal"), max_length=5, blank=True, validators=[validate_code_postal]
+    )
+    code_insee = models.CharField(_("code INSEE"), max_length=5, blank=True, validators=[validate_code_insee])
+    latitude = models.FloatField(_("latitude"), null=True, blank=True, validators=[validate_latitude])
+    longitude = models.FloatField(_("longitude"), null=True, blank=True, validators=[validate_longitude])
+
+    # Contact (schema: telephone, courriels, site_web, prise_rdv, fiche_acces_libre)
+    telephone = StringListField(
+        _("téléphones"),
+        item_validators=[validate_phone],
+        normalize=normalize_phone,
+        help_text=_("Un numéro par ligne, par exemple 02 48 00 00 00."),
+    )
+    courriels = StringListField(
+        _("adresses e-mail"), item_validators=[EmailValidator()], help_text=_("Une adresse par ligne.")
+    )
+    site_web = StringListField(
+        _("sites web"), item_validators=[URLValidator()], help_text=_("Une adresse par ligne (https://…).")
+    )
+    prise_rdv = models.URLField(_("prise de rendez-vous en ligne"), blank=True)
+    fiche_acces_libre = models.URLField(
+        _("fiche Acceslibre"),
+        blank=True,
+        help_text=_("Lien vers la fiche d'accessibilité du lieu sur acceslibre.beta.gouv.fr."),
+    )
+
+    # Presentation and hours
+    presentation_resume = models.CharField(
+        _("présentation courte"),
+        max_length=280,
+        blank=True,
+        help_text=_("280 caractères au plus, en mots simples : ce que l'on peut faire ici."),
+    )
+    presentation_detail = models.TextField(_("présentation détaillée"), blank=True)
+    horaires = models.CharField(
+        _("horaires d'ouverture"),
+        max_length=500,
+        blank=True,
+        validators=[validate_opening_hours],
+        help_text=_(
+            "Au format OpenStreetMap, par exemple : Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00 "
+            "(Mo lundi, Tu mardi, We mercredi, Th jeudi, Fr vendredi, Sa samedi, Su dimanche)."
+        ),
+    )
+    horaires_parsed = models.JSONField(default=dict, editable=False)
+
+    # Offer (schema enumerations)
+    services = _choice_field(_("services"), enums.Service.choices)
+    publics_specifiquement_adresses = _choice_field(
+        _("publics spécifiquement adressés"), enums.Public.choices
+    )
+    prise_en_charge_specifique = _choice_field(_("prise en charge spécifique"), enums.PriseEnCharge.choices)
+    frais_a_charge = _choice_field(_("frais à charge"), enums.Frais.choices)
+    itinerance = _choice_field(_("itinérance"), enums.Itinerance.choices)
+    modalites_acces = _choice_field(_("modalités d'accès"), enums.ModaliteAcces.choices)
+    modalites_accompagnement = _choice_field(
+        _("modalités d'accompagnement"), enums.ModaliteAccompagnement.choices
+    )
+    dispositif_programmes_nationaux = _choice_field(
+        _("dispositifs et programmes nationaux"), enums.DispositifProgramme.choices
+    )
+    formations_labels = _choice_field(_("formations et labels"), enums.FormationLabel.choices)
+    autres_formations_labels = models.CharField(_("autres formations et labels"), max_length=500, blank=True)
+    labels_regionaux = _choice_field(_("labels régionaux"), enums.RegionalLabel.choices)
+
+    # Equipment (field study)
+    computers = models.PositiveSmallIntegerField(_("ordinateurs fixes"), null=True, blank=True)
+    laptops = models.PositiveSmallIntegerField(_("ordinateurs portables"), null=True, blank=True)
+    tablets = models.PositiveSmallIntegerField(_("tablettes"), null=True, blank=True)
+    has_printer = models.BooleanField(_("imprimante en accès public"), null=True, blank=True)
+    has_free_wifi = models.BooleanField(_("wifi gratuit"), null=True, blank=True)
+    equipment_note = models.TextField(_("précisions sur l'équipement"), blank=True)
+
+    editors_group = models.ForeignKey(
+        Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    collection = models.ForeignKey(
+        Collection, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = StructurePageManager()
+
+    parent_page_types = ["network.BassinPage"]
+    subpage_types = []
+    template = "network/structure_page.html"
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("presentation_resume"), FieldPanel("presentation_detail"), InlinePanel("photos")],
+            heading=_("Présentation"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("adresse"),
+                FieldPanel("complement_adresse"),
+                FieldRowPanel([FieldPanel("code_postal"), FieldPanel("commune"), FieldPanel("code_insee")]),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            ],
+            heading=_("Adresse"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("telephone"),
+                FieldPanel("courriels"),
+                FieldPanel("site_web"),
+                FieldPanel("prise_rdv"),
+                FieldPanel("horaires"),
+            ],
+            heading=_("Contact et horaires"),
+        ),
+    ]
+    offer_panels = [
+        FieldPanel("services"),
+        FieldPanel("publics_specifiquement_adresses"),
+        FieldPanel("prise_en_charge_specifique"),
+        FieldPanel("frais_a_charge"),
+        FieldPanel("modalites_acces"),
+        FieldPanel("modalites_accompagnement"),
+        FieldPanel("fiche_acces_libre"),
+        MultiFieldPanel(
+            [FieldPanel("itinerance"), InlinePanel("stops", label=_("Étape"))],
+            heading=_("Itinérance"),
+        ),
+    ]
+    equipment_panels = [
+        FieldRowPanel([FieldPanel("computers"), FieldPanel("laptops"), FieldPanel("tablets")]),
+        FieldRowPanel([FieldPanel("has_printer"), FieldPanel("has_free_wifi")]),
+        FieldPanel("equipment_note"),
+    ]
+    identity_panels = [
+        FieldPanel("status"),
+        FieldPanel("typologie"),
+        FieldPanel("pivot"),
+        FieldPanel("structure_parente"),
+        FieldPanel("dispositif_programmes_nationaux"),
+        FieldPanel("formations_labels"),
+        FieldPanel("autres_formations_labels"),
+        FieldPanel("labels_regionaux"),
+        FieldPanel("schema_id"),
+        FieldPanel("source"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Fiche")),
+            ObjectList(offer_panels, heading=_("Offre")),
+            ObjectList(equipment_panels, heading=_("Équipement")),
+            ObjectList(identity_panels, heading=_("Identité et labels")),
+            ObjectList(Page.promote_panels, heading=_("Référencement")),
+            ObjectList(Page.settings_panels, heading=_("Publication")),
+        ]
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("commune", boost=3),
+        index.SearchField("presentation_resume"),
+        index.SearchField("presentation_detail"),
+        index.SearchField("search_keywords"),
+        index.AutocompleteField("commune"),
+    ]
+
+    class Meta:
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+
+    def clean(self):
+        super().clean()
+        others = StructurePage.objects.filter(slug=self.slug)
+        if self.pk:
+            others = others.exclude(pk=self.pk)
+        if self.slug and others.exists():
+            raise ValidationError(
+                {"slug": _("Une autre structure du territoire utilise déjà l'adresse « %(slug)s ».")},
+                code="slug_taken",
+                params={"slug": self.slug},
+            )
+
+    def save(self, *args, **kwargs):
+        self.horaires_parsed = parse_opening_hours(self.horaires).to_json()
+        return super().save(*args, **kwargs)
+
+    # Read side -----------------------------------------------------------------------------------------
+
+    def search_keywords(self) -> str:
+        """Words a person may type that are not in the title: services, publics, types, labels."""
+        labels = dict(enums.Typologie.choices)
+        return " ".join(
+            [
+                *self.services,
+                *self.publics_specifiquement_adresses,
+                *self.prise_en_charge_specifique,
+                *self.dispositif_programmes_nationaux,
+                *self.labels_regionaux,
+                *(str(labels.get(code, code)) for code in self.typologie),
+            ]
+        )
+
+    @cached_property
+    def opening_hours(self) -> WeeklyHours:
+        return (
+            WeeklyHours.from_json(self.horaires_parsed) if self.horaires_parsed else parse_opening_hours("")
+        )
+
+    def is_open_at(self, moment) -> bool | None:
+        """True/False when the hours are known, None when they are not (we never guess "Fermé")."""
+        if not self.opening_hours.known:
+            return None
+        return self.opening_hours.is_open_at(moment)
+
+    def is_open_now(self) -> bool | None:
+        return self.is_open_at(timezone.now())
+
+    @property
+    def is_itinerant(self) -> bool:
+        return enums.Itinerance.ITINERANT in self.itinerance
+
+    @property
+    def date_maj(self):
+        """The schema's date_maj: the day the page was last published."""
+        moment = self.last_published_at or self.latest_revision_created_at
+        return timezone.localdate(moment) if moment else None
+
+    @property
+    def typologie_labels(self) -> list[str]:
+        return self._meta.get_field("typologie").get_choices_display(self.typologie)
+
+    @property
+    def has_equipment(self) -> bool:
+        return any(
+            value
+            for value in (self.computers, self.laptops, self.tablets, self.has_printer, self.has_free_wifi)
+        ) or bool(self.equipment_note)
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def map_marker(self) -> dict:
+        return {
+            "id": self.pk,
+            "name": self.title,
+            "url": self.url,
+            "commune": self.commune,
+            "lat": self.latitude,
+            "lon": self.longitude,
+        }
+
+    @staticmethod
+    def map_markers(structures) -> list[dict]:
+        return [structure.map_marker() for structure in structures if structure.has_coordinates]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["bassin"] = self.get_parent().specific
+        context["photos"] = self.photos.select_related("image")
+        context["stops"] = self.stops.all()
+        context["map_markers"] = StructurePage.map_markers([self])
+        return context
+
+
+class StructurePhoto(Orderable):
+    """A photo of the place, taken from the structure's own image collection."""
+
+    page = ParentalKey(StructurePage, on_delete=models.CASCADE, related_name="photos")
+    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
+    caption = models.CharField(
+        _("description de la photo"),
+        max_length=255,
+        help_text=_("Décrivez ce que montre la photo, pour les personnes qui ne la voient pas."),
+    )
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+
+class ItinerantStop(Orderable):
+    """A commune where an itinerant service (a bus, a mobile EPN) stops."""
+
+    page = ParentalKey(StructurePage, on_delete=models.CASCADE, related_name="stops")
+    commune = models.CharField(_("commune"), max_length=120)
+    code_insee = models.CharField(_("code INSEE"), max_length=5, blank=True, validators=[validate_code_insee])
+    latitude = models.FloatField(_("latitude"), null=True, blank=True, validators=[validate_latitude])
+    longitude = models.FloatField(_("longitude"), null=True, blank=True, validators=[validate_longitude])
+    schedule_note = models.CharField(
+        _("passage"),
+        max_length=255,
+        blank=True,
+        help_text=_("Par exemple : le 2e mardi du mois, 9 h – 12 h."),
+    )
+
+    panels = [
+        FieldPanel("commune"),
+        FieldPanel("schedule_note"),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude"), FieldPanel("code_insee")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("étape")
+        verbose_name_plural = _("étapes")

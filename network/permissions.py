@@ -1,0 +1,141 @@
+"""The one place where Maillage grants Wagtail permissions.
+
+Each structure has an editors group (edit + publish on its page, images of its own collection); each bassin has
+a coordinators group (add + edit + publish on the bassin's subtree, images of the bassin's collection and its
+structures' sub-collections). Group membership is derived from `Membership` and `Coordination` rows by
+`sync_user_groups`. Every function here is idempotent: calling it again repairs, never duplicates.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+
+from .enums import EDITING_ROLES
+from .models import BassinPage, Coordination, Membership, StructurePage
+
+STRUCTURE_PAGE_PERMISSIONS = ("change_page", "publish_page", "lock_page", "unlock_page")
+BASSIN_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+IMAGE_PERMISSIONS = ("add_image", "change_image", "choose_image", "delete_image")
+GROUP_NAME_MAX = 150
+
+
+def _permissions(app_label: str, codenames) -> list[Permission]:
+    return list(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+
+
+def _ensure_group(current: Group | None, name: str) -> Group:
+    if current is not None:
+        return current
+    group, _created = Group.objects.get_or_create(name=name[:GROUP_NAME_MAX])
+    return group
+
+
+def _ensure_collection(current: Collection | None, parent: Collection, name: str) -> Collection:
+    if current is not None:
+        return current
+    existing = parent.get_children().filter(name=name).first()
+    return existing or parent.add_child(name=name)
+
+
+def _grant(group: Group, page, page_codenames, collection: Collection) -> None:
+    group.permissions.add(*_permissions("wagtailadmin", ["access_admin"]))
+    for permission in _permissions("wagtailcore", page_codenames):
+        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+    for permission in _permissions("wagtailimages", IMAGE_PERMISSIONS):
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=collection, permission=permission
+        )
+
+
+@transaction.atomic
+def grant_bassin_permissions(bassin: BassinPage) -> Group:
+    """Make sure the bassin has its coordinators group and image collection, with their rights."""
+    bassin.collection = _ensure_collection(bassin.collection, Collection.get_first_root_node(), bassin.title)
+    bassin.coordinators_group = _ensure_group(bassin.coordinators_group, f"Coordination · {bassin.title}")
+    BassinPage.objects.filter(pk=bassin.pk).update(
+        collection=bassin.collection, coordinators_group=bassin.coordinators_group
+    )
+    _grant(bassin.coordinators_group, bassin, BASSIN_PAGE_PERMISSIONS, bassin.collection)
+    return bassin.coordinators_group
+
+
+@transaction.atomic
+def grant_structure_permissions(structure: StructurePage) -> Group:
+    """Make sure the structure has its editors group and image collection (inside its bassin's), with rights.
+
+    The group is found through the page's own foreign key, so renaming the structure never orphans it.
+    """
+    bassin = structure.get_parent().specific
+    if bassin.collection is None:
+        grant_bassin_permissions(bassin)
+    structure.collection = _ensure_collection(structure.collection, bassin.collection, structure.title)
+    structure.editors_group = _ensure_group(
+        structure.editors_group, f"Structure · {structure.title} ({structure.slug})"
+    )
+    StructurePage.objects.filter(pk=structure.pk).update(
+        collection=structure.collection, editors_group=structure.editors_group
+    )
+    _grant(structure.editors_group, structure, STRUCTURE_PAGE_PERMISSIONS, structure.collection)
+    return structure.editors_group
+
+
+def _managed_groups() -> set[int]:
+    structure_groups = StructurePage.objects.exclude(editors_group=None).values_list(
+        "editors_group", flat=True
+    )
+    bassin_groups = BassinPage.objects.exclude(coordinators_group=None).values_list(
+        "coordinators_group", flat=True
+    )
+    return set(structure_groups) | set(bassin_groups)
+
+
+@transaction.atomic
+def sync_user_groups(user) -> None:
+    """Put the user in exactly the Maillage groups their memberships and coordinations call for.
+
+    Groups not managed by Maillage (e.g. Wagtail's "Moderators" given by hand) are left untouched.
+    """
+    wanted = set(
+        Membership.objects.filter(user=user, role__in=EDITING_ROLES)
+        .exclude(structure__editors_group=None)
+        .values_list("structure__editors_group", flat=True)
+    ) | set(
+        Coordination.objects.filter(user=user)
+        .exclude(bassin__coordinators_group=None)
+        .values_list("bassin__coordinators_group", flat=True)
+    )
+    managed = _managed_groups()
+    current = set(user.groups.filter(pk__in=managed).values_list("pk", flat=True))
+    user.groups.remove(*(current - wanted))
+    user.groups.add(*(wanted - current))
+
+
+def coordinated_bassin_paths(user) -> list[str]:
+    return list(Coordination.objects.filter(user=user).values_list("bassin__path", flat=True))
+
+
+def can_manage_structure(user, structure: StructurePage) -> bool:
+    """Whether the user may invite people to, and manage the members of, this structure.
+
+    Superusers, the bassin's coordinators and the structure's own editors may.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if any(structure.path.startswith(path) for path in coordinated_bassin_paths(user)):
+        return True
+    return Membership.objects.filter(user=user, structure=structure, role__in=EDITING_ROLES).exists()
+
+
+def manageable_structures(user):
+    """The structures whose members the user may manage (see `can_manage_structure`)."""
+    structures = StructurePage.objects.all()
+    if user.is_superuser:
+        return structures
+    from django.db.models import Q
+
+    condition = Q(memberships__user=user, memberships__role__in=EDITING_ROLES)
+    for path in coordinated_bassin_paths(user):
+        condition |= Q(path__startswith=path)
+    return structures.filter(condition).distinct()

@@ -1,0 +1,59 @@
+"""Factories that go through the domain workflows, so test data has its groups and rights like real data."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from home.models import HomePage
+from network import domain
+from network.models import BassinPage, StructurePage
+
+PASSWORD = "mot-de-passe-de-test"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
+    username = factory.LazyAttribute(lambda user: user.email)
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Martin{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        user.save()
+
+
+class BassinFactory(factory.Factory):
+    class Meta:
+        model = BassinPage
+
+    title = factory.Sequence(lambda n: f"Bassin de vie n° {n}")
+    slug = factory.Sequence(lambda n: f"bassin-{n}")
+    main_commune = "Bourges"
+    latitude = 47.081
+    longitude = 2.3988
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        return domain.create_bassin(home=HomePage.objects.get(), **kwargs)
+
+
+class StructureFactory(factory.Factory):
+    class Meta:
+        model = StructurePage
+
+    bassin = factory.SubFactory(BassinFactory)
+    title = factory.Sequence(lambda n: f"Espace numérique n° {n}")
+    slug = factory.Sequence(lambda n: f"structure-{n}")
+    commune = "Bourges"
+    latitude = 47.081
+    longitude = 2.3988
+    presentation_resume = "Un lieu pour apprendre à se servir d'un ordinateur."
+
+    @classmethod
+    def _create(cls, model_class, bassin, **kwargs):
+        return domain.create_structure(bassin=bassin, **kwargs)

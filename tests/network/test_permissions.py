@@ -1,0 +1,63 @@
+from wagtail.models import Page
+
+from network import domain
+from network.enums import MemberRole
+from network.permissions import can_manage_structure, grant_structure_permissions
+from tests.factories import BassinFactory, StructureFactory, UserFactory
+
+
+def test_editor_can_edit_and_publish_only_own_structure(db):
+    own, other = StructureFactory(), StructureFactory()
+    editor = UserFactory()
+    domain.add_member(structure=own, user=editor, role=MemberRole.EDITOR)
+
+    own_perms = own.permissions_for_user(editor)
+    other_perms = other.permissions_for_user(editor)
+
+    assert (own_perms.can_edit(), own_perms.can_publish()) == (True, True)
+    assert (other_perms.can_edit(), other_perms.can_publish()) == (False, False)
+    assert Page.objects.get(pk=own.get_parent().pk).permissions_for_user(editor).can_edit() is False
+
+
+def test_mediator_role_gives_no_edit_right(db):
+    structure, mediator = StructureFactory(), UserFactory()
+    domain.add_member(structure=structure, user=mediator, role=MemberRole.MEDIATEUR)
+
+    assert structure.permissions_for_user(mediator).can_edit() is False
+
+
+def test_coordinator_edits_every_structure_of_bassin_only(db):
+    bassin = BassinFactory()
+    inside, outside = StructureFactory(bassin=bassin), StructureFactory()
+    coordinator = UserFactory()
+    domain.add_coordinator(bassin=bassin, user=coordinator)
+
+    assert inside.permissions_for_user(coordinator).can_edit() is True
+    assert bassin.permissions_for_user(coordinator).can_add_subpage() is True
+    assert outside.permissions_for_user(coordinator).can_edit() is False
+    assert (can_manage_structure(coordinator, inside), can_manage_structure(coordinator, outside)) == (
+        True,
+        False,
+    )
+
+
+def test_removing_member_revokes_rights(db):
+    structure, editor = StructureFactory(), UserFactory()
+    domain.add_member(structure=structure, user=editor)
+
+    domain.remove_member(structure=structure, user=editor)
+
+    assert structure.permissions_for_user(editor).can_edit() is False
+    assert list(editor.groups.all()) == []
+
+
+def test_grant_structure_permissions_is_idempotent(db):
+    structure = StructureFactory()
+    group = structure.editors_group
+    counts = (group.page_permissions.count(), group.collection_permissions.count())
+
+    again = grant_structure_permissions(structure)
+
+    assert again == group
+    assert (again.page_permissions.count(), again.collection_permissions.count()) == counts
+    assert structure.collection.get_parent() == structure.get_parent().specific.collection

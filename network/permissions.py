@@ -1,9 +1,10 @@
 """The one place where Maillage grants Wagtail permissions.
 
-Each structure has an editors group (edit + publish on its page, images of its own collection); each bassin has
-a coordinators group (add + edit + publish on the bassin's subtree, images of the bassin's collection and its
-structures' sub-collections). Group membership is derived from `Membership` and `Coordination` rows by
-`sync_user_groups`. Every function here is idempotent: calling it again repairs, never duplicates.
+Each structure has an editors group (edit + publish on its page, images of its own collection); each
+bassin has a coordinators group (add + edit + publish on the bassin's subtree, images of the bassin's
+collection and its structures' sub-collections). Group membership is derived from `Membership` and
+`Coordination` rows by `sync_user_groups`. Every function here is idempotent: calling it again repairs,
+never duplicates.
 """
 
 from django.contrib.auth.models import Group, Permission

@@ -41,7 +41,10 @@ from ..validators import (
 
 
 class StructurePageQuerySet(PageQuerySet):
-    """Set queries of the directory. Multi-valued filters match "any of" within one field, "all" across fields."""
+    """Set queries of the directory.
+
+    Multi-valued filters match "any of" within one field and "all" across fields.
+    """
 
     def for_listing(self):
         """Live, public structures in name order, with only what list and map rows need loaded."""

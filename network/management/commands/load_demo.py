@@ -1,0 +1,25 @@
+"""`manage.py load_demo`: build the demo territory (idempotent)."""
+
+from django.core.management.base import BaseCommand
+
+from network.demo import DEMO_PASSWORD_DEFAULT, describe, load_demo_territory
+
+
+class Command(BaseCommand):
+    help = "Charge le territoire de démonstration (5 bassins, 81 structures, comptes de démo). Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-accounts", action="store_true", help="Ne crée pas les comptes de démonstration."
+        )
+
+    def handle(self, *args, no_accounts=False, **options):
+        report = load_demo_territory(accounts=not no_accounts)
+        self.stdout.write(describe(report))
+        if report.accounts_created:
+            self.stdout.write(
+                "Comptes de démo (mot de passe : MAILLAGE_DEMO_PASSWORD, "
+                f"par défaut « {DEMO_PASSWORD_DEFAULT} ») :"
+            )
+            for email in report.accounts_created:
+                self.stdout.write(f"  - {email}")

@@ -4,6 +4,7 @@ Each function is keyword-only and atomic; views, admin hooks, commands and tasks
 steps one by one, so that every structure always has its group, its collection and its rights.
 """
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,8 +26,8 @@ def create_bassin(*, home, title: str, slug: str, user=None, **fields) -> Bassin
     bassin = BassinPage(title=title, slug=slug, **fields)
     bassin.full_clean(exclude=["path", "depth", "url_path"])
     home.add_child(instance=bassin)
-    _publish(bassin, user)
     grant_bassin_permissions(bassin)
+    _publish(bassin, user)
     return bassin
 
 
@@ -36,18 +37,19 @@ def create_structure(
 ):
     """Create a structure under its bassin, publish it, and grant its editors group its rights.
 
-    `stops` is a list of dicts for `ItinerantStop` (commune, latitude, longitude…).
+    `stops` is a list of dicts for `ItinerantStop` (commune, latitude, longitude…). With `publish=False` the
+    page is a draft, invisible to the public until someone publishes it.
     """
     from .models import ItinerantStop
 
-    structure = StructurePage(title=title, slug=slug, **fields)
+    structure = StructurePage(title=title, slug=slug, live=publish, **fields)
     for index, stop in enumerate(stops):
         structure.stops.add(ItinerantStop(sort_order=index, **stop))
     structure.full_clean(exclude=["path", "depth", "url_path"])
     bassin.add_child(instance=structure)
+    grant_structure_permissions(structure)
     if publish:
         _publish(structure, user)
-    grant_structure_permissions(structure)
     return structure
 
 
@@ -80,10 +82,18 @@ def add_coordinator(*, bassin: BassinPage, user) -> Coordination:
 
 
 @transaction.atomic
+def remove_coordinator(*, bassin: BassinPage, user) -> None:
+    """Stop `user` coordinating `bassin`; the groups of their own memberships stay."""
+    Coordination.objects.filter(user=user, bassin=bassin).delete()
+    sync_user_groups(user)
+
+
+@transaction.atomic
 def invite_member(*, structure: StructurePage, email: str, invited_by, role: str = MemberRole.EDITOR):
     """Record an invitation and e-mail its link once the transaction commits.
 
-    A pending invitation for the same address and structure is replaced, so that only the newest link works.
+    An open invitation (pending or expired, never accepted) for the same address and structure is revoked, so
+    that only the newest link works and the members page lists one invitation per address.
     """
     from .permissions import can_manage_structure
     from .tasks import send_invitation_email
@@ -92,7 +102,9 @@ def invite_member(*, structure: StructurePage, email: str, invited_by, role: str
         raise PermissionDenied(_("Vous ne pouvez pas inviter de membres dans cette structure."))
     email = email.strip().lower()
     now = timezone.now()
-    Invitation.objects.pending().filter(structure=structure, email__iexact=email).update(revoked_at=now)
+    Invitation.objects.filter(
+        structure=structure, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
     invitation = Invitation.objects.create(structure=structure, email=email, role=role, invited_by=invited_by)
     send_invitation_email.delay_on_commit(invitation_id=invitation.pk)
     return invitation
@@ -100,7 +112,10 @@ def invite_member(*, structure: StructurePage, email: str, invited_by, role: str
 
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation, user) -> Membership:
-    """Turn a pending invitation into a membership for `user`, who must own the invited address."""
+    """Turn a pending invitation into a membership for `user`, who must own the invited address.
+
+    Opening the e-mailed link proves the address, so it is marked verified for allauth too.
+    """
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
         raise ValidationError(_("Cette invitation a expiré ou a déjà été utilisée."), code="invitation_used")
@@ -114,4 +129,15 @@ def accept_invitation(*, invitation: Invitation, user) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    _mark_email_verified(user=user, email=invitation.email)
     return membership
+
+
+def _mark_email_verified(*, user, email: str) -> None:
+    address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+    if address is None:
+        has_primary = EmailAddress.objects.filter(user=user, primary=True).exists()
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=not has_primary)
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])

@@ -7,9 +7,11 @@ collection and its structures' sub-collections). Group membership is derived fro
 never duplicates.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+from wagtail.permission_policies.base import BasePermissionPolicy
 
 from .enums import EDITING_ROLES
 from .models import BassinPage, Coordination, Membership, StructurePage
@@ -140,3 +142,20 @@ def manageable_structures(user):
     for path in coordinated_bassin_paths(user):
         condition |= Q(path__startswith=path)
     return structures.filter(condition).distinct()
+
+
+class CoordinationPermissionPolicy(BasePermissionPolicy):
+    """Only superusers name bassin coordinators, by adding or removing a coordination, never by editing one.
+
+    Editing a row in place would change groups behind `sync_user_groups`' back; the admin views call
+    `domain.add_coordinator` / `domain.remove_coordinator` instead. No Django permission can widen this.
+    """
+
+    ACTIONS = frozenset({"add", "delete", "view"})
+
+    def user_has_permission(self, user, action):
+        return user.is_active and user.is_superuser and action in self.ACTIONS
+
+    def users_with_any_permission(self, actions):
+        users = get_user_model().objects.filter(is_active=True, is_superuser=True)
+        return users if self.ACTIONS & set(actions) else users.none()

@@ -11,9 +11,10 @@ from wagtail.search import index
 from ..enums import Departement
 from ..fields import ChoiceListField
 from ..validators import validate_latitude, validate_longitude
+from .rights import RightsLinkedPage
 
 
-class BassinPage(Page):
+class BassinPage(RightsLinkedPage, Page):
     """One bassin de vie (INSEE living area) of the region.
 
     Its coordinators' group edits the whole subtree (see `network.permissions`); its structures are its
@@ -47,6 +48,9 @@ class BassinPage(Page):
     collection = models.ForeignKey(
         Collection, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
+
+    rights_link_fields = ("coordinators_group", "collection")
+    exclude_fields_in_copy = ["coordinators_group", "collection"]
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["network.StructurePage"]

@@ -29,6 +29,7 @@ from wagtail.search import index
 from .. import enums
 from ..fields import ChoiceListField, StringListField, has_all, has_any
 from ..horaires import WeeklyHours, parse_opening_hours, validate_opening_hours
+from .rights import RightsLinkedPage
 from ..validators import (
     normalize_phone,
     validate_code_insee,
@@ -47,8 +48,8 @@ class StructurePageQuerySet(PageQuerySet):
     """
 
     def for_listing(self):
-        """Live, public structures in name order, with only what list and map rows need loaded."""
-        return self.live().public().specific().order_by("title")
+        """Live, public structures in name order, in one query (rows are already StructurePage instances)."""
+        return self.live().public().order_by("title")
 
     def in_bassins(self, bassins):
         condition = models.Q()
@@ -89,6 +90,16 @@ class StructurePageQuerySet(PageQuerySet):
     def itinerant(self):
         return self.filter(has_all("itinerance", [enums.Itinerance.ITINERANT]))
 
+    def with_labels(self, labels):
+        """National programmes and regional labels as one list: people look for "a label", not its source."""
+        return self.filter(
+            has_any("dispositif_programmes_nationaux", labels) | has_any("labels_regionaux", labels)
+        )
+
+    def commune_names(self) -> list[str]:
+        """The communes that have at least one structure in this set, once each, in name order."""
+        return list(self.order_by("commune").values_list("commune", flat=True).distinct())
+
 
 StructurePageManager = PageManager.from_queryset(StructurePageQuerySet)
 
@@ -97,7 +108,7 @@ def _choice_field(verbose_name, choices, help_text=""):
     return ChoiceListField(verbose_name, choices=choices, help_text=help_text)
 
 
-class StructurePage(Page):
+class StructurePage(RightsLinkedPage, Page):
     """One structure (médiathèque, EPN, France Services, bus…) and what it offers.
 
     Invariants: the slug is unique across the whole territory (feeds and APIs address a structure by its slug
@@ -212,6 +223,9 @@ class StructurePage(Page):
 
     objects = StructurePageManager()
 
+    rights_link_fields = ("editors_group", "collection")
+    exclude_fields_in_copy = ["editors_group", "collection"]
+
     parent_page_types = ["network.BassinPage"]
     subpage_types = []
     template = "network/structure_page.html"
@@ -301,9 +315,13 @@ class StructurePage(Page):
             others = others.exclude(pk=self.pk)
         if self.slug and others.exists():
             raise ValidationError(
-                {"slug": _("Une autre structure du territoire utilise déjà l'adresse « %(slug)s ».")},
-                code="slug_taken",
-                params={"slug": self.slug},
+                {
+                    "slug": ValidationError(
+                        _("Une autre structure du territoire utilise déjà l'adresse « %(slug)s »."),
+                        code="slug_taken",
+                        params={"slug": self.slug},
+                    )
+                }
             )
 
     def save(self, *args, **kwargs):
@@ -384,8 +402,10 @@ class StructurePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["bassin"] = self.get_parent().specific
         context["photos"] = self.photos.select_related("image")
-        context["stops"] = self.stops.all()
-        context["map_markers"] = StructurePage.map_markers([self])
+        context["stops"] = stops = list(self.stops.all())
+        context["map_markers"] = StructurePage.map_markers([self]) + [
+            stop.map_marker() for stop in stops if stop.has_coordinates
+        ]
         return context
 
 
@@ -431,3 +451,18 @@ class ItinerantStop(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("étape")
         verbose_name_plural = _("étapes")
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def map_marker(self) -> dict:
+        """A marker of the stop on the structure's map, pointing back to the structure's page."""
+        return {
+            "id": f"etape-{self.pk}",
+            "name": f"{self.page.title} – {self.commune}",
+            "url": self.page.url,
+            "commune": self.commune,
+            "lat": self.latitude,
+            "lon": self.longitude,
+        }

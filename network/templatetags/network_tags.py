@@ -1,0 +1,122 @@
+"""Template helpers of the public pages: French formatting, the map, JSON-LD and the home page shortcuts."""
+
+import re
+
+from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from ..enums import Public, Service
+from ..jsonld import dumps_for_script, structure_jsonld
+
+register = template.Library()
+
+NBSP = "\u00a0"
+
+
+@register.filter
+def phone_fr(value: str) -> str:
+    """ "+33248123456" → "02 48 12 34 56", the way a French number is read aloud; other numbers unchanged."""
+    match = re.fullmatch(r"\+33(\d{9})", value or "")
+    if not match:
+        return value
+    digits = "0" + match.group(1)
+    return " ".join(digits[index : index + 2] for index in range(0, 10, 2))
+
+
+@register.filter
+def number_fr(value) -> str:
+    """169917 → "169 917", with a no-break space so that the number never wraps."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return value
+    return f"{number:,}".replace(",", NBSP)
+
+
+@register.filter
+def hour_ranges(text: str) -> list[str]:
+    """ "9 h – 12 h, 13 h 30 – 17 h" → ["9 h – 12 h", "13 h 30 – 17 h"], each time kept on one line."""
+    return [re.sub(r"(\d) h(?: (\d\d))?", _join_time, part) for part in text.split(", ")]
+
+
+def _join_time(match) -> str:
+    return f"{match.group(1)}{NBSP}h" + (f"{NBSP}{match.group(2)}" if match.group(2) else "")
+
+
+@register.filter
+def labels_of(instance, field_name: str) -> list[str]:
+    """The display labels of a `ChoiceListField` value (codes such as "BIB" become "Bibliothèque…")."""
+    field = instance._meta.get_field(field_name)
+    return field.get_choices_display(getattr(instance, field_name))
+
+
+@register.inclusion_tag("includes/map.html")
+def structure_map(markers, label, intro=""):
+    """The map block: markers as JSON, tiles and view from the settings (an empty tiles URL means none)."""
+    center_lat, center_lon = settings.MAILLAGE_MAP_CENTER
+    return {
+        "markers": markers,
+        "label": label,
+        "intro": intro,
+        "tiles_url": settings.MAILLAGE_MAP_TILES_URL,
+        "attribution": settings.MAILLAGE_MAP_ATTRIBUTION,
+        "center_lat": center_lat,
+        "center_lon": center_lon,
+        "zoom": settings.MAILLAGE_MAP_ZOOM,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def structure_jsonld_script(context, structure, photos=()):
+    """`<script type="application/ld+json">` describing `structure`, safe whatever its text contains."""
+    request = context["request"]
+    data = structure_jsonld(
+        structure,
+        page_url=request.build_absolute_uri(structure.url),
+        image_urls=[request.build_absolute_uri(photo.image.file.url) for photo in photos],
+    )
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(dumps_for_script(data)))
+
+
+@register.simple_tag
+def need_shortcuts() -> list[dict]:
+    """Links from everyday needs, in people's words, to the directory filtered on the matching value."""
+    directory = reverse("network:directory")
+
+    def link(**params):
+        return f"{directory}?{urlencode(params)}"
+
+    return [
+        {
+            "label": _("Faire mes démarches en ligne"),
+            "hint": _("Impôts, CAF, retraite, santé : être aidé pas à pas"),
+            "url": link(service=Service.DEMARCHES.value),
+        },
+        {
+            "label": _("Apprendre à utiliser mon téléphone ou un ordinateur"),
+            "hint": _("Les bases, à son rythme : e-mails, photos, applications"),
+            "url": link(service=Service.OUTILS_QUOTIDIEN.value),
+        },
+        {
+            "label": _("Ateliers pour les seniors"),
+            "hint": _("Des lieux qui accueillent spécialement les seniors"),
+            "url": link(public=Public.SENIORS.value),
+        },
+        {
+            "label": _("Accès à un ordinateur et au wifi"),
+            "hint": _("Se connecter, imprimer, scanner un document"),
+            "url": link(service=Service.ACCES_MATERIEL.value),
+        },
+        {
+            "label": _("Trouver un emploi"),
+            "hint": _("CV, candidatures, espace France Travail"),
+            "url": link(service=Service.INSERTION_PRO.value),
+        },
+    ]

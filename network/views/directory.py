@@ -1,0 +1,66 @@
+"""The public directory of structures (/structures/): filters, full-text search, list and map.
+
+The whole filtered set is loaded once: the map shows every result (not only the current page), "ouvert
+maintenant" is read from the cached parsed hours, and the list is paginated in memory. The number of SQL
+queries therefore does not depend on the number of structures (see the tests).
+"""
+
+import unicodedata
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+
+from ..forms import DirectoryFilterForm
+from ..models import BassinPage, StructurePage
+
+PAGE_SIZE = 20
+
+
+def title_sort_key(structure) -> str:
+    """Alphabetical order as a French reader expects it: "Écrivain" among the E, case ignored."""
+    decomposed = unicodedata.normalize("NFKD", structure.title)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def rank_by_search(structures, terms: str) -> list:
+    """Keep the structures that match `terms`, most relevant first (Wagtail search, one query)."""
+    rank = {
+        result.pk: position
+        for position, result in enumerate(StructurePage.objects.live().search(terms, operator="and"))
+    }
+    return sorted((structure for structure in structures if structure.pk in rank), key=lambda s: rank[s.pk])
+
+
+def directory(request):
+    bassins = list(BassinPage.objects.live().public().order_by("title"))
+    listed = StructurePage.objects.for_listing()
+    form = DirectoryFilterForm(request.GET, bassins=bassins, communes=listed.commune_names())
+    form.is_valid()  # Invalid values are dropped by the form; what remains is applied.
+
+    structures = list(form.filter_structures(listed))
+    if form.search_terms:
+        structures = rank_by_search(structures, form.search_terms)
+    else:
+        structures.sort(key=title_sort_key)
+    if form.wants_open_now:
+        now = timezone.now()
+        structures = [structure for structure in structures if structure.is_open_at(now)]
+
+    page_obj = Paginator(structures, PAGE_SIZE).get_page(request.GET.get("page"))
+    bassins_by_path = {bassin.path: bassin for bassin in bassins}
+    rows = [
+        (structure, bassins_by_path.get(structure.path[: -StructurePage.steplen])) for structure in page_obj
+    ]
+    return render(
+        request,
+        "network/directory.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "rows": rows,
+            "result_count": len(structures),
+            "map_markers": StructurePage.map_markers(structures),
+            "elided_page_range": page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1),
+        },
+    )

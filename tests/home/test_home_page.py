@@ -1,0 +1,113 @@
+"""Tests of the home page: search, needs shortcuts, bassins with their counts, map of every structure."""
+
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from network.enums import Public, Service
+from tests.factories import BassinFactory, StructureFactory
+
+
+def shortcut_links(text: str) -> dict[str, str]:
+    """Label → href of each "Je veux…" shortcut."""
+    pairs = re.findall(
+        r'<a class="shortcut" href="([^"]+)">\s*<span class="shortcut__label">([^<]+)</span>', text
+    )
+    return {label: html.unescape(href) for href, label in pairs}
+
+
+def test_home_page_search_form_sends_q_to_the_directory(client, home_page):
+    text = client.get("/").text
+
+    assert '<form class="search-form" role="search" method="get" action="/structures/">' in text
+    assert (
+        '<label class="search-form__label" for="recherche-accueil">'
+        "Que cherchez-vous ? Un lieu, une commune, un service…</label>"
+    ) in text
+    assert 'type="search" id="recherche-accueil" name="q"' in text
+
+
+def test_home_page_has_one_h1_and_a_french_title(client, home_page):
+    text = client.get("/").text
+
+    assert len(re.findall(r"<h1[ >]", text)) == 1
+    assert "<title>Trouver un lieu pour être aidé avec le numérique – Maillage</title>" in text
+
+
+def test_home_page_lists_bassins_with_their_structure_counts(client, home_page):
+    nord, sud = BassinFactory(title="Bassin du Nord"), BassinFactory(title="Bassin du Sud")
+    for _ in range(2):
+        StructureFactory(bassin=nord)
+    StructureFactory(bassin=sud)
+
+    response = client.get("/")
+
+    assert [(bassin.title, count) for bassin, count in response.context["bassins"]] == [
+        ("Bassin du Nord", 2),
+        ("Bassin du Sud", 1),
+    ]
+    assert re.findall(r'<span class="bassin-tile__count">([^<]+)</span>', response.text) == [
+        "2 lieux",
+        "1 lieu",
+    ]
+    assert f'href="{nord.url}"' in response.text
+
+
+def test_home_page_shortcuts_lead_to_url_encoded_filters(client, home_page):
+    links = shortcut_links(client.get("/").text)
+
+    assert {label: parse_qs(urlsplit(href).query) for label, href in links.items()} == {
+        "Faire mes démarches en ligne": {"service": ["Aide aux démarches administratives"]},
+        "Apprendre à utiliser mon téléphone ou un ordinateur": {
+            "service": ["Maîtrise des outils numériques du quotidien"]
+        },
+        "Ateliers pour les seniors": {"public": ["Seniors"]},
+        "Accès à un ordinateur et au wifi": {"service": ["Accès internet et matériel informatique"]},
+        "Trouver un emploi": {"service": ["Insertion professionnelle via le numérique"]},
+    }
+    assert (
+        links["Faire mes démarches en ligne"]
+        == "/structures/?service=Aide+aux+d%C3%A9marches+administratives"
+    )
+
+
+def test_home_page_shortcut_finds_the_matching_places(client, home_page):
+    StructureFactory(title="Point d'appui seniors", publics_specifiquement_adresses=[Public.SENIORS])
+    StructureFactory(title="Espace jeunes", publics_specifiquement_adresses=[Public.JEUNES])
+
+    href = shortcut_links(client.get("/").text)["Ateliers pour les seniors"]
+    response = client.get(href)
+
+    assert [structure.title for structure in response.context["page_obj"]] == ["Point d'appui seniors"]
+
+
+def test_home_page_map_has_every_structure(client, home_page):
+    first = StructureFactory(title="Médiathèque", services=[Service.DEMARCHES])
+    second = StructureFactory(title="Centre social")
+    StructureFactory(title="Sans coordonnées", latitude=None, longitude=None)
+
+    response = client.get("/")
+
+    assert sorted(marker["id"] for marker in response.context["map_markers"]) == sorted([first.pk, second.pk])
+    assert response.context["structure_count"] == 3
+    assert '<script id="map-markers" type="application/json">' in response.text
+    assert "/static/leaflet/leaflet.js" in response.text
+
+
+@pytest.mark.parametrize("structure_count", [10, 200])
+def test_home_page_query_count_does_not_grow_with_structures(
+    client, home_page, django_assert_num_queries, structure_count
+):
+    bassins = [BassinFactory() for _ in range(5)]
+    for index in range(structure_count):
+        StructureFactory(bassin=bassins[index % 5])
+    client.get("/")  # warms the site and content type caches
+
+    # Wagtail serving: site, home page, its ancestors and their view restrictions (4); then the page's own:
+    # view restrictions and structures (2), view restrictions and bassins (2).
+    with django_assert_num_queries(8):
+        response = client.get("/")
+
+    assert response.context["structure_count"] == structure_count

@@ -1,0 +1,289 @@
+"""Admin screens of the network app: "Mes structures", a structure's members and invitations, coordinators.
+
+Every structure screen is checked with `can_manage_structure` and answers 403 otherwise (not Wagtail's usual
+redirect to the dashboard: an invitation link or a bookmark to another structure must say plainly "not
+yours"). Changes go through `network.domain`, so that groups always follow memberships.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Length, Substr
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView, View
+from wagtail.admin import messages
+from wagtail.admin.views.generic import CreateView, DeleteView, IndexView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Page
+
+from . import domain
+from .forms_admin import CoordinationForm, InvitationForm
+from .models import Coordination, Invitation, Membership, StructurePage
+from .permissions import can_manage_structure, manageable_structures
+
+STRUCTURES_PER_PAGE = 50
+
+
+def _forbidden(request, structure=None):
+    return TemplateResponse(
+        request,
+        "network/admin/forbidden.html",
+        {
+            "structure": structure,
+            "page_title": _("Accès refusé"),
+            "header_title": _("Accès refusé"),
+            "header_icon": "lock",
+        },
+        status=403,
+    )
+
+
+class MyStructuresView(WagtailAdminTemplateMixin, TemplateView):
+    """The structures whose members the user manages, with member and invitation counts in one query."""
+
+    template_name = "network/admin/structures.html"
+    page_title = gettext_lazy("Mes structures")
+    header_icon = "group"
+
+    def get_queryset(self):
+        parent_title = Page.objects.filter(
+            path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
+        ).values("title")[:1]
+        now = timezone.now()
+        pending = Q(
+            invitations__accepted_at__isnull=True,
+            invitations__revoked_at__isnull=True,
+            invitations__expires_at__gt=now,
+        )
+        # Counted on a fresh queryset: `manageable_structures` joins memberships to filter, and counting over
+        # that join would count only the user's own membership.
+        return (
+            StructurePage.objects.filter(pk__in=manageable_structures(self.request.user).values("pk"))
+            .annotate(
+                bassin_title=Subquery(parent_title),
+                member_count=Count("memberships", distinct=True),
+                pending_count=Count("invitations", filter=pending, distinct=True),
+            )
+            .order_by("title")
+            .only("pk", "title", "draft_title", "live", "path", "depth")
+        )
+
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        paginator = Paginator(self.get_queryset(), STRUCTURES_PER_PAGE)
+        context["structures"] = paginator.get_page(self.request.GET.get("p"))
+        return context
+
+
+class StructureAccessMixin:
+    """Load the structure named in the URL; answer 403 unless the user may manage its members."""
+
+    def dispatch(self, request, *args, structure_id, **kwargs):
+        self.structure = get_object_or_404(StructurePage, pk=structure_id)
+        if not can_manage_structure(request.user, self.structure):
+            return _forbidden(request, self.structure)
+        return super().dispatch(request, *args, **kwargs)
+
+    def members_url(self):
+        return reverse("network_admin:members", kwargs={"structure_id": self.structure.pk})
+
+    def members_title(self):
+        return _("Membres de « %(structure)s »") % {"structure": self.structure.title}
+
+    def get_breadcrumbs_items(self):
+        items = [
+            *super().get_breadcrumbs_items(),
+            {"url": reverse("network_admin:structures"), "label": _("Mes structures")},
+        ]
+        if self.get_page_title() != self.members_title():
+            items.append({"url": self.members_url(), "label": self.members_title()})
+        return [*items, {"url": "", "label": self.get_page_title()}]
+
+
+class MembersView(StructureAccessMixin, WagtailAdminTemplateMixin, FormView):
+    """Members and open invitations of one structure, and the form that invites someone."""
+
+    template_name = "network/admin/members.html"
+    form_class = InvitationForm
+    header_icon = "group"
+
+    def get_page_title(self):
+        return self.members_title()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "structure": self.structure}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structure"] = self.structure
+        context["memberships"] = (
+            Membership.objects.filter(structure=self.structure)
+            .select_related("user")
+            .order_by("user__last_name", "user__first_name", "user__email")
+        )
+        context["invitations"] = (
+            Invitation.objects.filter(
+                structure=self.structure, accepted_at__isnull=True, revoked_at__isnull=True
+            )
+            .select_related("invited_by")
+            .order_by("-created_at")
+        )
+        context["can_edit_page"] = self.structure.permissions_for_user(self.request.user).can_edit()
+        return context
+
+    def form_valid(self, form):
+        invitation = domain.invite_member(
+            structure=self.structure,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            invited_by=self.request.user,
+        )
+        messages.success(
+            self.request,
+            _("Invitation envoyée à %(email)s.") % {"email": invitation.email},
+        )
+        return redirect(self.members_url())
+
+
+class RemoveMemberView(StructureAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Ask for confirmation (GET), then remove the member and their editing rights (POST)."""
+
+    template_name = "network/admin/remove_member.html"
+    header_icon = "bin"
+
+    def dispatch(self, request, *args, structure_id, membership_id, **kwargs):
+        self.membership_id = membership_id
+        return super().dispatch(request, *args, structure_id=structure_id, **kwargs)
+
+    @cached_property
+    def membership(self):
+        return get_object_or_404(
+            Membership.objects.select_related("user"), pk=self.membership_id, structure=self.structure
+        )
+
+    def get_page_title(self):
+        return _("Retirer un membre")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            structure=self.structure,
+            membership=self.membership,
+            is_self=self.membership.user_id == self.request.user.pk,
+            members_url=self.members_url(),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        member = self.membership.user
+        domain.remove_member(structure=self.structure, user=member)
+        messages.success(
+            request,
+            _("%(person)s ne fait plus partie de « %(structure)s ».")
+            % {"person": member.get_full_name() or member.email, "structure": self.structure.title},
+        )
+        if not can_manage_structure(request.user, self.structure):
+            return redirect("wagtailadmin_home")
+        return redirect(self.members_url())
+
+
+class InvitationActionView(StructureAccessMixin, View):
+    """A POST-only action on one open invitation of the structure."""
+
+    def dispatch(self, request, *args, structure_id, invitation_id, **kwargs):
+        self.invitation_id = invitation_id
+        return super().dispatch(request, *args, structure_id=structure_id, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, *args, **kwargs):
+        invitation = get_object_or_404(
+            Invitation,
+            pk=self.invitation_id,
+            structure=self.structure,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        self.act(invitation)
+        return redirect(self.members_url())
+
+
+class RevokeInvitationView(InvitationActionView):
+    def act(self, invitation):
+        Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
+        messages.success(
+            self.request, _("L'invitation de %(email)s est annulée.") % {"email": invitation.email}
+        )
+
+
+class ResendInvitationView(InvitationActionView):
+    """Send a fresh link (new token, new expiry date); the old one stops working."""
+
+    def act(self, invitation):
+        domain.invite_member(
+            structure=self.structure,
+            email=invitation.email,
+            role=invitation.role,
+            invited_by=self.request.user,
+        )
+        messages.success(
+            self.request, _("Un nouveau lien a été envoyé à %(email)s.") % {"email": invitation.email}
+        )
+
+
+# Coordinators (superusers only, see `CoordinationPermissionPolicy`) ------------------------------------
+
+
+class CoordinationIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("user", "bassin")
+
+
+class CoordinationCreateView(CreateView):
+    def save_instance(self):
+        return domain.add_coordinator(
+            bassin=self.form.cleaned_data["bassin"], user=self.form.cleaned_data["user"]
+        )
+
+
+class CoordinationDeleteView(DeleteView):
+    def delete_action(self):
+        domain.remove_coordinator(bassin=self.object.bassin, user=self.object.user)
+
+
+class CoordinationViewSet(ModelViewSet):
+    """Name and remove bassin coordinators; both keep the person's groups in step."""
+
+    model = Coordination
+    form_fields = ["user", "bassin"]
+    icon = "crosshairs"
+    menu_label = gettext_lazy("Coordinations")
+    add_to_admin_menu = True
+    menu_order = 250
+    list_display = ["user", "bassin", "created_at"]
+    list_filter = ["bassin"]
+    copy_view_enabled = False
+    index_view_class = CoordinationIndexView
+    add_view_class = CoordinationCreateView
+    delete_view_class = CoordinationDeleteView
+
+    def get_form_class(self, for_update=False):
+        return CoordinationForm
+
+    def get_permissions_to_register(self):
+        # Nothing to hand out in the group editor: the policy lets superusers only.
+        return super().get_permissions_to_register().none()
+
+
+coordination_viewset = CoordinationViewSet("coordinations")

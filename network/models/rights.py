@@ -4,8 +4,8 @@
 class RightsLinkedPage:
     """Mixin for pages linked to a Wagtail group and collection by `network.permissions`.
 
-    Those links belong to the page as a whole, not to one revision: publishing or reverting to a revision saved
-    before the rights were granted must never clear them, and a copy must not share them.
+    Those links belong to the page as a whole, not to one revision: publishing or reverting to a revision
+    saved before the rights were granted must never clear them, and a copy must not share them.
     """
 
     rights_link_fields: tuple[str, ...] = ("collection",)

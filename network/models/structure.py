@@ -29,7 +29,6 @@ from wagtail.search import index
 from .. import enums
 from ..fields import ChoiceListField, StringListField, has_all, has_any
 from ..horaires import WeeklyHours, parse_opening_hours, validate_opening_hours
-from .rights import RightsLinkedPage
 from ..validators import (
     normalize_phone,
     validate_code_insee,
@@ -39,6 +38,7 @@ from ..validators import (
     validate_phone,
     validate_pivot,
 )
+from .rights import RightsLinkedPage
 
 
 class StructurePageQuerySet(PageQuerySet):

@@ -29,6 +29,7 @@ from wagtail.search import index
 from .. import enums
 from ..fields import ChoiceListField, StringListField, has_all, has_any
 from ..horaires import WeeklyHours, parse_opening_hours, validate_opening_hours
+from ..text import fold_accents
 from ..validators import (
     normalize_phone,
     validate_code_insee,
@@ -331,10 +332,15 @@ class StructurePage(RightsLinkedPage, Page):
     # Read side -----------------------------------------------------------------------------------------
 
     def search_keywords(self) -> str:
-        """Words a person may type that are not in the title: services, publics, types, labels."""
+        """Words a person may type that are not in the title: services, publics, types, labels.
+
+        Title and commune come again without accents, so that a folded query matches on every backend.
+        """
         labels = dict(enums.Typologie.choices)
-        return " ".join(
+        words = " ".join(
             [
+                self.title,
+                self.commune,
                 *self.services,
                 *self.publics_specifiquement_adresses,
                 *self.prise_en_charge_specifique,
@@ -343,6 +349,7 @@ class StructurePage(RightsLinkedPage, Page):
                 *(str(labels.get(code, code)) for code in self.typologie),
             ]
         )
+        return fold_accents(words)
 
     @cached_property
     def opening_hours(self) -> WeeklyHours:

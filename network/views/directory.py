@@ -5,30 +5,29 @@ maintenant" is read from the cached parsed hours, and the list is paginated in m
 queries therefore does not depend on the number of structures (see the tests).
 """
 
-import unicodedata
-
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
 from ..forms import DirectoryFilterForm
 from ..models import BassinPage, StructurePage
+from ..text import fold_accents
 
 PAGE_SIZE = 20
 
 
 def title_sort_key(structure) -> str:
     """Alphabetical order as a French reader expects it: "Écrivain" among the E, case ignored."""
-    decomposed = unicodedata.normalize("NFKD", structure.title)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    return fold_accents(structure.title)
 
 
 def rank_by_search(structures, terms: str) -> list:
-    """Keep the structures that match `terms`, most relevant first (Wagtail search, one query)."""
-    rank = {
-        result.pk: position
-        for position, result in enumerate(StructurePage.objects.live().search(terms, operator="and"))
-    }
+    """Keep the structures that match `terms`, most relevant first (Wagtail search, one query).
+
+    The terms are folded: the index holds an accent-free copy of titles and communes (see network.text).
+    """
+    results = StructurePage.objects.live().search(fold_accents(terms), operator="and")
+    rank = {result.pk: position for position, result in enumerate(results)}
     return sorted((structure for structure in structures if structure.pk in rank), key=lambda s: rank[s.pk])
 
 

@@ -22,7 +22,7 @@ from network.enums import (
 )
 from network.horaires import PARIS
 from network.models import StructurePage
-from tests.factories import BassinFactory, StructureFactory
+from tests.factories import BassinFactory, StructureFactory, add_listed_structures
 
 DIRECTORY_URL = reverse("network:directory")
 MONDAY_10_30 = datetime(2025, 3, 10, 10, 30, tzinfo=PARIS)
@@ -428,16 +428,18 @@ def populated_directory(request, django_db_setup, django_db_blocker):
     """`request.param` structures in three bassins, created once for the class and rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic():
         bassins = [BassinFactory(slug=f"bassin-{letter}") for letter in "abc"]
-        for index in range(request.param):
-            StructureFactory(
-                bassin=bassins[index % 3],
-                title=f"Espace numérique {index:03d}",
-                typologie=["EPN"],
-                services=[Service.DEMARCHES] if index % 2 else [Service.ACCES_MATERIEL, Service.LOISIRS],
-                publics_specifiquement_adresses=[Public.SENIORS] if index % 3 else [],
-                horaires="Mo-Fr 09:00-18:00" if index % 4 else "",
-                stops=[{"commune": "Graçay", "latitude": 47.14, "longitude": 1.85}] if index % 5 == 0 else [],
-            )
+        add_listed_structures(
+            bassins,
+            request.param,
+            lambda index: {
+                "title": f"Espace numérique {index:03d}",
+                "typologie": ["EPN"],
+                "services": [Service.DEMARCHES] if index % 2 else [Service.ACCES_MATERIEL, Service.LOISIRS],
+                "publics_specifiquement_adresses": [Public.SENIORS] if index % 3 else [],
+                "horaires": "Mo-Fr 09:00-18:00" if index % 4 else "",
+                "stops": [] if index % 5 else [{"commune": "Graçay", "latitude": 47.14, "longitude": 1.85}],
+            },
+        )
         yield bassins
         transaction.set_rollback(True)
 

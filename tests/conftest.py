@@ -1,8 +1,17 @@
 """Fixtures shared by the whole suite."""
 
 import pytest
+from django.core.cache import cache
 
 from home.models import HomePage
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """Each test starts with an empty cache: what one test caches never leaks into the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

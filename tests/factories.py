@@ -57,3 +57,35 @@ class StructureFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, bassin, **kwargs):
         return domain.create_structure(bassin=bassin, **kwargs)
+
+
+def add_listed_structures(bassins, count: int, fields=lambda index: {}) -> list[StructurePage]:
+    """Add `count` published structures spread over `bassins`, fast, for query-count tests.
+
+    Listing pages read the pages and their search index, never the editors' groups, collections or
+    revisions, which cost `create_structure` most of its ~170 queries. Building 200 structures through
+    it took two minutes on PostgreSQL; this takes seconds and yields the same rows for the public side.
+    """
+    from django.utils import timezone
+
+    from network.models import ItinerantStop
+
+    now = timezone.now()
+    structures = []
+    for index in range(count):
+        values = {"commune": "Bourges", "latitude": 47.081, "longitude": 2.3988} | fields(index)
+        stops = values.pop("stops", [])
+        structure = StructurePage(
+            title=values.pop("title", f"Espace numérique n° {index}"),
+            slug=values.pop("slug", f"structure-rapide-{index}"),
+            live=True,
+            has_unpublished_changes=False,
+            first_published_at=now,
+            last_published_at=now,
+            **values,
+        )
+        for position, stop in enumerate(stops):
+            structure.stops.add(ItinerantStop(sort_order=position, **stop))
+        bassins[index % len(bassins)].add_child(instance=structure)
+        structures.append(structure)
+    return structures

@@ -13,3 +13,5 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 ACCOUNT_RATE_LIMITS = False
 MAILLAGE_MAP_TILES_URL = ""
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# No collectstatic in tests: WhiteNoise looks files up per request instead of scanning an empty STATIC_ROOT.
+WHITENOISE_AUTOREFRESH = True

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from network.enums import Public, Service
-from tests.factories import BassinFactory, StructureFactory
+from tests.factories import BassinFactory, StructureFactory, add_listed_structures
 
 
 def shortcut_links(text: str) -> dict[str, str]:
@@ -101,8 +101,7 @@ def test_home_page_query_count_does_not_grow_with_structures(
     client, home_page, django_assert_num_queries, structure_count
 ):
     bassins = [BassinFactory() for _ in range(5)]
-    for index in range(structure_count):
-        StructureFactory(bassin=bassins[index % 5])
+    add_listed_structures(bassins, structure_count)
     client.get("/")  # warms the site and content type caches
 
     # Wagtail serving: site, home page, its ancestors and their view restrictions (4); then the page's own:

@@ -24,7 +24,7 @@ from network.horaires import PARIS, parse_opening_hours
 from network.jsonld import dumps_for_script, opening_hours_specification
 from network.models import StructurePhoto
 from network.templatetags.network_tags import hour_ranges, number_fr, phone_fr
-from tests.factories import BassinFactory, StructureFactory
+from tests.factories import BassinFactory, StructureFactory, add_listed_structures
 
 MONDAY_10_30 = datetime(2025, 3, 10, 10, 30, tzinfo=PARIS)
 SUNDAY_NOON = datetime(2025, 3, 16, 12, 0, tzinfo=PARIS)
@@ -213,13 +213,15 @@ def test_bassin_page_query_count_does_not_grow_with_structures(
     client, db, django_assert_num_queries, structure_count
 ):
     bassin = BassinFactory()
-    for index in range(structure_count):
-        StructureFactory(
-            bassin=bassin,
-            services=[Service.DEMARCHES, Service.LOISIRS],
-            typologie=["BIB"],
-            horaires="Mo-Fr 09:00-18:00" if index % 2 else "",
-        )
+    add_listed_structures(
+        [bassin],
+        structure_count,
+        lambda index: {
+            "services": [Service.DEMARCHES, Service.LOISIRS],
+            "typologie": ["BIB"],
+            "horaires": "Mo-Fr 09:00-18:00" if index % 2 else "",
+        },
+    )
     client.get(bassin.url)  # warms the site and content type caches
 
     # Wagtail serving: site, home, bassin route, bassin row, ancestors and their view restrictions (6);

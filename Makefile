@@ -1,0 +1,70 @@
+# Maillage — developer commands. `make help` lists them. Needs only Python 3.11 (`python3`) and GNU make.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --progress-bar off
+# Runtime and development dependencies are installed again only when their requirements file changes.
+REQUIREMENTS_STAMP := $(VENV)/.requirements.stamp
+DEV_REQUIREMENTS_STAMP := $(VENV)/.requirements-dev.stamp
+PYTEST_ARGS ?=
+
+.PHONY: help install install-dev run test lint format check migrate demo admin shell clean
+
+help: ## Liste les commandes
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(REQUIREMENTS_STAMP): requirements.txt | $(PY)
+	@echo "Installation de requirements.txt dans $(VENV)…"
+	$(PIP_INSTALL) -r requirements.txt
+	@touch $@
+
+$(DEV_REQUIREMENTS_STAMP): requirements.txt requirements-dev.txt | $(PY)
+	@echo "Installation de requirements-dev.txt dans $(VENV)…"
+	$(PIP_INSTALL) -r requirements-dev.txt
+	@touch $@ $(REQUIREMENTS_STAMP)
+
+install: $(REQUIREMENTS_STAMP) ## Crée .venv et installe requirements.txt (si besoin)
+
+install-dev: $(DEV_REQUIREMENTS_STAMP) ## Crée .venv et installe requirements-dev.txt (si besoin)
+
+run: $(REQUIREMENTS_STAMP) ## Prépare la base puis lance web (127.0.0.1:8000), worker et beat ; Ctrl-C arrête tout
+	$(PY) -m config.launcher
+
+test: $(DEV_REQUIREMENTS_STAMP) ## Lance toute la suite pytest, navigateur compris (PYTEST_ARGS=… pour filtrer)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(DEV_REQUIREMENTS_STAMP) ## ruff check + ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(DEV_REQUIREMENTS_STAMP) ## Reformate le code (ruff format, tri des imports)
+	$(BIN)/ruff check --fix --select I .
+	$(BIN)/ruff format .
+
+check: $(REQUIREMENTS_STAMP) ## manage.py check + migrations manquantes
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+migrate: $(REQUIREMENTS_STAMP) ## Applique les migrations
+	$(MANAGE) migrate --noinput
+
+demo: $(REQUIREMENTS_STAMP) ## Charge le territoire de démonstration (idempotent)
+	$(MANAGE) load_demo
+
+admin: $(REQUIREMENTS_STAMP) ## Crée le compte administrateur s'il manque (MAILLAGE_ADMIN_EMAIL / _PASSWORD)
+	$(MANAGE) ensure_admin
+
+shell: $(REQUIREMENTS_STAMP) ## Shell Django
+	$(MANAGE) shell
+
+clean: ## Supprime var/ (base SQLite, médias, file Celery) et .venv
+	rm -rf var $(VENV) .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

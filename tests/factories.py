@@ -1,7 +1,10 @@
 """Factories that go through the domain workflows, so test data has its groups and rights like real data."""
 
+from datetime import time, timedelta
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from home.models import HomePage
 from network import domain
@@ -66,8 +69,6 @@ def add_listed_structures(bassins, count: int, fields=lambda index: {}) -> list[
     revisions, which cost `create_structure` most of its ~170 queries. Building 200 structures through
     it took two minutes on PostgreSQL; this takes seconds and yields the same rows for the public side.
     """
-    from django.utils import timezone
-
     from network.models import ItinerantStop
 
     now = timezone.now()
@@ -89,3 +90,19 @@ def add_listed_structures(bassins, count: int, fields=lambda index: {}) -> list[
         bassins[index % len(bassins)].add_child(instance=structure)
         structures.append(structure)
     return structures
+
+
+class AtelierFactory(factory.django.DjangoModelFactory):
+    """A one-off public atelier at its structure; pass `rrule=…` for a series."""
+
+    class Meta:
+        model = "events.Atelier"
+
+    structure = factory.SubFactory(StructureFactory)
+    title = factory.Sequence(lambda n: f"Atelier tablette n° {n}")
+    summary = "Apprendre à se servir d'une tablette, pas à pas."
+    themes = ["Maîtrise des outils numériques du quotidien"]
+    publics = ["Seniors"]
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
+    start_time = time(14, 0)
+    end_time = time(16, 0)

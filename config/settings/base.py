@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -37,6 +38,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "home",
     "network",
+    "events",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.sites",
@@ -189,6 +191,8 @@ MAILLAGE_MAP_CENTER = (47.2, 1.7)
 MAILLAGE_MAP_ZOOM = 7
 
 MAILLAGE_INVITATION_DAYS = 14
+# Right-hand side of the UIDs of ateliers created here: stable, so calendar apps never see duplicates.
+MAILLAGE_ICAL_DOMAIN = os.environ.get("MAILLAGE_ICAL_DOMAIN", "maillage.localhost")
 
 # Celery (see celery_app.py). The filesystem transport is the embedded broker when no Redis answers.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -217,6 +221,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Static entries; django-celery-beat copies them into its tables at start, where admins may change them.
+CELERY_BEAT_SCHEDULE = {
+    "extend-occurrences-nightly": {
+        "task": "events.tasks.extend_occurrences",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
 
 LOGGING = {
     "version": 1,

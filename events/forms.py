@@ -1,0 +1,108 @@
+"""The agenda's filters, shared by the agenda pages, the iCal and JSON feeds and the widget.
+
+Every filter is a query-string parameter, so a filtered agenda has an address that can be shared,
+bookmarked, subscribed to (`.ics`) or embedded. Unknown or invalid values are ignored, never an error:
+addresses are typed by hand and kept for years.
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from network.forms import LenientMultipleChoiceField
+
+from . import enums
+
+
+class AgendaFilterForm(forms.Form):
+    du = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    au = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    bassin = LenientMultipleChoiceField(label=_("Bassin de vie"))
+    commune = LenientMultipleChoiceField(label=_("Commune"))
+    theme = LenientMultipleChoiceField(label=_("Thème"), choices=enums.Theme.choices)
+    public = LenientMultipleChoiceField(label=_("Public"), choices=enums.AtelierPublic.choices[1:])
+    niveau = LenientMultipleChoiceField(label=_("Niveau"), choices=enums.Level.choices)
+    format = LenientMultipleChoiceField(label=_("Format"), choices=enums.Format.choices)
+    gratuit = forms.BooleanField(label=_("Gratuit"), required=False)
+    accessible = forms.BooleanField(label=_("Accessible (handicap)"), required=False)
+    soir = forms.BooleanField(label=_("Le soir (après 18 h)"), required=False)
+    weekend = forms.BooleanField(label=_("Le week-end"), required=False)
+    places = forms.BooleanField(label=_("Places disponibles"), required=False)
+    # One structure's agenda (its page, its feed, the widget it embeds); given by slug, not shown as a field.
+    structure = forms.SlugField(required=False, widget=forms.HiddenInput)
+
+    CHOICE_GROUPS = ("theme", "public", "bassin", "commune", "niveau", "format")
+    FLAGS = ("gratuit", "accessible", "soir", "weekend", "places")
+    # Query-string keys that are not filters: they never change what a feed contains.
+    NON_FILTER_KEYS = ("page", "vue", "semaine", "mois")
+
+    def __init__(self, data=None, *, bassins=(), communes=(), **kwargs):
+        super().__init__(data, **kwargs)
+        self.bassins_by_slug = {bassin.slug: bassin for bassin in bassins}
+        self.fields["bassin"].choices = [(bassin.slug, bassin.title) for bassin in bassins]
+        self.fields["commune"].choices = [(commune, commune) for commune in communes]
+
+    def _value(self, name):
+        cleaned = getattr(self, "cleaned_data", {})
+        if name in cleaned:
+            return cleaned[name]
+        field = self.fields[name]
+        return [] if isinstance(field, forms.MultipleChoiceField) else None
+
+    @property
+    def start_date(self):
+        return self._value("du")
+
+    @property
+    def end_date(self):
+        end = self._value("au")
+        start = self.start_date
+        return end if not (end and start and end < start) else start
+
+    def selected_bassins(self):
+        return [self.bassins_by_slug[slug] for slug in self._value("bassin")]
+
+    def filter_occurrences(self, occurrences):
+        """Apply every filter to the `OccurrenceQuerySet` `occurrences` (dates included)."""
+        occurrences = (
+            occurrences.between(self.start_date, self.end_date)
+            .in_bassins(self.selected_bassins())
+            .in_communes(self._value("commune"))
+            .on_themes(self._value("theme"))
+            .for_publics(self._value("public"))
+            .at_levels(self._value("niveau"))
+            .in_formats(self._value("format"))
+        )
+        if self._value("structure"):
+            occurrences = occurrences.filter(atelier__structure__slug=self._value("structure"))
+        if self._value("gratuit"):
+            occurrences = occurrences.free()
+        if self._value("accessible"):
+            occurrences = occurrences.accessible()
+        if self._value("soir"):
+            occurrences = occurrences.evening()
+        if self._value("weekend"):
+            occurrences = occurrences.weekend()
+        if self._value("places"):
+            occurrences = occurrences.with_places_left()
+        return occurrences
+
+    @property
+    def active_filter_count(self) -> int:
+        count = sum(len(self._value(name)) for name in self.CHOICE_GROUPS)
+        count += sum(1 for name in self.FLAGS if self._value(name))
+        return count + int(bool(self._value("du"))) + int(bool(self._value("au")))
+
+    def choice_groups(self):
+        return [self[name] for name in self.CHOICE_GROUPS]
+
+    def flags(self):
+        return [self[name] for name in self.FLAGS]
+
+
+def default_range(today=None, days: int = 60):
+    """When no dates are given, agendas show what is ahead: today and the next `days` days."""
+    today = today or timezone.localdate()
+    return today, today + timedelta(days=days)

@@ -1,0 +1,247 @@
+"""`Atelier`: one session or a series of sessions, owned by a structure.
+
+Ateliers are plain models, not Wagtail pages: calendar feeds will create thousands of them, and a page tree
+(with revisions, paths and per-page permissions) would cost far more than it brings. Rights follow the owning
+structure (see `events.permissions`).
+"""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.fields import RichTextField
+
+from network.fields import ChoiceListField
+
+from .. import enums
+from ..recurrence import Rule, Schedule, describe
+from ..sanitize import clean_html
+
+
+def new_uid() -> str:
+    return f"{uuid.uuid4()}@{settings.MAILLAGE_ICAL_DOMAIN}"
+
+
+class AtelierQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(visibility=enums.Visibility.PUBLIC, structure__live=True)
+
+    def of_structure(self, structure):
+        return self.filter(structure=structure)
+
+    def in_bassin(self, bassin):
+        return self.filter(structure__path__startswith=bassin.path, structure__depth=bassin.depth + 1)
+
+    def recurring_without_end(self):
+        """Series whose occurrences must be extended every night (no UNTIL, no COUNT)."""
+        return self.exclude(rrule="").exclude(rrule__contains="UNTIL=").exclude(rrule__contains="COUNT=")
+
+
+class Atelier(models.Model):
+    structure = models.ForeignKey(
+        "network.StructurePage",
+        on_delete=models.CASCADE,
+        related_name="ateliers",
+        verbose_name=_("structure"),
+    )
+    uid = models.CharField(
+        _("identifiant iCal"), max_length=255, unique=True, default=new_uid, editable=False
+    )
+    sequence = models.PositiveIntegerField(_("version iCal"), default=0, editable=False)
+    source = models.CharField(
+        _("origine"), max_length=10, choices=enums.Source.choices, default=enums.Source.LOCAL, editable=False
+    )
+
+    title = models.CharField(_("titre"), max_length=200)
+    summary = models.TextField(
+        _("résumé"),
+        max_length=280,
+        blank=True,
+        validators=[MaxLengthValidator(280)],
+        help_text=_("280 caractères au plus, en mots simples : ce que l'on apprend, pour qui."),
+    )
+    description = RichTextField(
+        _("description"), blank=True, features=["bold", "italic", "ol", "ul", "link", "h3"]
+    )
+    themes = ChoiceListField(_("thèmes"), choices=enums.Theme.choices)
+    publics = ChoiceListField(_("publics"), choices=enums.AtelierPublic.choices)
+    level = models.CharField(_("niveau"), max_length=20, choices=enums.Level.choices, blank=True)
+
+    prerequisites = models.TextField(_("prérequis"), blank=True)
+    bring_smartphone = models.BooleanField(_("apporter son smartphone"), default=False)
+    bring_tablet = models.BooleanField(_("apporter sa tablette"), default=False)
+    bring_laptop = models.BooleanField(_("apporter son ordinateur portable"), default=False)
+    needs_email = models.BooleanField(_("avoir une adresse e-mail"), default=False)
+    needs_franceconnect = models.BooleanField(_("avoir un compte FranceConnect"), default=False)
+    equipment_lent = models.CharField(
+        _("matériel prêté"), max_length=200, blank=True, help_text=_("Par exemple : « tablettes prêtées »")
+    )
+
+    format = models.CharField(
+        _("format"), max_length=12, choices=enums.Format.choices, default=enums.Format.ON_SITE
+    )
+    online_url = models.URLField(_("lien de connexion (à distance)"), blank=True)
+    place_name = models.CharField(
+        _("lieu"), max_length=200, blank=True, help_text=_("Vide : à la structure, à son adresse.")
+    )
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
+    commune = models.CharField(_("commune"), max_length=120, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+
+    capacity = models.PositiveIntegerField(
+        _("nombre de places"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    price = models.CharField(_("tarif"), max_length=25, choices=enums.Price.choices, default=enums.Price.FREE)
+    price_amount = models.DecimalField(
+        _("montant (€)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    price_details = models.CharField(_("précisions sur le tarif"), max_length=255, blank=True)
+    registration = models.CharField(
+        _("inscription"), max_length=12, choices=enums.Registration.choices, default=enums.Registration.NONE
+    )
+    registration_details = models.CharField(
+        _("pour s'inscrire"),
+        max_length=255,
+        blank=True,
+        help_text=_("Numéro de téléphone, adresse e-mail ou lien, selon le mode d'inscription."),
+    )
+    accessibility = ChoiceListField(_("prise en charge spécifique"), choices=enums.Accessibility.choices)
+    wheelchair_accessible = models.BooleanField(_("accessible en fauteuil roulant"), default=False)
+    visibility = models.CharField(
+        _("visibilité"), max_length=10, choices=enums.Visibility.choices, default=enums.Visibility.PUBLIC
+    )
+    status = models.CharField(
+        _("statut"), max_length=10, choices=enums.Status.choices, default=enums.Status.SCHEDULED
+    )
+
+    # Schedule: first session in Europe/Paris wall-clock time, then the rule.
+    start_date = models.DateField(_("date (première séance)"))
+    start_time = models.TimeField(_("heure de début"))
+    end_time = models.TimeField(_("heure de fin"))
+    rrule = models.CharField(_("règle de répétition (RRULE)"), max_length=500, blank=True)
+    rdates = models.JSONField(_("séances ajoutées"), default=list, blank=True)
+    exdates = models.JSONField(_("séances retirées"), default=list, blank=True)
+    occurrences_until = models.DateField(_("séances calculées jusqu'au"), null=True, editable=False)
+
+    is_demo = models.BooleanField(_("contenu de démonstration"), default=False, editable=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = AtelierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("atelier")
+        verbose_name_plural = _("ateliers")
+        ordering = ["start_date", "start_time", "title"]
+        indexes = [models.Index(fields=["structure", "start_date"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, refresh_occurrences=True, **kwargs):
+        """Sanitize, raise SEQUENCE on change (calendar apps then take the new version), then rebuild the
+        occurrences, so that pages and feeds never read a stale schedule."""
+        self.description = clean_html(self.description)
+        if self.pk:
+            self.sequence += 1
+        super().save(*args, **kwargs)
+        if refresh_occurrences:
+            from ..occurrences import materialise
+
+            materialise(self)
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:atelier", kwargs={"pk": self.pk})
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = ValidationError(
+                _("L'heure de fin doit être après l'heure de début."), code="end_before_start"
+            )
+        if self.price == enums.Price.PAID and self.price_amount is None:
+            errors["price_amount"] = ValidationError(
+                _("Indiquez le montant d'un atelier payant."), code="price_missing"
+            )
+        if self.format != enums.Format.ON_SITE and not self.online_url and self.source == enums.Source.LOCAL:
+            errors["online_url"] = ValidationError(
+                _("Indiquez le lien de connexion d'un atelier à distance ou hybride."),
+                code="online_url_missing",
+            )
+        needs_details = {enums.Registration.PHONE, enums.Registration.EMAIL, enums.Registration.LINK}
+        if self.registration in needs_details and not self.registration_details:
+            errors["registration_details"] = ValidationError(
+                _("Indiquez le numéro, l'adresse ou le lien pour s'inscrire."), code="registration_missing"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    # Read side -----------------------------------------------------------------------------------------
+
+    @property
+    def first_start(self) -> datetime:
+        return datetime.combine(self.start_date, self.start_time)
+
+    @property
+    def duration(self) -> timedelta:
+        return datetime.combine(self.start_date, self.end_time) - self.first_start
+
+    @property
+    def schedule(self) -> Schedule:
+        return Schedule(
+            start=self.first_start,
+            duration=self.duration,
+            rrule=self.rrule,
+            rdates=tuple(datetime.fromisoformat(value) for value in self.rdates),
+            exdates=tuple(datetime.fromisoformat(value) for value in self.exdates),
+        )
+
+    @property
+    def rule(self) -> Rule | None:
+        return Rule.from_rrule(self.rrule)
+
+    def describe_schedule(self) -> str:
+        return describe(self.rule, self.first_start, self.first_start + self.duration)
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == enums.Visibility.PUBLIC
+
+    @property
+    def is_free(self) -> bool:
+        return self.price != enums.Price.PAID
+
+    @property
+    def is_accessible(self) -> bool:
+        return self.wheelchair_accessible or bool(self.accessibility)
+
+    @property
+    def prerequisite_flags(self) -> list[str]:
+        names = ["bring_smartphone", "bring_tablet", "bring_laptop", "needs_email", "needs_franceconnect"]
+        return [str(self._meta.get_field(name).verbose_name) for name in names if getattr(self, name)]
+
+    def place_label(self) -> str:
+        return self.place_name or self.structure.title
+
+    def place_commune(self) -> str:
+        return self.commune or self.structure.commune
+
+    def coordinates(self) -> tuple[float, float] | None:
+        if self.latitude is not None and self.longitude is not None:
+            return self.latitude, self.longitude
+        if self.structure.latitude is not None and self.structure.longitude is not None:
+            return self.structure.latitude, self.structure.longitude
+        return None

@@ -1,0 +1,137 @@
+"""`Occurrence`: one dated session, materialised from its atelier for the next twelve months.
+
+Agendas, feeds and digests read this table only: "what happens between these dates, in this bassin, in the
+evening" becomes an indexed range query instead of expanding every series on every request. Rows are rebuilt
+by `events.occurrences.materialise` whenever an atelier or one of its sessions changes, and extended nightly.
+Time facts used by filters (local date, evening, weekend) are computed once, in Europe/Paris, when the row is
+written.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from network.fields import has_any
+
+from .. import enums
+
+
+class OccurrenceQuerySet(models.QuerySet):
+    def public(self):
+        """Sessions the public may see: public ateliers of live structures."""
+        return self.filter(
+            atelier__visibility=enums.Visibility.PUBLIC,
+            atelier__structure__live=True,
+        )
+
+    def for_listing(self):
+        return self.select_related("atelier", "atelier__structure").order_by("start", "atelier__title", "pk")
+
+    def between(self, start_date=None, end_date=None):
+        queryset = self
+        if start_date:
+            queryset = queryset.filter(local_date__gte=start_date)
+        if end_date:
+            queryset = queryset.filter(local_date__lte=end_date)
+        return queryset
+
+    def upcoming(self, now):
+        return self.filter(end__gte=now)
+
+    def in_bassins(self, bassins):
+        condition = Q()
+        for bassin in bassins:
+            condition |= Q(
+                atelier__structure__path__startswith=bassin.path, atelier__structure__depth=bassin.depth + 1
+            )
+        return self.filter(condition) if bassins else self
+
+    def of_structures(self, structures):
+        return self.filter(atelier__structure__in=structures) if structures else self
+
+    def in_communes(self, communes):
+        return self.filter(commune__in=communes) if communes else self
+
+    def on_themes(self, themes):
+        return self.filter(has_any("atelier__themes", themes)) if themes else self
+
+    def for_publics(self, publics):
+        """An atelier "Tous publics" welcomes every public, so it matches any public asked for."""
+        return self.filter(has_any("atelier__publics", [*publics, enums.TOUS_PUBLICS])) if publics else self
+
+    def at_levels(self, levels):
+        return self.filter(atelier__level__in=levels) if levels else self
+
+    def in_formats(self, formats):
+        return self.filter(atelier__format__in=formats) if formats else self
+
+    def free(self):
+        return self.exclude(atelier__price=enums.Price.PAID)
+
+    def accessible(self):
+        return self.filter(Q(atelier__wheelchair_accessible=True) | ~Q(atelier__accessibility=""))
+
+    def evening(self):
+        return self.filter(is_evening=True)
+
+    def weekend(self):
+        return self.filter(is_weekend=True)
+
+    def with_places_left(self):
+        return self.filter(status=enums.Status.SCHEDULED).filter(
+            Q(atelier__capacity__isnull=True) | Q(seats_taken__lt=models.F("atelier__capacity"))
+        )
+
+
+class Occurrence(models.Model):
+    atelier = models.ForeignKey(
+        "events.Atelier", on_delete=models.CASCADE, related_name="occurrences", verbose_name=_("atelier")
+    )
+    # The session's original start: its RECURRENCE-ID, stable when the session is moved.
+    recurrence_id = models.DateTimeField(_("séance prévue le"))
+    start = models.DateTimeField(_("début"))
+    end = models.DateTimeField(_("fin"))
+    local_date = models.DateField(_("jour"))
+    is_evening = models.BooleanField(default=False)
+    is_weekend = models.BooleanField(default=False)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=enums.Status.choices, default=enums.Status.SCHEDULED
+    )
+    is_moved = models.BooleanField(default=False)
+    commune = models.CharField(_("commune"), max_length=120, blank=True)
+    place_name = models.CharField(_("lieu"), max_length=200, blank=True)
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    seats_taken = models.PositiveIntegerField(default=0)
+    note = models.CharField(max_length=255, blank=True)
+
+    objects = OccurrenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("séance")
+        verbose_name_plural = _("séances")
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(fields=["atelier", "recurrence_id"], name="one_occurrence_per_session")
+        ]
+        indexes = [
+            models.Index(fields=["local_date", "start"]),
+            models.Index(fields=["atelier", "start"]),
+        ]
+
+    def __str__(self):
+        return f"{self.atelier} — {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == enums.Status.CANCELLED
+
+    @property
+    def is_full(self) -> bool:
+        return self.status == enums.Status.FULL
+
+    @property
+    def places_left(self) -> int | None:
+        capacity = self.atelier.capacity
+        return None if capacity is None else max(capacity - self.seats_taken, 0)

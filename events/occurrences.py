@@ -1,0 +1,114 @@
+"""Materialising an atelier's sessions into `Occurrence` rows.
+
+`materialise(atelier)` is the only writer of the table. It expands the series in wall-clock time over the
+window (one year back, twelve months ahead), applies the per-session overrides, and replaces the atelier's
+rows in one transaction, so a reader never sees half a series. `extend_all()` is the nightly job: open-ended
+series gain the days that entered the window.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import enums
+from .recurrence import localize, next_window, to_local_naive
+
+HORIZON_MONTHS = 12
+
+
+def build_rows(atelier, *, today: date | None = None):
+    """The `Occurrence` objects of `atelier` (unsaved), overrides applied, sorted by start."""
+    from .models import Occurrence
+
+    today = today or timezone.localdate()
+    window_start, window_end = next_window(today, HORIZON_MONTHS)
+    schedule = atelier.schedule
+    overrides = {to_local_naive(override.original_start): override for override in atelier.overrides.all()}
+    rows = []
+    for local_start in schedule.starts_between(window_start, window_end):
+        override = overrides.get(local_start)
+        start = localize(local_start)
+        end = localize(local_start + schedule.duration)
+        values = {
+            "status": atelier.status,
+            "commune": atelier.place_commune(),
+            "place_name": atelier.place_label(),
+            "address": atelier.address or atelier.structure.adresse,
+            "latitude": None,
+            "longitude": None,
+            "seats_taken": 0,
+            "note": "",
+            "is_moved": False,
+        }
+        coordinates = atelier.coordinates()
+        if coordinates:
+            values["latitude"], values["longitude"] = coordinates
+        if override is not None:
+            if atelier.status == enums.Status.SCHEDULED or override.status == enums.Status.CANCELLED:
+                values["status"] = override.status
+            if override.new_start:
+                start = override.new_start
+                end = override.new_end or start + schedule.duration
+                values["is_moved"] = True
+            if override.place_name or override.commune:
+                values.update(
+                    place_name=override.place_name or values["place_name"],
+                    address=override.address,
+                    commune=override.commune or values["commune"],
+                    latitude=override.latitude,
+                    longitude=override.longitude,
+                )
+            values["seats_taken"] = override.seats_taken
+            values["note"] = override.note
+        local = to_local_naive(start)
+        rows.append(
+            Occurrence(
+                atelier=atelier,
+                recurrence_id=localize(local_start),
+                start=start,
+                end=end,
+                local_date=local.date(),
+                is_evening=local.hour >= enums.EVENING_HOUR,
+                is_weekend=local.weekday() >= 5,
+                **values,
+            )
+        )
+    rows.sort(key=lambda row: row.start)
+    return rows
+
+
+@transaction.atomic
+def materialise(atelier, *, today: date | None = None) -> int:
+    """Replace `atelier`'s occurrences by a fresh expansion; return how many there are."""
+    from .models import Occurrence
+
+    today = today or timezone.localdate()
+    rows = build_rows(atelier, today=today)
+    Occurrence.objects.filter(atelier=atelier).delete()
+    Occurrence.objects.bulk_create(rows)
+    horizon = next_window(today, HORIZON_MONTHS)[1].date() - timedelta(days=1)
+    type(atelier).objects.filter(pk=atelier.pk).update(occurrences_until=horizon)
+    atelier.occurrences_until = horizon
+    return len(rows)
+
+
+def extend_all(*, today: date | None = None) -> int:
+    """Nightly: re-materialise the open-ended series whose window moved. Returns how many were refreshed."""
+    from .models import Atelier
+
+    today = today or timezone.localdate()
+    horizon = next_window(today, HORIZON_MONTHS)[1].date() - timedelta(days=1)
+    stale = (
+        Atelier.objects.exclude(rrule="")
+        .filter(occurrences_until__lt=horizon)
+        .select_related("structure")
+        .prefetch_related("overrides")
+    )
+    count = 0
+    for atelier in stale.iterator(chunk_size=200):
+        materialise(atelier, today=today)
+        count += 1
+    return count

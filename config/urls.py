@@ -9,6 +9,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("comptes/", include("allauth.urls")),
     path("", include("network.urls")),
+    path("", include("events.urls")),
 ]
 
 if settings.DEBUG:

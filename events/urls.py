@@ -1,0 +1,22 @@
+from django.urls import path
+
+from .views import agenda, feeds, widget
+
+app_name = "events"
+
+urlpatterns = [
+    # Public pages (events/views/agenda.py)
+    path("agenda/", agenda.agenda, name="agenda"),
+    path("bassins/<slug:slug>/agenda/", agenda.bassin_agenda, name="bassin_agenda"),
+    path("structures/<slug:slug>/agenda/", agenda.structure_agenda, name="structure_agenda"),
+    path("ateliers/<int:pk>/", agenda.atelier_detail, name="atelier"),
+    # Feeds (events/views/feeds.py)
+    path("agenda.ics", feeds.agenda_ics, name="agenda_ics"),
+    path("agenda.json", feeds.agenda_json, name="agenda_json"),
+    path("bassins/<slug:slug>/agenda.ics", feeds.bassin_ics, name="bassin_ics"),
+    path("structures/<slug:slug>/agenda.ics", feeds.structure_ics, name="structure_ics"),
+    path("ateliers/<int:pk>.ics", feeds.atelier_ics, name="atelier_ics"),
+    # Embedding (events/views/widget.py)
+    path("widget/agenda/", widget.widget, name="widget"),
+    path("integrer-l-agenda/", widget.widget_help, name="widget_help"),
+]

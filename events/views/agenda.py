@@ -1,0 +1,306 @@
+"""Public agendas (region, bassin, structure) and the atelier page.
+
+Agendas read materialised `Occurrence` rows only, atelier and structure joined in the same query, so the
+number of SQL queries does not depend on the number of sessions (see the tests): the list view pages in the
+database (one count, one page), the week and month views load one bounded period. Professionals-only ateliers
+never reach these pages: every query starts from `Occurrence.objects.public()` / `Atelier.objects.public()`.
+Every filter and the view itself live in the query string, so any agenda can be shared, subscribed to (iCal)
+or embedded.
+"""
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import groupby
+
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.http import urlencode
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from network.models import BassinPage, StructurePage
+
+from .. import enums
+from ..forms import AgendaFilterForm
+from ..models import Atelier, Occurrence
+
+PAGE_SIZE = 30
+MONTH_CELL_LIMIT = 3
+VIEWS = ("liste", "semaine", "mois")
+NEXT_SESSIONS = 10
+
+_WEEK_RE = re.compile(r"(\d{4})-W(\d{1,2})")
+_MONTH_RE = re.compile(r"(\d{4})-(\d{1,2})")
+
+
+@dataclass
+class Scope:
+    """What one agenda covers: its sessions, its title, its feeds and where it sits in the site."""
+
+    title: str
+    occurrences: object
+    ics_url: str
+    json_params: dict = field(default_factory=dict)
+    bassins: list = field(default_factory=list)
+    breadcrumbs: list = field(default_factory=list)
+    intro: str = ""
+
+
+# ---- periods ----------------------------------------------------------------------------------------
+
+
+def week_start(value: str | None, fallback: date) -> date:
+    """The Monday of ISO week `value` ("2026-W50"), or of `fallback`'s week when `value` is not one."""
+    match = _WEEK_RE.fullmatch(value or "")
+    if match:
+        try:
+            return date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+        except ValueError:
+            pass
+    return fallback - timedelta(days=fallback.weekday())
+
+
+def week_code(monday: date) -> str:
+    year, week, _day = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def month_start(value: str | None, fallback: date) -> date:
+    """The first day of month `value` ("2026-12"), or of `fallback`'s month when `value` is not one."""
+    match = _MONTH_RE.fullmatch(value or "")
+    if match and 1 <= int(match.group(2)) <= 12 and 1 <= int(match.group(1)) <= 9998:
+        return date(int(match.group(1)), int(match.group(2)), 1)
+    return fallback.replace(day=1)
+
+
+def month_code(first: date) -> str:
+    return f"{first.year}-{first.month:02d}"
+
+
+def _shift_month(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+# ---- building blocks ----------------------------------------------------------------------------------
+
+
+def _communes(occurrences, today: date) -> list[str]:
+    """Communes that have sessions ahead in this agenda: a commune without any would only lead nowhere.
+
+    Read from the ateliers (their own commune, else their structure's), each tested for a session ahead by
+    an EXISTS on the (atelier, start) index: a DISTINCT over every session of the year cost three quarters
+    of the page with 50,000 sessions (bench/agenda.py). A session moved to another commune is not offered.
+    """
+    ahead = occurrences.filter(atelier=OuterRef("pk"), local_date__gte=today)
+    return list(
+        Atelier.objects.filter(Exists(ahead))
+        .annotate(place=Coalesce(NullIf("commune", Value("")), "structure__commune"))
+        .exclude(place="")
+        .order_by("place")
+        .values_list("place", flat=True)
+        .distinct()
+    )
+
+
+def _filter_query(request) -> str:
+    """The query string of the filters only (no view, period or page): what a feed must carry."""
+    query = request.GET.copy()
+    for key in AgendaFilterForm.NON_FILTER_KEYS:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
+
+
+def group_by_day(occurrences) -> list[tuple[date, list]]:
+    return [(day, list(sessions)) for day, sessions in groupby(occurrences, key=lambda o: o.local_date)]
+
+
+def _list_context(request, form, sessions):
+    if not form.start_date:
+        sessions = sessions.upcoming(timezone.now())
+    page_obj = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "page_obj": page_obj,
+        "days": group_by_day(page_obj.object_list),
+        "result_count": page_obj.paginator.count,
+        "elided_page_range": page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1),
+    }
+
+
+def _week_context(request, form, sessions, today):
+    monday = week_start(request.GET.get("semaine"), form.start_date or today)
+    sunday = monday + timedelta(days=6)
+    found = list(sessions.between(monday, sunday))
+    by_day = dict(group_by_day(found))
+    return {
+        "days": [(monday + timedelta(days=n), by_day.get(monday + timedelta(days=n), [])) for n in range(7)],
+        "result_count": len(found),
+        "period_label": _("Semaine du %(start)s au %(end)s")
+        % {"start": date_format(monday, "j F"), "end": date_format(sunday, "j F Y")},
+        "previous_week": week_code(monday - timedelta(days=7)),
+        "next_week": week_code(monday + timedelta(days=7)),
+        "current_week": week_code(monday),
+    }
+
+
+def _month_context(request, form, sessions, today):
+    first = month_start(request.GET.get("mois"), form.start_date or today)
+    last = _shift_month(first, 1) - timedelta(days=1)
+    found = list(sessions.between(first, last))
+    by_day = dict(group_by_day(found))
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
+        cells = []
+        for day in week:
+            day_sessions = by_day.get(day, []) if day.month == first.month else []
+            cells.append(
+                {
+                    "date": day,
+                    "iso": day.isoformat(),
+                    "in_month": day.month == first.month,
+                    "is_today": day == today,
+                    "shown": day_sessions[:MONTH_CELL_LIMIT],
+                    "more": max(len(day_sessions) - MONTH_CELL_LIMIT, 0),
+                    "count": len(day_sessions),
+                }
+            )
+        weeks.append(cells)
+    return {
+        "weeks": weeks,
+        "result_count": len(found),
+        "period_label": capfirst(date_format(first, "F Y")),
+        "previous_month": month_code(_shift_month(first, -1)),
+        "next_month": month_code(_shift_month(first, 1)),
+        "current_month": month_code(first),
+        "weekday_names": [capfirst(date_format(date(2024, 1, n), "l")) for n in range(1, 8)],
+    }
+
+
+def render_agenda(request, scope: Scope):
+    today = timezone.localdate()
+    form = AgendaFilterForm(request.GET, bassins=scope.bassins, communes=_communes(scope.occurrences, today))
+    form.is_valid()  # Invalid values are dropped by the form; what remains is applied.
+    view = request.GET.get("vue") if request.GET.get("vue") in VIEWS else "liste"
+    sessions = form.filter_occurrences(scope.occurrences).for_listing()
+
+    if view == "semaine":
+        context = _week_context(request, form, sessions, today)
+    elif view == "mois":
+        context = _month_context(request, form, sessions, today)
+    else:
+        context = _list_context(request, form, sessions)
+
+    query = _filter_query(request)
+    json_query = "&".join(part for part in (query, urlencode(scope.json_params)) if part)
+    context.update(
+        {
+            "scope": scope,
+            "form": form,
+            "view": view,
+            "agenda_url": request.path,
+            "ics_url": _with_query(scope.ics_url, query),
+            "json_url": _with_query(reverse("events:agenda_json"), json_query),
+            "widget_help_url": _with_query(reverse("events:widget_help"), json_query),
+        }
+    )
+    return render(request, "events/agenda.html", context)
+
+
+# ---- views ------------------------------------------------------------------------------------------
+
+
+def agenda(request):
+    bassins = list(BassinPage.objects.live().public().order_by("title"))
+    scope = Scope(
+        title=_("Agenda des ateliers"),
+        intro=_(
+            "Les ateliers pour apprendre à se servir d'un ordinateur, d'un téléphone ou d'Internet, "
+            "dans toute la région. Choisissez ce qui vous convient, puis affichez les ateliers."
+        ),
+        occurrences=Occurrence.objects.public(),
+        ics_url=reverse("events:agenda_ics"),
+        bassins=bassins,
+    )
+    return render_agenda(request, scope)
+
+
+def bassin_agenda(request, slug):
+    bassin = get_object_or_404(BassinPage.objects.live().public(), slug=slug)
+    scope = Scope(
+        title=_("Agenda des ateliers — %(name)s") % {"name": bassin.title},
+        intro=_("Les ateliers des lieux de ce bassin de vie."),
+        occurrences=Occurrence.objects.public().in_bassins([bassin]),
+        ics_url=reverse("events:bassin_ics", kwargs={"slug": bassin.slug}),
+        json_params={"bassin": bassin.slug},
+        breadcrumbs=[(bassin.title, bassin.url)],
+    )
+    return render_agenda(request, scope)
+
+
+def structure_agenda(request, slug):
+    structure = get_object_or_404(StructurePage.objects.live().public(), slug=slug)
+    bassin = BassinPage.objects.filter(path=structure.path[: -StructurePage.steplen]).first()
+    scope = Scope(
+        title=_("Ateliers de %(name)s") % {"name": structure.title},
+        intro=_("Les ateliers proposés par ce lieu."),
+        occurrences=Occurrence.objects.public().filter(atelier__structure=structure),
+        ics_url=reverse("events:structure_ics", kwargs={"slug": structure.slug}),
+        json_params={"structure": structure.slug},
+        breadcrumbs=[*([(bassin.title, bassin.url)] if bassin else []), (structure.title, structure.url)],
+    )
+    return render_agenda(request, scope)
+
+
+def atelier_detail(request, pk):
+    atelier = get_object_or_404(Atelier.objects.public().select_related("structure"), pk=pk)
+    structure = atelier.structure
+    sessions = list(atelier.occurrences.upcoming(timezone.now()).order_by("start")[:NEXT_SESSIONS])
+    next_session = sessions[0] if sessions else None
+    bassin = BassinPage.objects.filter(path=structure.path[: -StructurePage.steplen]).first()
+    if next_session and next_session.latitude is not None and next_session.longitude is not None:
+        coordinates = (next_session.latitude, next_session.longitude)
+    else:
+        coordinates = atelier.coordinates()
+    place = {
+        "name": next_session.place_name if next_session else atelier.place_label(),
+        "address": next_session.address if next_session else (atelier.address or structure.adresse),
+        "commune": next_session.commune if next_session else atelier.place_commune(),
+        "postal_code": atelier.postal_code or ("" if atelier.address else structure.code_postal),
+    }
+    map_markers = []
+    if coordinates and atelier.format != enums.Format.REMOTE:
+        map_markers = [
+            {
+                "id": atelier.pk,
+                "name": place["name"],
+                "url": atelier.get_absolute_url(),
+                "commune": place["commune"],
+                "lat": coordinates[0],
+                "lon": coordinates[1],
+            }
+        ]
+    return render(
+        request,
+        "events/atelier_detail.html",
+        {
+            "atelier": atelier,
+            "structure": structure,
+            "bassin": bassin,
+            "sessions": sessions,
+            "next_session": next_session,
+            "place": place,
+            "coordinates": coordinates,
+            "map_markers": map_markers,
+        },
+    )

@@ -1,9 +1,13 @@
 """The site's root page: search, map of every structure, and the bassins with their counts."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+
+# Sessions shown in the home page's "Prochains ateliers" block; the agenda has the rest.
+NEXT_SESSIONS = 6
 
 
 class HomePage(Page):
@@ -22,6 +26,7 @@ class HomePage(Page):
         verbose_name = _("page d'accueil")
 
     def get_context(self, request, *args, **kwargs):
+        from events.models import Occurrence
         from network.models import BassinPage, StructurePage
 
         context = super().get_context(request, *args, **kwargs)
@@ -35,4 +40,7 @@ class HomePage(Page):
         context["bassins"] = [(bassin, counts[bassin.pk]) for bassin in bassins]
         context["structure_count"] = len(structures)
         context["map_markers"] = StructurePage.map_markers(structures)
+        context["next_sessions"] = list(
+            Occurrence.objects.public().upcoming(timezone.now()).for_listing()[:NEXT_SESSIONS]
+        )
         return context

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Group
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -83,10 +84,15 @@ class BassinPage(RightsLinkedPage, Page):
             self.density_per_km2 = round(self.population / self.area_km2)
 
     def get_context(self, request, *args, **kwargs):
+        from events.models import Occurrence
+
         from .structure import StructurePage
 
         context = super().get_context(request, *args, **kwargs)
         structures = list(StructurePage.objects.for_listing().child_of(self))
         context["structures"] = structures
         context["map_markers"] = StructurePage.map_markers(structures)
+        context["next_sessions"] = list(
+            Occurrence.objects.public().in_bassins([self]).upcoming(timezone.now()).for_listing()[:6]
+        )
         return context

@@ -406,6 +406,8 @@ class StructurePage(RightsLinkedPage, Page):
         return [structure.map_marker() for structure in structures if structure.has_coordinates]
 
     def get_context(self, request, *args, **kwargs):
+        from events.models import Occurrence
+
         context = super().get_context(request, *args, **kwargs)
         context["bassin"] = self.get_parent().specific
         context["photos"] = self.photos.select_related("image")
@@ -413,6 +415,12 @@ class StructurePage(RightsLinkedPage, Page):
         context["map_markers"] = StructurePage.map_markers([self]) + [
             stop.map_marker() for stop in stops if stop.has_coordinates
         ]
+        context["next_sessions"] = list(
+            Occurrence.objects.public()
+            .filter(atelier__structure=self)
+            .upcoming(timezone.now())
+            .for_listing()[:10]
+        )
         return context
 
 

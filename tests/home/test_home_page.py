@@ -105,8 +105,9 @@ def test_home_page_query_count_does_not_grow_with_structures(
     client.get("/")  # warms the site and content type caches
 
     # Wagtail serving: site, home page, its ancestors and their view restrictions (4); then the page's own:
-    # view restrictions and structures (2), view restrictions and bassins (2).
-    with django_assert_num_queries(8):
+    # view restrictions and structures (2), view restrictions and bassins (2); the "Prochains ateliers" block,
+    # sessions joined to their atelier and structure (1).
+    with django_assert_num_queries(9):
         response = client.get("/")
 
     assert response.context["structure_count"] == structure_count

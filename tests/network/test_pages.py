@@ -225,8 +225,9 @@ def test_bassin_page_query_count_does_not_grow_with_structures(
     client.get(bassin.url)  # warms the site and content type caches
 
     # Wagtail serving: site, home, bassin route, bassin row, ancestors and their view restrictions (6);
-    # then the page's own: view restrictions for `.public()`, the structures (2).
-    with django_assert_num_queries(8):
+    # then the page's own: view restrictions for `.public()`, the structures (2); the "Prochains ateliers"
+    # block, sessions joined to their atelier and structure (1).
+    with django_assert_num_queries(9):
         response = client.get(bassin.url)
 
     assert len(response.context["structures"]) == structure_count

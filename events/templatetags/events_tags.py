@@ -1,0 +1,66 @@
+"""Template helpers of the agenda and atelier pages: French dates and hours, registration links, JSON-LD."""
+
+from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+
+from network.jsonld import dumps_for_script
+
+from .. import enums
+from ..jsonld import atelier_jsonld
+from ..recurrence import format_time
+
+register = template.Library()
+
+
+@register.filter
+def time_range(occurrence) -> str:
+    """ "14 h – 16 h" in Paris time: what people read on a poster."""
+    start = timezone.localtime(occurrence.start)
+    end = timezone.localtime(occurrence.end)
+    return f"{format_time(start.time())} – {format_time(end.time())}"
+
+
+@register.filter
+def day_heading(day) -> str:
+    """ "Mardi 8 décembre"; the year is added when it is not the current one, to avoid any doubt."""
+    pattern = "l j F" if day.year == timezone.localdate().year else "l j F Y"
+    return capfirst(date_format(day, pattern))
+
+
+@register.filter
+def labels(values, choices_name: str) -> list[str]:
+    """Display labels of stored choice values (`atelier.publics|labels:"AtelierPublic"`)."""
+    choices = dict(getattr(enums, choices_name).choices)
+    return [str(choices.get(value, value)) for value in values or ()]
+
+
+@register.filter
+def registration_href(atelier) -> str:
+    """The link that starts a registration: tel:, mailto: or the web address, as the mode says."""
+    details = (atelier.registration_details or "").strip()
+    if not details:
+        return ""
+    if atelier.registration == enums.Registration.PHONE:
+        return "tel:" + "".join(char for char in details if char.isdigit() or char == "+")
+    if atelier.registration == enums.Registration.EMAIL:
+        return "mailto:" + details
+    if atelier.registration == enums.Registration.LINK and details.startswith(("https://", "http://")):
+        return details
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def atelier_jsonld_script(context, atelier, occurrence=None):
+    """`<script type="application/ld+json">` describing `atelier`, safe whatever its text contains."""
+    request = context["request"]
+    data = atelier_jsonld(
+        atelier,
+        occurrence,
+        page_url=request.build_absolute_uri(atelier.get_absolute_url()),
+        structure_url=request.build_absolute_uri(atelier.structure.url or "/"),
+    )
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(dumps_for_script(data)))

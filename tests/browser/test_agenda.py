@@ -1,0 +1,99 @@
+"""Finding a workshop in the agenda: filter by theme and « le soir », open it, add it to one's calendar."""
+
+from datetime import time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from events import enums
+from network.enums import Service
+from tests.factories import AtelierFactory, BassinFactory, StructureFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def agenda(site):
+    bassin = BassinFactory(title="Bassin de vie de Vierzon", slug="vierzon", main_commune="Vierzon")
+    structure = StructureFactory(
+        bassin=bassin,
+        title="Médiathèque Paul-Éluard",
+        slug="mediatheque-paul-eluard",
+        commune="Vierzon",
+        adresse="2 rue de la Gare",
+        latitude=47.222,
+        longitude=2.068,
+    )
+    day = timezone.localdate() + timedelta(days=3)
+    evening = AtelierFactory(
+        structure=structure,
+        title="Démarches en ligne après le travail",
+        themes=[Service.DEMARCHES],
+        start_date=day,
+        start_time=time(18, 30),
+        end_time=time(20, 0),
+        capacity=10,
+        rrule="FREQ=WEEKLY;BYDAY=" + ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[day.weekday()],
+    )
+    AtelierFactory(
+        structure=structure, title="Démarches le matin", themes=[Service.DEMARCHES], start_date=day
+    )
+    AtelierFactory(
+        structure=structure,
+        title="Tablette le soir",
+        start_date=day,
+        start_time=time(19, 0),
+        end_time=time(20, 30),
+    )
+    AtelierFactory(
+        structure=structure,
+        title="Réunion des médiateurs",
+        themes=[Service.DEMARCHES],
+        start_date=day,
+        start_time=time(18, 30),
+        end_time=time(20, 0),
+        visibility=enums.Visibility.PROFESSIONALS,
+    )
+    return evening
+
+
+def _session_titles(page) -> list[str]:
+    return [title.strip() for title in page.locator(".session__title").all_inner_texts()]
+
+
+def test_agenda_filter_by_theme_and_evening_then_open_and_add_to_calendar(page, site, agenda, axe_check):
+    page.goto(site.url + "/agenda/")
+    assert "Réunion des médiateurs" not in page.content()
+    axe_check(page)
+
+    page.get_by_label(str(Service.DEMARCHES.label), exact=True).check()
+    page.get_by_label("Le soir (après 18 h)").check()
+    page.get_by_role("button", name="Afficher les ateliers").click()
+    page.wait_for_url("**soir=on*")
+
+    assert set(_session_titles(page)) == {"Démarches en ligne après le travail"}
+    assert page.get_by_label("Le soir (après 18 h)").is_checked()
+    assert page.locator(".session__time").first.inner_text() == "18 h 30 – 20 h"
+    axe_check(page)
+
+    page.get_by_role("link", name="Mois", exact=True).click()
+    page.wait_for_url("**vue=mois*")
+    assert "soir=on" in page.url
+    assert page.locator("table.month-grid caption").count() == 1
+    axe_check(page)
+    page.go_back()
+    page.wait_for_url("**soir=on*")
+
+    page.get_by_role("link", name="Démarches en ligne après le travail").first.click()
+    page.wait_for_url(f"**/ateliers/{agenda.pk}/")
+    assert page.locator("h1").inner_text().strip() == "Démarches en ligne après le travail"
+    assert page.get_by_text("18 h 30 à 20 h").count() >= 1
+    axe_check(page)
+
+    link = page.get_by_role("link", name="Ajouter à mon agenda (.ics)")
+    href = link.get_attribute("href")
+    assert href == f"/ateliers/{agenda.pk}.ics"
+    response = page.request.get(site.url + href)
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("text/calendar")
+    assert "Démarches en ligne après le travail" in response.text()

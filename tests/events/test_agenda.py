@@ -1,0 +1,428 @@
+"""The public agendas: region, bassin and structure; list, week and month views; filters; feeds links."""
+
+from datetime import time, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from events import enums
+from events.models import Occurrence, SessionOverride
+from events.views.agenda import month_start, week_code, week_start
+from network.enums import Service
+from tests.factories import AtelierFactory, BassinFactory, StructureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def next_weekday(weekday: int, after=None):
+    """The first `weekday` (0 = Monday) strictly after `after` (default: today), at least two days ahead."""
+    day = (after or timezone.localdate()) + timedelta(days=2)
+    while day.weekday() != weekday:
+        day += timedelta(days=1)
+    return day
+
+
+def listed_titles(response) -> list[str]:
+    return [
+        occurrence.atelier.title for _day, sessions in response.context["days"] for occurrence in sessions
+    ]
+
+
+@pytest.fixture
+def bourges(db):
+    return BassinFactory(title="Bassin de Bourges", slug="bourges")
+
+
+@pytest.fixture
+def vierzon(db):
+    return BassinFactory(title="Bassin de Vierzon", slug="vierzon")
+
+
+@pytest.fixture
+def mediatheque(bourges):
+    return StructureFactory(
+        bassin=bourges, title="Médiathèque de Bourges", slug="mediatheque", commune="Bourges"
+    )
+
+
+@pytest.fixture
+def pij(vierzon):
+    return StructureFactory(bassin=vierzon, title="PIJ de Vierzon", slug="pij-vierzon", commune="Vierzon")
+
+
+@pytest.fixture
+def tuesday():
+    return next_weekday(1)
+
+
+@pytest.fixture
+def catalogue(mediatheque, pij, tuesday):
+    """Four one-off ateliers that differ by one trait each, so every filter selects a known subset."""
+    saturday = tuesday + timedelta(days=4)
+    return {
+        "tablette": AtelierFactory(
+            structure=mediatheque,
+            title="Tablette pour les seniors",
+            themes=[Service.OUTILS_QUOTIDIEN],
+            publics=["Seniors"],
+            level=enums.Level.DEBUTANT,
+            start_date=tuesday,
+            capacity=10,
+        ),
+        "soiree": AtelierFactory(
+            structure=pij,
+            title="Démarches en soirée",
+            themes=[Service.DEMARCHES],
+            publics=["Jeunes"],
+            level=enums.Level.INTERMEDIAIRE,
+            price=enums.Price.PAID,
+            price_amount=Decimal("5.00"),
+            format=enums.Format.HYBRID,
+            online_url="https://visio.exemple.fr/salle",
+            start_date=tuesday,
+            start_time=time(18, 30),
+            end_time=time(20, 0),
+        ),
+        "samedi": AtelierFactory(
+            structure=mediatheque,
+            title="Samedi en famille",
+            themes=[Service.LOISIRS],
+            publics=[enums.TOUS_PUBLICS],
+            start_date=saturday,
+            start_time=time(10, 0),
+            end_time=time(12, 0),
+            wheelchair_accessible=True,
+        ),
+        "complet": AtelierFactory(
+            structure=mediatheque,
+            title="Atelier complet",
+            publics=["Familles"],
+            status=enums.Status.FULL,
+            start_date=tuesday + timedelta(days=1),
+        ),
+    }
+
+
+# ---- list view ----
+
+
+def test_agenda_lists_sessions_grouped_by_day_from_today(client, catalogue, tuesday):
+    response = client.get("/agenda/")
+
+    assert response.status_code == 200
+    assert [day for day, _sessions in response.context["days"]] == [
+        tuesday,
+        tuesday + timedelta(days=1),
+        tuesday + timedelta(days=4),
+    ]
+    assert listed_titles(response) == [
+        "Tablette pour les seniors",
+        "Démarches en soirée",
+        "Atelier complet",
+        "Samedi en famille",
+    ]
+    assert response.context["result_count"] == 4
+    assert "4 séances trouvées" in response.text
+
+
+def test_agenda_day_headings_are_french_and_capitalised(client, catalogue, tuesday):
+    response = client.get("/agenda/")
+
+    heading = response.context["days"][0][0]
+    assert heading == tuesday
+    assert f'id="jour-{tuesday:%Y-%m-%d}">Mardi {tuesday.day} ' in response.text
+
+
+def test_agenda_item_shows_time_range_structure_commune_level_and_price(client, catalogue):
+    response = client.get("/agenda/", {"theme": Service.DEMARCHES})
+    text = response.text
+
+    assert "18 h 30 – 20 h" in text
+    assert "PIJ de Vierzon" in text
+    assert '<span class="session__commune">Vierzon</span>' in text
+    assert "Niveau : Intermédiaire" in text
+    assert "Payant (5 €)" in text
+    assert f'href="{catalogue["soiree"].get_absolute_url()}"' in text
+
+
+def test_agenda_skips_sessions_already_over(client, mediatheque):
+    AtelierFactory(structure=mediatheque, title="Passé", start_date=timezone.localdate() - timedelta(days=3))
+    AtelierFactory(structure=mediatheque, title="À venir")
+
+    response = client.get("/agenda/")
+
+    assert listed_titles(response) == ["À venir"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"theme": Service.DEMARCHES}, ["soiree"]),
+        ({"theme": [Service.DEMARCHES, Service.LOISIRS]}, ["samedi", "soiree"]),
+        ({"public": "Seniors"}, ["samedi", "tablette"]),  # « Tous publics » welcomes seniors too
+        ({"public": "Jeunes"}, ["samedi", "soiree"]),
+        ({"niveau": "intermediaire"}, ["soiree"]),
+        ({"format": "hybride"}, ["soiree"]),
+        ({"gratuit": "on"}, ["complet", "samedi", "tablette"]),
+        ({"accessible": "on"}, ["samedi"]),
+        ({"soir": "on"}, ["soiree"]),
+        ({"weekend": "on"}, ["samedi"]),
+        ({"places": "on"}, ["samedi", "soiree", "tablette"]),
+        ({"bassin": "vierzon"}, ["soiree"]),
+        ({"commune": "Vierzon"}, ["soiree"]),
+        ({"theme": Service.OUTILS_QUOTIDIEN, "soir": "on"}, []),
+        ({"theme": "Valeur inconnue"}, ["complet", "samedi", "soiree", "tablette"]),
+    ],
+)
+def test_agenda_filters_select_matching_sessions(client, catalogue, query, expected):
+    response = client.get("/agenda/", query)
+
+    titles = {atelier.title: key for key, atelier in catalogue.items()}
+    assert sorted(titles[title] for title in listed_titles(response)) == expected
+
+
+def test_agenda_date_filters_bound_the_period(client, catalogue, tuesday):
+    saturday = tuesday + timedelta(days=4)
+
+    response = client.get("/agenda/", {"du": saturday.isoformat(), "au": saturday.isoformat()})
+
+    assert listed_titles(response) == ["Samedi en famille"]
+    assert response.context["form"].active_filter_count == 2
+
+
+def test_agenda_checked_filters_stay_checked(client, catalogue):
+    response = client.get("/agenda/", {"soir": "on", "theme": Service.DEMARCHES})
+
+    assert 'name="soir" id="id_soir" checked' in response.text
+    assert f'value="{Service.DEMARCHES}" id="id_theme_0" checked' in response.text
+    assert "(2 filtres choisis)" in response.text
+
+
+def test_agenda_never_shows_professionals_only_ateliers(client, mediatheque, bourges):
+    public = AtelierFactory(structure=mediatheque, title="Pour tous")
+    AtelierFactory(structure=mediatheque, title="Réunion des pros", visibility=enums.Visibility.PROFESSIONALS)
+
+    for url in ("/agenda/", "/bassins/bourges/agenda/", "/structures/mediatheque/agenda/"):
+        for view in ("liste", "semaine", "mois"):
+            response = client.get(url, {"vue": view, "du": public.start_date.isoformat()})
+            assert "Réunion des pros" not in response.text, (url, view)
+            assert "Pour tous" in response.text, (url, view)
+
+
+def test_agenda_hides_sessions_of_unpublished_structures(client, mediatheque):
+    AtelierFactory(structure=mediatheque, title="Atelier d'un lieu dépublié")
+    mediatheque.unpublish()
+
+    response = client.get("/agenda/")
+
+    assert listed_titles(response) == []
+    assert "Aucune séance trouvée" in response.text
+
+
+# ---- statuses ----
+
+
+def test_agenda_labels_cancelled_full_and_places_left(client, mediatheque, tuesday):
+    series = AtelierFactory(
+        structure=mediatheque,
+        title="Série",
+        start_date=tuesday,
+        rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=3",
+        capacity=10,
+    )
+    first, second, third = series.occurrences.order_by("start")
+    SessionOverride.objects.create(
+        atelier=series, original_start=first.start, status=enums.Status.CANCELLED, note="Salle indisponible"
+    )
+    SessionOverride.objects.create(atelier=series, original_start=second.start, seats_taken=10)
+    SessionOverride.objects.create(atelier=series, original_start=third.start, seats_taken=7)
+
+    response = client.get("/agenda/")
+    text = response.text
+
+    assert text.count('class="session session--cancelled"') == 1
+    assert '<span class="badge badge--cancelled">Annulé</span>' in text
+    assert "Salle indisponible" in text
+    assert '<span class="badge badge--full">Complet</span>' in text
+    assert '<span class="badge badge--places">3 places restantes</span>' in text
+
+
+# ---- week and month views ----
+
+
+def test_week_view_lists_the_seven_days_of_the_week(client, catalogue, tuesday):
+    monday = tuesday - timedelta(days=1)
+
+    response = client.get("/agenda/", {"vue": "semaine", "semaine": week_code(monday), "soir": "on"})
+
+    days = response.context["days"]
+    assert [day for day, _sessions in days] == [monday + timedelta(days=n) for n in range(7)]
+    assert [[o.atelier.title for o in sessions] for _day, sessions in days] == [
+        [],
+        ["Démarches en soirée"],
+        [],
+        [],
+        [],
+        [],
+        [],
+    ]
+    assert response.context["result_count"] == 1
+    previous = week_code(monday - timedelta(days=7))
+    assert f'href="?vue=semaine&amp;semaine={previous}&amp;soir=on"' in response.text
+    assert "Pas d'atelier ce jour-là." in response.text
+
+
+def test_week_and_month_codes_fall_back_on_the_current_period():
+    today = timezone.localdate()
+
+    assert week_start("n'importe quoi", today) == today - timedelta(days=today.weekday())
+    assert week_start("2025-W53", today) == today - timedelta(days=today.weekday())  # 2025 has 52 weeks
+    assert week_start("2026-W50", today).isoformat() == "2026-12-07"
+    assert month_start("2026-13", today) == today.replace(day=1)
+    assert month_start("2026-12", today).isoformat() == "2026-12-01"
+
+
+def test_month_view_is_an_accessible_calendar_table(client, mediatheque, tuesday):
+    for index in range(5):
+        AtelierFactory(
+            structure=mediatheque, title=f"Atelier {index}", start_date=tuesday, start_time=time(9 + index)
+        )
+    month = f"{tuesday:%Y-%m}"
+
+    response = client.get("/agenda/", {"vue": "mois", "mois": month, "gratuit": "on"})
+    text = response.text
+
+    assert response.context["result_count"] == 5
+    assert '<caption id="calendrier-titre">Calendrier des ateliers, ' in text
+    assert text.count('<th scope="col">') == 7
+    assert '<th scope="col">Lundi</th>' in text
+    cell = next(cell for week in response.context["weeks"] for cell in week if cell["date"] == tuesday)
+    assert [o.atelier.title for o in cell["shown"]] == ["Atelier 0", "Atelier 1", "Atelier 2"]
+    assert cell["more"] == 2
+    day = tuesday.isoformat()
+    assert f'href="?gratuit=on&amp;du={day}&amp;au={day}">et 2 autres séances' in text
+
+
+def test_view_switch_links_keep_the_filters(client, catalogue):
+    response = client.get("/agenda/", {"soir": "on", "page": "1"})
+
+    assert 'href="?soir=on&amp;vue=semaine"' in response.text
+    assert 'href="?soir=on&amp;vue=mois"' in response.text
+
+
+# ---- pagination ----
+
+
+def test_list_is_paginated_and_pages_keep_the_filters(client, mediatheque, tuesday):
+    AtelierFactory(
+        structure=mediatheque,
+        title="Hebdomadaire",
+        themes=[Service.SECURITE],
+        start_date=tuesday,
+        rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=40",
+    )
+
+    first = client.get("/agenda/", {"theme": Service.SECURITE})
+    second = client.get("/agenda/", {"theme": Service.SECURITE, "page": "2"})
+
+    assert first.context["result_count"] == 40
+    assert len(listed_titles(first)) == 30
+    assert len(listed_titles(second)) == 10
+    theme = "Utilisation+s%C3%A9curis%C3%A9e+du+num%C3%A9rique"
+    assert f'href="?theme={theme}&amp;page=2"' in first.text
+    assert "Séances 1 à 30 sur 40" in first.text
+
+
+# ---- feeds links ----
+
+
+def test_feed_links_carry_the_filters_but_not_the_view(client, catalogue):
+    response = client.get("/agenda/", {"soir": "on", "commune": "Vierzon", "vue": "mois", "page": "2"})
+
+    assert response.context["ics_url"] == "/agenda.ics?soir=on&commune=Vierzon"
+    assert response.context["json_url"] == "/agenda.json?soir=on&commune=Vierzon"
+    assert response.context["widget_help_url"] == "/integrer-l-agenda/?soir=on&commune=Vierzon"
+    assert 'href="/agenda.ics?soir=on&amp;commune=Vierzon">S\'abonner (iCal)</a>' in response.text
+
+
+def test_bassin_agenda_shows_its_sessions_and_links_its_feeds(client, catalogue):
+    response = client.get("/bassins/vierzon/agenda/", {"gratuit": "on"})
+    everything = client.get("/bassins/vierzon/agenda/")
+
+    assert listed_titles(response) == []
+    assert listed_titles(everything) == ["Démarches en soirée"]
+    assert response.context["ics_url"] == "/bassins/vierzon/agenda.ics?gratuit=on"
+    assert response.context["json_url"] == "/agenda.json?gratuit=on&bassin=vierzon"
+    assert "<h1>Agenda des ateliers — Bassin de Vierzon</h1>" in response.text
+
+
+def test_structure_agenda_shows_its_sessions_and_links_its_feeds(client, catalogue):
+    response = client.get("/structures/mediatheque/agenda/")
+
+    assert listed_titles(response) == ["Tablette pour les seniors", "Atelier complet", "Samedi en famille"]
+    assert response.context["ics_url"] == "/structures/mediatheque/agenda.ics"
+    assert response.context["json_url"] == "/agenda.json?structure=mediatheque"
+    assert "<h1>Ateliers de Médiathèque de Bourges</h1>" in response.text
+
+
+@pytest.mark.parametrize("url", ["/bassins/inconnu/agenda/", "/structures/inconnue/agenda/"])
+def test_agenda_of_unknown_bassin_or_structure_is_not_found(client, db, url):
+    assert client.get(url).status_code == 404
+
+
+def test_agenda_of_unpublished_structure_is_not_found(client, mediatheque):
+    mediatheque.unpublish()
+
+    assert client.get("/structures/mediatheque/agenda/").status_code == 404
+
+
+# ---- query counts ----
+
+
+@pytest.fixture
+def sessions_of_size(bourges, tuesday):
+    """`sessions_of_size(n)`: n public sessions (a multiple of 50), spread over ateliers of two structures."""
+
+    def build(count):
+        structures = [
+            StructureFactory(bassin=bourges, title="Lieu A", slug="lieu-a"),
+            StructureFactory(bassin=bourges, title="Lieu B", slug="lieu-b", commune="Mehun-sur-Yèvre"),
+        ]
+        for index in range(count // 50):
+            AtelierFactory(
+                structure=structures[index % 2],
+                start_date=tuesday,
+                rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;COUNT=50",
+                capacity=12,
+            )
+        assert Occurrence.objects.count() == count
+
+    return build
+
+
+@pytest.mark.parametrize("count", [100, 2000])
+@pytest.mark.parametrize(
+    ("url", "params", "queries"),
+    [
+        # Bassins offered as filters (view restrictions, bassins: 2), communes (1), count and page (2).
+        ("/agenda/", {}, 5),
+        ("/agenda/", {"vue": "semaine", "gratuit": "on"}, 4),  # the week's sessions in one query
+        ("/agenda/", {"vue": "mois", "theme": Service.OUTILS_QUOTIDIEN}, 4),
+        # The bassin (view restrictions, row: 2), communes (1), count and page (2).
+        ("/bassins/bourges/agenda/", {}, 5),
+        # The structure (2), its bassin (1), communes (1), count and page (2).
+        ("/structures/lieu-a/agenda/", {"page": "2"}, 6),
+    ],
+)
+def test_agenda_query_count_does_not_grow_with_sessions(
+    client, django_assert_num_queries, sessions_of_size, tuesday, count, url, params, queries
+):
+    sessions_of_size(count)
+    params = {**params, "du": tuesday.isoformat()}
+    client.get(url, params)  # warms the site and content type caches
+
+    with django_assert_num_queries(queries):
+        response = client.get(url, params)
+
+    assert response.context["result_count"] > 0

@@ -1,0 +1,563 @@
+"""The "Ateliers" admin as structure editors, bassin coordinators and superusers use it, at the HTTP level."""
+
+import html
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Permission
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from events import enums
+from events.models import Atelier, Occurrence, SessionOverride
+from events.recurrence import localize, to_local_naive
+from network import domain
+from tests.factories import AtelierFactory, BassinFactory, StructureFactory, UserFactory
+from tests.network.test_admin import form_values
+
+INDEX = reverse("ateliers:index")
+ADD = reverse("ateliers:add")
+PREVIEW = reverse("ateliers:preview")
+
+
+def url(name, atelier):
+    return reverse(f"ateliers:{name}", args=[atelier.pk])
+
+
+def message_texts(response) -> list[str]:
+    """Messages as a person reads them: the text, without the buttons Wagtail appends."""
+    return [
+        BeautifulSoup(str(message), "html.parser").find(string=True).strip()
+        for message in get_messages(response.wsgi_request)
+    ]
+
+
+def listed_titles(response) -> set[str]:
+    soup = BeautifulSoup(response.content, "html.parser")
+    return {
+        cell.get_text(" ", strip=True)
+        for cell in soup.select("table.listing tbody td.title .title-wrapper a")
+    }
+
+
+def next_weekday(weekday: int, after: date | None = None) -> date:
+    """The first `weekday` (0 = Monday) strictly after `after` (default: today), a week ahead at least."""
+    day = (after or timezone.localdate()) + timedelta(days=7)
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def last_thursday(year: int, month: int) -> date:
+    day = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return day - timedelta(days=(day.weekday() - 3) % 7)
+
+
+@pytest.fixture
+def bassin(db):
+    return BassinFactory()
+
+
+@pytest.fixture
+def structures(bassin):
+    return StructureFactory(bassin=bassin, title="MELI"), StructureFactory(bassin=bassin, title="Les Ruches")
+
+
+@pytest.fixture
+def editor(structures):
+    user = UserFactory()
+    domain.add_member(structure=structures[0], user=user)
+    return user
+
+
+@pytest.fixture
+def ateliers(structures):
+    own = AtelierFactory(structure=structures[0], title="Tablette pour débuter", rrule="FREQ=WEEKLY;COUNT=4")
+    other = AtelierFactory(
+        structure=structures[1], title="Smartphone au quotidien", rrule="FREQ=WEEKLY;COUNT=4"
+    )
+    return own, other
+
+
+def atelier_form_data(client, **changes):
+    """What the add form submits, with the fields a person fills in."""
+    data = form_values(client.get(ADD).content.decode(), "form[method=post]")
+    data.update(
+        {
+            "title": ["Tablette pour débuter"],
+            "summary": ["Apprendre les gestes de base."],
+            "themes": ["Maîtrise des outils numériques du quotidien"],
+            "publics": ["Seniors"],
+        }
+    )
+    data.update({name: value if isinstance(value, list) else [value] for name, value in changes.items()})
+    return data
+
+
+# Isolation between structures --------------------------------------------------------------------------
+
+
+def test_index_editor_sees_only_own_structure(client, editor, ateliers):
+    client.force_login(editor)
+
+    response = client.get(INDEX)
+
+    assert response.status_code == 200
+    assert listed_titles(response) == {"Tablette pour débuter"}
+
+
+def test_index_coordinator_sees_bassin_not_other_bassin(client, bassin, ateliers):
+    elsewhere = AtelierFactory(structure=StructureFactory(bassin=BassinFactory()), title="Ailleurs")
+    coordinator = UserFactory()
+    domain.add_coordinator(bassin=bassin, user=coordinator)
+    client.force_login(coordinator)
+
+    response = client.get(INDEX)
+
+    assert listed_titles(response) == {"Tablette pour débuter", "Smartphone au quotidien"}
+    assert client.get(url("edit", elsewhere)).status_code == 404
+
+
+def test_index_superuser_sees_all(client, ateliers):
+    AtelierFactory(structure=StructureFactory(bassin=BassinFactory()), title="Ailleurs")
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    response = client.get(INDEX)
+
+    assert listed_titles(response) == {"Tablette pour débuter", "Smartphone au quotidien", "Ailleurs"}
+
+
+def test_index_shows_schedule_in_words_and_next_session(client, editor, ateliers):
+    client.force_login(editor)
+
+    text = BeautifulSoup(client.get(INDEX).content, "html.parser").get_text(" ", strip=True)
+
+    assert "tous les" in text and "de 14 h à 16 h, 4 séances" in text
+
+
+def test_index_filter_structure_offers_only_own(client, editor, ateliers, structures):
+    client.force_login(editor)
+
+    response = client.get(INDEX)
+    soup = BeautifulSoup(response.content, "html.parser")
+    options = {option.get_text(strip=True) for option in soup.select("select[name=structure] option")}
+
+    assert "MELI" in options and "Les Ruches" not in options
+
+
+def test_other_structure_atelier_editor_gets_404_or_403(client, editor, ateliers):
+    other = ateliers[1]
+    client.force_login(editor)
+    original = SessionOverride.objects.count()
+    start = other.occurrences.first().recurrence_id
+
+    responses = {
+        "edit": client.get(url("edit", other)).status_code,
+        "edit_post": client.post(url("edit", other), {"title": "Piraté"}).status_code,
+        "delete": client.post(url("delete", other)).status_code,
+        "history": client.get(url("history", other)).status_code,
+        "sessions": client.get(url("sessions", other)).status_code,
+        "cancel": client.post(
+            url("cancel_session", other), {"original_start": start.isoformat()}
+        ).status_code,
+        "duplicate": client.post(url("duplicate", other)).status_code,
+    }
+
+    assert responses == {
+        "edit": 404,
+        "edit_post": 404,
+        "delete": 404,
+        "history": 404,
+        "sessions": 403,
+        "cancel": 403,
+        "duplicate": 403,
+    }
+    assert Atelier.objects.get(pk=other.pk).title == "Smartphone au quotidien"
+    assert (Atelier.objects.count(), SessionOverride.objects.count()) == (2, original)
+
+
+def test_menu_item_shown_to_editor(client, editor):
+    client.force_login(editor)
+
+    assert INDEX in client.get("/admin/").content.decode()
+
+
+def test_menu_item_hidden_for_admin_user_without_structure(client, db):
+    nobody = UserFactory()
+    nobody.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(nobody)
+
+    assert INDEX not in client.get("/admin/").content.decode()
+    assert client.get(INDEX)["Location"] == "/admin/"
+
+
+# Creating with the recurrence editor ---------------------------------------------------------------------
+
+
+def test_add_structure_field_offers_only_manageable_preselected(client, editor, structures):
+    client.force_login(editor)
+
+    soup = BeautifulSoup(client.get(ADD).content, "html.parser")
+    options = soup.select("select[name=structure] option")
+
+    assert [(option.get_text(strip=True), option.has_attr("selected")) for option in options] == [
+        ("MELI", True)
+    ]
+
+
+def test_add_weekly_tuesdays_fridays_until_june_creates_rule_and_occurrences(client, editor, structures):
+    client.force_login(editor)
+    first = next_weekday(1)
+    until = date(first.year + 1, 6, 30)
+
+    response = client.post(
+        ADD,
+        atelier_form_data(
+            client,
+            start_date=first.isoformat(),
+            start_time="14:00",
+            end_time="16:00",
+            repetition="WEEKLY",
+            interval="1",
+            weekdays=["TU", "FR"],
+            ending="date",
+            until=until.isoformat(),
+        ),
+    )
+
+    atelier = Atelier.objects.get(title="Tablette pour débuter")
+    assert response.status_code == 302
+    assert response["Location"] == url("edit", atelier)
+    assert atelier.rrule == f"FREQ=WEEKLY;BYDAY=TU,FR;UNTIL={until:%Y%m%d}T235959"
+    assert atelier.structure == structures[0]
+    occurrences = list(atelier.occurrences.order_by("start"))
+    assert occurrences[0].start == localize(datetime.combine(first, time(14)))
+    assert occurrences[1].start == localize(datetime.combine(first + timedelta(days=3), time(14)))
+    assert {o.local_date.weekday() for o in occurrences} == {1, 4}
+    assert message_texts(response) == [
+        f"Atelier « Tablette pour débuter » enregistré : tous les mardis et vendredis de 14 h à 16 h, "
+        f"jusqu'au 30 juin {until.year}."
+    ]
+
+
+def test_add_monthly_last_thursday(client, editor):
+    client.force_login(editor)
+    year = timezone.localdate().year + 1
+    first = last_thursday(year, 1)
+
+    response = client.post(
+        ADD,
+        atelier_form_data(
+            client,
+            start_date=first.isoformat(),
+            start_time="18:00",
+            end_time="19:30",
+            repetition="MONTHLY",
+            interval="1",
+            monthly_position="-1",
+            weekdays=["TH"],
+            ending="nombre",
+            count="3",
+        ),
+    )
+
+    atelier = Atelier.objects.get()
+    assert response.status_code == 302
+    assert atelier.rrule == "FREQ=MONTHLY;BYDAY=-1TH;COUNT=3"
+    assert atelier.describe_schedule() == "le dernier jeudi du mois de 18 h à 19 h 30, 3 séances"
+    assert [o.local_date for o in atelier.occurrences.order_by("start")] == [
+        last_thursday(year, month) for month in (1, 2, 3)
+    ]
+
+
+def test_add_weekly_without_day_defaults_to_first_session_weekday(client, editor):
+    client.force_login(editor)
+    first = next_weekday(2)
+
+    client.post(
+        ADD,
+        atelier_form_data(
+            client,
+            start_date=first.isoformat(),
+            start_time="10:00",
+            end_time="12:00",
+            repetition="WEEKLY",
+            interval="2",
+            ending="jamais",
+        ),
+    )
+
+    assert Atelier.objects.get().rrule == "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE"
+
+
+def test_add_until_before_start_shows_french_error(client, editor):
+    client.force_login(editor)
+    first = next_weekday(1)
+
+    response = client.post(
+        ADD,
+        atelier_form_data(
+            client,
+            start_date=first.isoformat(),
+            start_time="14:00",
+            end_time="16:00",
+            repetition="WEEKLY",
+            weekdays=["TU"],
+            ending="date",
+            until=(first - timedelta(days=1)).isoformat(),
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "La date de fin doit être après la première séance." in response.content.decode()
+    assert not Atelier.objects.exists()
+
+
+def test_add_first_session_off_rule_is_refused_with_the_right_date(client, editor):
+    client.force_login(editor)
+    first = next_weekday(0)
+
+    response = client.post(
+        ADD,
+        atelier_form_data(
+            client,
+            start_date=first.isoformat(),
+            start_time="14:00",
+            end_time="16:00",
+            repetition="WEEKLY",
+            weekdays=["TU"],
+            ending="jamais",
+        ),
+    )
+
+    assert "La première séance doit suivre la règle de répétition." in html.unescape(
+        response.content.decode()
+    )
+    assert not Atelier.objects.exists()
+
+
+def test_add_skipped_dates_become_exdates(client, editor):
+    client.force_login(editor)
+    first = next_weekday(1)
+    skipped = first + timedelta(days=7)
+
+    client.post(
+        ADD,
+        atelier_form_data(
+            client,
+            start_date=first.isoformat(),
+            start_time="14:00",
+            end_time="16:00",
+            repetition="WEEKLY",
+            weekdays=["TU"],
+            ending="nombre",
+            count="3",
+            skipped_dates=f"{skipped:%d/%m/%Y}",
+        ),
+    )
+
+    atelier = Atelier.objects.get()
+    assert atelier.exdates == [datetime.combine(skipped, time(14)).isoformat()]
+    assert [o.local_date for o in atelier.occurrences.order_by("start")] == [
+        first,
+        first + timedelta(days=14),
+    ]
+
+
+def test_edit_reads_rule_back_into_the_editor(client, editor, structures):
+    atelier = AtelierFactory(
+        structure=structures[0], start_date=next_weekday(1), rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=5"
+    )
+    client.force_login(editor)
+
+    page = client.get(url("edit", atelier)).content.decode()
+    values = form_values(page, "form[method=post]")
+
+    assert (values["repetition"], values["interval"], values["weekdays"]) == (["WEEKLY"], ["2"], ["TU"])
+    assert (values["ending"], values["count"]) == (["nombre"], ["5"])
+    assert "Les mardis, une semaine sur deux de 14 h à 16 h, 5 séances" in html.unescape(page)
+
+
+def test_edit_unrepresentable_rule_is_shown_and_kept(client, editor, structures):
+    atelier = AtelierFactory(structure=structures[0], rrule="FREQ=DAILY;COUNT=3")
+    client.force_login(editor)
+    data = form_values(client.get(url("edit", atelier)).content.decode(), "form[method=post]")
+    data["title"] = ["Nouveau titre"]
+
+    response = client.post(url("edit", atelier), data)
+
+    atelier.refresh_from_db()
+    assert response.status_code == 302
+    assert (atelier.title, atelier.rrule) == ("Nouveau titre", "FREQ=DAILY;COUNT=3")
+
+
+def test_edit_imported_atelier_only_maillage_fields_change(client, editor, structures):
+    atelier = AtelierFactory(structure=structures[0], source=enums.Source.FEED, title="Du flux")
+    client.force_login(editor)
+    data = form_values(client.get(url("edit", atelier)).content.decode(), "form[method=post]")
+    data.update(title=["Changé"], visibility=[enums.Visibility.PROFESSIONALS])
+
+    client.post(url("edit", atelier), data)
+
+    atelier.refresh_from_db()
+    assert (atelier.title, atelier.visibility) == ("Du flux", enums.Visibility.PROFESSIONALS)
+
+
+# Preview -------------------------------------------------------------------------------------------------
+
+
+def test_preview_returns_sentence_and_next_sessions(client, editor):
+    client.force_login(editor)
+    first = date(2027, 1, 5)
+
+    response = client.post(
+        PREVIEW,
+        {
+            "start_date": first.isoformat(),
+            "start_time": "14:00",
+            "end_time": "16:00",
+            "repetition": "WEEKLY",
+            "weekdays": ["TU", "FR"],
+            "ending": "date",
+            "until": "2027-06-30",
+        },
+    )
+    text = BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
+
+    assert response.status_code == 200
+    assert "Tous les mardis et vendredis de 14 h à 16 h, jusqu'au 30 juin 2027" in text
+    if timezone.localdate() < first:
+        assert "Mardi 5 janvier 2027, 14 h – 16 h" in text
+        assert "Vendredi 8 janvier 2027, 14 h – 16 h" in text
+
+
+def test_preview_until_before_start_reports_error(client, editor):
+    client.force_login(editor)
+
+    response = client.post(
+        PREVIEW,
+        {
+            "start_date": "2027-01-05",
+            "start_time": "14:00",
+            "end_time": "16:00",
+            "repetition": "WEEKLY",
+            "ending": "date",
+            "until": "2027-01-01",
+        },
+    )
+
+    assert "La date de fin doit être après la première séance." in html.unescape(response.content.decode())
+
+
+def test_preview_refused_without_structure(client, db):
+    client.force_login(UserFactory(is_staff=True))
+
+    assert (
+        client.post(
+            PREVIEW, {"start_date": "2027-01-05"}, headers={"x-requested-with": "XMLHttpRequest"}
+        ).status_code
+        == 403
+    )
+
+
+# Sessions, duplicate ---------------------------------------------------------------------------------
+
+
+def test_cancel_then_restore_session_updates_occurrence(client, editor, ateliers):
+    own = ateliers[0]
+    client.force_login(editor)
+    session = own.occurrences.order_by("start")[1]
+    key = to_local_naive(session.recurrence_id).isoformat()
+
+    cancelled = client.post(url("cancel_session", own), {"original_start": key})
+    status_after_cancel = Occurrence.objects.get(atelier=own, recurrence_id=session.recurrence_id).status
+    restored = client.post(url("restore_session", own), {"original_start": key})
+
+    assert cancelled.status_code == 302 and cancelled["Location"] == url("sessions", own)
+    assert status_after_cancel == enums.Status.CANCELLED
+    assert (
+        Occurrence.objects.get(atelier=own, recurrence_id=session.recurrence_id).status
+        == enums.Status.SCHEDULED
+    )
+    assert not SessionOverride.objects.filter(atelier=own).exists()
+    assert message_texts(restored)[-1].startswith("La séance du ")
+
+
+def test_sessions_page_lists_upcoming_with_buttons(client, editor, ateliers):
+    client.force_login(editor)
+
+    response = client.get(url("sessions", ateliers[0]))
+    soup = BeautifulSoup(response.content, "html.parser")
+
+    assert len(soup.select("tr[data-session]")) == 4
+    buttons = [button.get_text(" ", strip=True) for button in soup.select("tr[data-session] button")]
+    assert sum(text.startswith("Annuler cette séance") for text in buttons) == 4
+
+
+def test_update_session_full_with_seats_and_note(client, editor, ateliers):
+    own = ateliers[0]
+    client.force_login(editor)
+    session = own.occurrences.order_by("start")[0]
+    key = to_local_naive(session.recurrence_id).isoformat()
+
+    response = client.post(
+        url("update_session", own),
+        {
+            "original_start": key,
+            "status": enums.Status.FULL,
+            "seats_taken": "8",
+            "note": "Complet, merci !",
+            "new_start_time": "15:00",
+        },
+    )
+
+    occurrence = Occurrence.objects.get(atelier=own, recurrence_id=session.recurrence_id)
+    assert response.status_code == 302
+    assert (occurrence.status, occurrence.seats_taken, occurrence.note) == (
+        enums.Status.FULL,
+        8,
+        "Complet, merci !",
+    )
+    assert (occurrence.is_moved, occurrence.start - session.start) == (True, timedelta(hours=1))
+
+
+def test_duplicate_creates_copy_and_opens_it(client, editor, ateliers):
+    own = ateliers[0]
+    SessionOverride.objects.create(
+        atelier=own, original_start=own.occurrences.first().recurrence_id, status=enums.Status.CANCELLED
+    )
+    client.force_login(editor)
+
+    response = client.post(url("duplicate", own))
+
+    copy = Atelier.objects.get(title="Tablette pour débuter (copie)")
+    assert response["Location"] == url("edit", copy)
+    assert (copy.structure, copy.sequence, copy.rrule) == (own.structure, 0, own.rrule)
+    assert copy.uid != own.uid
+    assert not copy.overrides.exists()
+    assert copy.occurrences.count() == 4
+
+
+def test_add_failed_save_still_shows_schedule_preview(client, editor):
+    client.force_login(editor)
+    first = next_weekday(1)
+
+    response = client.post(
+        ADD,
+        atelier_form_data(
+            client,
+            title="",
+            start_date=first.isoformat(),
+            start_time="14:00",
+            end_time="16:00",
+            repetition="WEEKLY",
+            weekdays=["TU"],
+            ending="nombre",
+            count="2",
+        ),
+    )
+    region = BeautifulSoup(response.content, "html.parser").select_one("[data-preview-content]")
+
+    assert response.status_code == 200
+    assert "Tous les mardis de 14 h à 16 h, 2 séances" in region.get_text(" ", strip=True)
+    assert len(region.select("ol li")) == 2

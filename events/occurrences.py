@@ -95,8 +95,18 @@ def materialise(atelier, *, today: date | None = None) -> int:
     return len(rows)
 
 
+def _has_sessions_after(atelier, day: date) -> bool:
+    """Whether the series may hold sessions after `day`: always when it never ends."""
+    last = atelier.schedule.last_start()
+    return last is None or last.date() > day
+
+
 def extend_all(*, today: date | None = None) -> int:
-    """Nightly: re-materialise the open-ended series whose window moved. Returns how many were refreshed."""
+    """Nightly: re-materialise the series whose window moved and that have sessions in the new days.
+
+    Series already over inside the window (UNTIL or COUNT reached) are left as they are; only their
+    `occurrences_until` moves, so that they are not looked at again tomorrow. Returns how many were refreshed.
+    """
     from .models import Atelier
 
     today = today or timezone.localdate()
@@ -108,7 +118,13 @@ def extend_all(*, today: date | None = None) -> int:
         .prefetch_related("overrides")
     )
     count = 0
+    finished = []
     for atelier in stale.iterator(chunk_size=200):
-        materialise(atelier, today=today)
-        count += 1
+        if _has_sessions_after(atelier, atelier.occurrences_until):
+            materialise(atelier, today=today)
+            count += 1
+        else:
+            finished.append(atelier.pk)
+    for offset in range(0, len(finished), 500):
+        Atelier.objects.filter(pk__in=finished[offset : offset + 500]).update(occurrences_until=horizon)
     return count

@@ -154,6 +154,14 @@ def format_time(moment: time) -> str:
     return f"{moment.hour} h" if not moment.minute else f"{moment.hour} h {moment.minute:02d}"
 
 
+def format_date(day: date, with_weekday: bool = False) -> str:
+    """« 30 juin 2027 », and « 1er juillet 2027 »: French writes the first day of a month as an ordinal."""
+    text = date_format(day, "F Y")
+    number = "1er" if day.day == 1 else str(day.day)
+    text = f"{number} {text}"
+    return f"{date_format(day, 'l')} {text}" if with_weekday else text
+
+
 def join_french(items: list[str]) -> str:
     if len(items) < 2:
         return "".join(items)
@@ -166,7 +174,7 @@ def describe(rule: Rule | None, start: datetime, end: datetime) -> str:
     if rule is None:
         return _("série importée, %(hours)s") % {"hours": hours}
     if not rule.frequency:
-        day = date_format(start.date(), "l j F Y")
+        day = format_date(start.date(), with_weekday=True)
         return _("le %(day)s %(hours)s") % {"day": day, "hours": hours}
     days = rule.weekdays or [WEEKDAY_CODES[start.weekday()]]
     if rule.frequency == "WEEKLY":
@@ -192,7 +200,7 @@ def describe(rule: Rule | None, start: datetime, end: datetime) -> str:
             text += " " + _("(tous les %(n)d mois)") % {"n": rule.interval}
     text += " " + hours
     if rule.until:
-        text += ", " + _("jusqu'au %(date)s") % {"date": date_format(rule.until, "j F Y")}
+        text += ", " + _("jusqu'au %(date)s") % {"date": format_date(rule.until)}
     elif rule.count:
         text += ", " + ngettext("%(n)d séance", "%(n)d séances", rule.count) % {"n": rule.count}
     return text

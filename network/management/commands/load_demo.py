@@ -2,11 +2,15 @@
 
 from django.core.management.base import BaseCommand
 
+from events.demo import load_demo_ateliers
 from network.demo import DEMO_PASSWORD_DEFAULT, describe, load_demo_territory
 
 
 class Command(BaseCommand):
-    help = "Charge le territoire de démonstration (5 bassins, 81 structures, comptes de démo). Idempotent."
+    help = (
+        "Charge le territoire de démonstration (5 bassins, 81 structures, comptes de démo) "
+        "et ses ateliers des huit prochaines semaines. Idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -23,3 +27,4 @@ class Command(BaseCommand):
             )
             for email in report.accounts_created:
                 self.stdout.write(f"  - {email}")
+        self.stdout.write(load_demo_ateliers().describe())

@@ -1,0 +1,524 @@
+"""Demo ateliers: the workshops the field study describes, scheduled over the next eight weeks.
+
+The facts (titles, themes, publics, capacities, prices, rhythms) come from the `ateliers` of
+`network/fixtures/demo_territory.json`, the project's copy of the study. Where the text gives a rhythm
+(« le vendredi », « à partir de 18h30 », « tous les mercredis matin et après-midi », the stops of a bus), the
+demo follows it; where it does not, a plausible slot is derived from the atelier's uid, so that it is the
+same on every run. Workshops the study describes as past, stopped or only planned are left out, and no
+structure is invented.
+
+Loading is idempotent: each atelier has a deterministic uid (`demo-<structure-slug>-<n>@…`); a re-run
+updates in place what changed (raising SEQUENCE only then), removes demo ateliers the plan no longer holds,
+and never duplicates. Occurrences are materialised once per changed atelier, overrides included.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.text import slugify
+
+from network.demo import read_fixture
+
+from . import enums
+from .models import Atelier, SessionOverride
+from .occurrences import materialise
+from .recurrence import WEEKDAY_CODES, Schedule, localize
+from .sanitize import clean_html
+
+DEMO_WEEKS = 8
+UID_DOMAIN = "demo.maillage.localhost"
+UID_PREFIX = "demo-"
+# Words of the study that say a workshop is past, stopped or only planned: the demo leaves it out.
+PAST_MARKERS = ("2019", "2020", "confinement")
+STOPPED_MARKERS = ("projet", "préparation", "plus cours", "arrêté", "ne fonctionne pas")
+ONE_OFF_WORDS = ("conférence", "journée", "soirée", "balade")
+PRO_AUDIENCE = ("professionnels", "acteurs éducatifs")
+
+# What the study says precisely, keyed by (structure slug, 1-based index of the atelier in the fixture).
+# day: RFC 5545 weekday; every: weeks between sessions (0 = once); monthly: n-th weekday of the month;
+# also: a second session the same day (a second RDATE per session); count: a cycle of n sessions.
+PLANS = {
+    ("issoudun-meli", 1): {"day": "TH", "start": time(14), "end": time(16), "price": "5.00"},
+    ("issoudun-centre-congres", 1): {"day": "TU", "start": time(18, 30), "end": time(20), "full": (2,)},
+    ("issoudun-centre-congres", 2): {"day": "MO", "start": time(14), "end": time(16)},
+    ("asept-bus-numerique-indre", 1): {
+        "day": "WE",
+        "every": 2,
+        "start": time(9, 30),
+        "end": time(12),
+        "also": time(14),
+        "stop": 0,
+    },
+    ("bourges-cyber-base-gibjoncs", 1): {"days": ("MO", "TH"), "start": time(9, 30), "end": time(11, 30)},
+    ("bourges-cyber-base-gibjoncs", 2): {"day": "TU", "start": time(14), "end": time(16)},
+    ("bourges-mediatheque", 1): {"day": "WE", "every": 2, "start": time(14), "end": time(16)},
+    ("bourges-mediatheque", 2): {"day": "SA", "start": time(14), "end": time(17), "every": 2},
+    ("bourges-mediatheque", 3): {"day": "WE", "every": 2, "start": time(10), "end": time(12)},
+    ("bourges-mediatheque", 5): {"day": "FR", "start": time(14), "end": time(17), "cancelled": (3,)},
+    ("bourges-centres-sociaux-chancellerie-val-auron", 2): {"day": "TH", "start": time(14), "end": time(16)},
+    ("bourges-centre-associatif-hameau-fraternite", 1): {
+        "day": "TU",
+        "start": time(9, 30),
+        "end": time(11, 30),
+    },
+    ("bus-numerique-carsat-bourges", 1): {"day": "TU", "start": time(9, 30), "end": time(12, 30), "stops": 6},
+    ("bus-numerique-carsat-vierzon", 1): {"day": "TH", "start": time(14), "end": time(17), "stops": 5},
+    ("canope-18", 1): {"day": "WE", "monthly": 1, "start": time(14), "end": time(17)},
+    ("le-blanc-centre-social", 1): {"day": "MO", "start": time(14), "end": time(17), "count": 5},
+    ("le-blanc-centre-social", 2): {
+        "day": "WE",
+        "start": time(9, 30),
+        "end": time(11, 30),
+        "also": time(14),
+        "moved": (4,),
+    },
+    ("brenne-box", 1): {"day": "MO", "start": time(14), "end": time(16)},
+    ("bge-indre-epn-saint-benoit", 1): {"day": "TU", "start": time(9, 30), "end": time(11, 30)},
+    ("bus-numerique-msa", 1): {
+        "day": "TH",
+        "start": time(9, 30),
+        "end": time(12),
+        "also": time(14),
+        "stop": 0,
+    },
+    ("ccas-vierzon", 2): {
+        "day": "FR",
+        "start": time(10),
+        "end": time(11, 30),
+        "capacity": 8,
+        "full": (1, 2),
+        "tablets": True,
+    },
+    ("funlab-mame", 1): {"day": "TH", "start": time(18, 30), "end": time(21), "every": 2},
+    ("promeneurs-du-net-37", 1): {"days": ("MO", "TU", "WE"), "count": 3, "start": time(9), "end": time(17)},
+    ("passerelle-montlouis", 1): {"day": "FR", "every": 0, "start": time(18, 30), "end": time(20, 30)},
+    ("passerelle-montlouis", 2): {"day": "TH", "every": 0, "start": time(19), "end": time(21)},
+    ("passerelle-montlouis", 3): {"day": "WE", "monthly": 2, "start": time(16), "end": time(17, 30)},
+}
+# Summaries written for the demo where the study's wording is too terse for the public.
+SUMMARIES = {
+    ("issoudun-meli", 1): (
+        "Des ateliers pratiques en petit groupe, dont les thèmes sont choisis avec les participants"
+        " : classer ses photos, écrire un e-mail, faire une démarche en ligne."
+    ),
+    ("issoudun-centre-congres", 1): (
+        "Après le travail, un atelier en petit groupe (8 personnes au plus) pour mieux se servir de"
+        " son ordinateur ou de son smartphone. Gratuit."
+    ),
+    ("bourges-mediatheque", 2): (
+        "Le samedi après-midi, découvrir des jeux vidéo et s'affronter en tournoi, dans la bonne humeur."
+    ),
+    ("bourges-mediatheque", 5): (
+        "Le vendredi, la médiathèque ouvre ses ateliers numériques personnalisés : impression 3D, "
+        "tablette, liseuse… Venez avec votre question."
+    ),
+    ("bus-numerique-carsat-bourges", 1): (
+        "Le bus numérique fait halte près de chez vous : trois heures pour découvrir les bases de "
+        "l'ordinateur et d'internet, sur l'un des 12 postes."
+    ),
+    ("bus-numerique-carsat-vierzon", 1): (
+        "Le bus numérique fait halte près de chez vous : trois heures pour découvrir les bases de "
+        "l'ordinateur et d'internet, sur l'un des 12 postes."
+    ),
+    ("canope-18", 1): (
+        "Échanges de pratiques entre acteurs éducatifs : des outils numériques pour la classe et "
+        "l'animation. Réservé aux professionnels."
+    ),
+    ("le-blanc-centre-social", 2): (
+        "Chaque mercredi, matin et après-midi, un bénévole accompagne un petit groupe (12 "
+        "personnes) sur les usages du quotidien."
+    ),
+    ("brenne-box", 1): (
+        "Le lundi, des ateliers selon vos besoins : album photo, classer ses fichiers, QR code… 25 "
+        "€ par an pour les habitants de la communauté de communes."
+    ),
+    ("ccas-vierzon", 2): (
+        "Apprendre à se servir d'une tablette, pas à pas et en petit groupe : photos, appels vidéo,"
+        " messages. Tablettes prêtées."
+    ),
+    ("funlab-mame", 1): (
+        "En soirée, apprendre à utiliser la découpeuse laser, l'imprimante 3D et les autres "
+        "machines du fablab."
+    ),
+    ("promeneurs-du-net-37", 1): (
+        "Trois jours de formation de base pour les professionnels qui rejoignent les Promeneurs du "
+        "Net (animateurs jeunesse, éducateurs) : interconnaissance et échanges de pratiques."
+    ),
+}
+# The five ateliers of the Graçay cycle follow each other, one a week.
+CYCLES = {"gracay-epn-grands-moulins": {"day": "TU", "start": time(14), "end": time(16)}}
+DEFAULT_SLOTS = [(time(9, 30), time(11, 30)), (time(10), time(12)), (time(14), time(16))]
+DEFAULT_SLOTS += [(time(14, 30), time(16, 30))]
+DEFAULT_RHYTHMS = [1, 2, 2, "monthly", 0]
+
+THEME_WORDS = [
+    (enums.Theme.DEMARCHES, ("démarche", "administr", "droit", "services publics", "institutionnels")),
+    (enums.Theme.INSERTION_PRO, (" cv", "emploi", "candidature", "métiers", "pôle emploi")),
+    (enums.Theme.SECURITE, ("fake", "fausses", "risques", "cyber", "protéger", "prévention", "vrai du faux")),
+    (enums.Theme.PARENTALITE, ("parent", "écrans", "tout-petits", "scolarité", "crèches")),
+    (enums.Theme.LOISIRS, ("jeux", "jeu vidéo", "photo", "stop motion", "scratch", "programm", "coding")),
+    (enums.Theme.LOISIRS, ("robot", "3d", "fablab")),
+    (enums.Theme.COMPREHENSION, ("réseaux sociaux", "conférence", "révolution", "intelligence artificielle")),
+]
+PUBLIC_WORDS = [
+    (enums.AtelierPublic.SENIORS, ("senior", "sénior", "retraités", "personnes âgées", "plus de 60")),
+    (
+        enums.AtelierPublic.JEUNES,
+        ("jeune", "ados", "adolescents", "collégiens", "lycéens", "12 ans", "élèves"),
+    ),
+    (enums.AtelierPublic.FAMILLES, ("enfants", "parents", "familles", "crèches")),
+    (enums.AtelierPublic.ETUDIANTS, ("étudiants",)),
+]
+
+
+@dataclass
+class DemoAteliersReport:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    uids: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        return (
+            f"Ateliers de démonstration : {self.created} créé(s), {self.updated} mis à jour, "
+            f"{self.deleted} retiré(s), {self.unchanged} inchangé(s)."
+        )
+
+
+def demo_uid(slug: str, n: int | str) -> str:
+    return f"{UID_PREFIX}{slug}-{n}@{UID_DOMAIN}"
+
+
+def _text(item: dict) -> str:
+    return " ".join(str(item.get(key) or "") for key in ("title", "theme", "audience", "schedule")).lower()
+
+
+def _is_current(item: dict) -> bool:
+    """Past events (2019, 2020), stopped or planned workshops are not scheduled in the demo."""
+    return not any(marker in _text(item) for marker in PAST_MARKERS + STOPPED_MARKERS)
+
+
+def _first_on(day: str, after: date) -> date:
+    """The first `day` strictly after `after` (the demo never schedules a session for today)."""
+    offset = (WEEKDAY_CODES.index(day) - after.weekday() - 1) % 7 + 1
+    return after + timedelta(days=offset)
+
+
+def _choose(values: list, key: str, salt: str):
+    return values[zlib.crc32(f"{key}:{salt}".encode()) % len(values)]
+
+
+def _capacity(item: dict) -> int | None:
+    match = re.search(r"\d+", item.get("capacity") or "")
+    return int(match.group()) if match else None
+
+
+def _price(item: dict, plan: dict) -> dict:
+    text = (item.get("price") or "").lower()
+    if "payant" in text or "price" in plan:
+        amount = re.search(r"(\d+)\s*€", text)
+        said = (item.get("price") or "").partition(":")[2].strip()
+        details = said[:1].upper() + said[1:] if said else "Tarif à la séance."
+        amount = Decimal(amount.group(1)) if amount else Decimal(plan.get("price", "5.00"))
+        return {"price": enums.Price.PAID, "price_amount": amount, "price_details": details}
+    if "pris en charge" in text:
+        return {
+            "price": enums.Price.FREE_UNDER_CONDITION,
+            "price_amount": None,
+            "price_details": "Pris en charge par l'agglomération pour ses habitants.",
+        }
+    return {"price": enums.Price.FREE, "price_amount": None, "price_details": ""}
+
+
+def _matches(text: str, table, default) -> list[str]:
+    found = [value for value, words in table if any(word in f" {text}" for word in words)]
+    return [str(value) for value in found] or [str(default)]
+
+
+def _level(text: str) -> str:
+    if any(word in text for word in ("perfectionnement", "intermédiaire")):
+        return enums.Level.INTERMEDIAIRE
+    if any(word in text for word in ("initiation", "premiers pas", "débutant", "bases", "découv")):
+        return enums.Level.DEBUTANT
+    return enums.Level.DECOUVERTE
+
+
+def _summary(item: dict) -> str:
+    parts = [item.get("theme") or item["title"]]
+    if item.get("audience"):
+        parts.append(f"Pour : {item['audience']}")
+    if item.get("partners"):
+        parts.append("Avec : " + ", ".join(item["partners"]))
+    text = ". ".join(part.rstrip(".") for part in parts) + "."
+    return text if len(text) <= 280 else text[:279].rsplit(" ", 1)[0] + "…"
+
+
+def _description(item: dict, structure) -> str:
+    facts = [f"<p>{escape(item.get('theme') or item['title'])}.</p>"]
+    lines = [
+        ("Public", item.get("audience")),
+        ("Rythme décrit par l'étude", item.get("schedule")),
+        ("Places", item.get("capacity")),
+        ("Tarif", item.get("price")),
+    ]
+    items = "".join(f"<li>{label} : {escape(value)}</li>" for label, value in lines if value)
+    if items:
+        facts.append(f"<ul>{items}</ul>")
+    facts.append(
+        f"<p><em>Atelier de démonstration, d'après l'étude « Médiation numérique pour tous » : "
+        f"{escape(structure.title)}.</em></p>"
+    )
+    return "".join(facts)
+
+
+def _rrule(plan: dict, until: date) -> str:
+    days = plan.get("days") or (plan["day"],)
+    if plan.get("monthly"):
+        return f"FREQ=MONTHLY;BYDAY={plan['monthly']}{days[0]};UNTIL={until:%Y%m%d}T235959"
+    every = plan.get("every", 1)
+    if not every:
+        return ""
+    parts = ["FREQ=WEEKLY"] + ([f"INTERVAL={every}"] if every > 1 else []) + ["BYDAY=" + ",".join(days)]
+    parts.append(f"COUNT={plan['count']}" if plan.get("count") else f"UNTIL={until:%Y%m%d}T235959")
+    return ";".join(parts)
+
+
+def _default_plan(uid: str, text: str) -> dict:
+    """A plausible weekday slot, the same on every run (derived from the uid, not from chance)."""
+    start, end = _choose(DEFAULT_SLOTS, uid, "slot")
+    rhythm = _choose(DEFAULT_RHYTHMS, uid, "rhythm")
+    plan = {"day": _choose(WEEKDAY_CODES[:5], uid, "day"), "start": start, "end": end}
+    if "soir" in text:
+        plan.update(start=time(18, 30), end=time(20))
+    if any(word in text for word in ONE_OFF_WORDS):
+        rhythm = 0
+    if rhythm == "monthly":
+        plan["monthly"] = _choose([1, 2, 3, -1], uid, "position")
+    else:
+        plan["every"] = rhythm
+    return plan
+
+
+@dataclass
+class Planned:
+    """One demo atelier as it should be: model values and the per-session overrides."""
+
+    structure: object
+    values: dict
+    overrides: list[dict] = field(default_factory=list)
+
+
+def _planned(structure, item: dict, n, plan: dict, today: date, stop: dict | None, week: int = 0):
+    uid = demo_uid(structure.slug, n)
+    until = today + timedelta(weeks=DEMO_WEEKS)
+    days = plan.get("days") or (plan["day"],)
+    start_date = _first_on(days[0], today + timedelta(weeks=week))
+    if plan.get("monthly"):
+        start_date = _nth_weekday(start_date, days[0], plan["monthly"], until)
+    text = _text(item)
+    pro = any(word in text for word in PRO_AUDIENCE)
+    capacity = plan.get("capacity") or _capacity(item)
+    phone = (structure.telephone or [None])[0]
+    if phone:
+        registration = {"registration": enums.Registration.PHONE, "registration_details": phone}
+    elif capacity:
+        registration = {
+            "registration": enums.Registration.ON_SITE,
+            "registration_details": f"À l'accueil de {structure.title}",
+        }
+    else:
+        registration = {"registration": enums.Registration.NONE, "registration_details": ""}
+    values = {
+        "uid": uid,
+        "title": item["title"] + (f" — halte à {stop['commune']}" if stop and "stops" in plan else ""),
+        "summary": plan.get("summary") or _summary(item),
+        "description": _description(item, structure),
+        "themes": _matches(text, THEME_WORDS, enums.Theme.OUTILS_QUOTIDIEN),
+        "publics": _matches(text, PUBLIC_WORDS, enums.AtelierPublic.TOUS),
+        "level": _level(text),
+        "capacity": capacity,
+        "visibility": enums.Visibility.PROFESSIONALS if pro else enums.Visibility.PUBLIC,
+        "start_date": start_date,
+        "start_time": plan["start"],
+        "end_time": plan["end"],
+        "rrule": "" if stop and "stops" in plan else _rrule(plan, until),
+        "rdates": [],
+        "exdates": [],
+        "place_name": f"Bus numérique, halte de {stop['commune']}" if stop else "",
+        "commune": stop["commune"] if stop else "",
+        "latitude": stop.get("latitude") if stop else None,
+        "longitude": stop.get("longitude") if stop else None,
+        "bring_tablet": False,
+        "equipment_lent": "Tablettes prêtées" if plan.get("tablets") else "",
+        **registration,
+        **_price(item, plan),
+    }
+    starts = Schedule(
+        start=datetime.combine(start_date, plan["start"]),
+        duration=timedelta(hours=1),
+        rrule=values["rrule"],
+    ).starts_between(datetime.combine(today, time.min), datetime.combine(until + timedelta(days=1), time.min))
+    if plan.get("also"):
+        values["rdates"] = [datetime.combine(moment.date(), plan["also"]).isoformat() for moment in starts]
+    overrides = [
+        {
+            "original_start": starts[index - 1],
+            "status": enums.Status.FULL,
+            "seats_taken": capacity or 0,
+            "note": "Complet : inscrivez-vous pour une prochaine séance.",
+        }
+        for index in plan.get("full", ())
+        if index <= len(starts)
+    ]
+    overrides += [
+        {
+            "original_start": starts[index - 1],
+            "status": enums.Status.CANCELLED,
+            "note": "Séance annulée : la médiathèque est fermée ce jour-là.",
+        }
+        for index in plan.get("cancelled", ())
+        if index <= len(starts)
+    ]
+    overrides += [
+        {
+            "original_start": starts[index - 1],
+            "status": enums.Status.SCHEDULED,
+            "place_name": "Salle des fêtes",
+            "commune": structure.commune,
+            "note": "Exceptionnellement à la salle des fêtes.",
+        }
+        for index in plan.get("moved", ())
+        if index <= len(starts)
+    ]
+    return Planned(structure=structure, values=values, overrides=overrides)
+
+
+def _nth_weekday(after: date, day: str, position: int, until: date) -> date:
+    """The first date after `after` that is the `position`-th `day` of its month (-1: the last)."""
+    moment = after
+    while moment <= until + timedelta(days=62):
+        same_month = [moment + timedelta(weeks=k) for k in range(-5, 6)]
+        in_month = sorted(d for d in same_month if d.month == moment.month)
+        if in_month[position if position < 0 else position - 1] == moment:
+            return moment
+        moment += timedelta(weeks=1)
+    return after
+
+
+def plan_demo_ateliers(structures: dict, *, today: date) -> list[Planned]:
+    """Everything the demo should hold, from the fixture, for the structures that exist."""
+    planned = []
+    for data in read_fixture()["structures"]:
+        structure = structures.get(data["slug"])
+        if structure is None or data.get("status", "active") != "active":
+            continue
+        cycle = CYCLES.get(data["slug"])
+        for n, item in enumerate(data.get("ateliers") or [], start=1):
+            if not _is_current(item):
+                continue
+            if cycle:
+                planned.append(_planned(structure, item, n, {**cycle, "every": 0}, today, None, week=n - 1))
+                continue
+            plan = PLANS.get((data["slug"], n)) or _default_plan(demo_uid(data["slug"], n), _text(item))
+            plan = {**plan, "summary": SUMMARIES.get((data["slug"], n), "")}
+            # Stops the study locates first: the others would show on the map at the bus's base.
+            stops = sorted(data.get("stops") or [], key=lambda stop: stop.get("latitude") is None)
+            if "stops" in plan:
+                for index, stop in enumerate(stops[: plan["stops"]]):
+                    uid_n = f"{n}-{slugify(stop['commune'])}"
+                    planned.append(_planned(structure, item, uid_n, plan, today, stop, week=index))
+            else:
+                stop = stops[plan["stop"]] if "stop" in plan and stops else None
+                planned.append(_planned(structure, item, n, plan, today, stop))
+    return planned
+
+
+def _differs(atelier: Atelier, values: dict) -> bool:
+    for name, value in values.items():
+        current = getattr(atelier, name)
+        if name in ("themes", "publics"):
+            current, value = set(current), set(value)
+        elif name == "description":
+            value = clean_html(value)
+        if current != value:
+            return True
+    return False
+
+
+def _sync_overrides(atelier: Atelier, wanted: list[dict]) -> bool:
+    """Make the atelier's overrides exactly `wanted`, without their per-save re-materialisation."""
+    existing = {override.original_start: override for override in atelier.overrides.all()}
+    keys = set()
+    changed = False
+    for spec in wanted:
+        key = localize(spec["original_start"])
+        keys.add(key)
+        values = {name: value for name, value in spec.items() if name != "original_start"}
+        current = existing.get(key)
+        if current is None:
+            SessionOverride.objects.bulk_create(
+                [SessionOverride(atelier=atelier, original_start=key, **values)]
+            )
+            changed = True
+        elif any(getattr(current, name) != value for name, value in values.items()):
+            SessionOverride.objects.filter(pk=current.pk).update(sequence=current.sequence + 1, **values)
+            changed = True
+    stale = [override.pk for key, override in existing.items() if key not in keys]
+    if stale:
+        SessionOverride.objects.filter(pk__in=stale).delete()
+        changed = True
+    if changed:
+        # The prefetched overrides are stale now: materialising must read the new ones.
+        getattr(atelier, "_prefetched_objects_cache", {}).pop("overrides", None)
+    return changed
+
+
+@transaction.atomic
+def load_demo_ateliers(*, today: date | None = None) -> DemoAteliersReport:
+    """Create or update the demo ateliers of the demo structures; return what changed."""
+    from network.models import StructurePage
+
+    today = today or timezone.localdate()
+    structures = {page.slug: page for page in StructurePage.objects.all()}
+    planned = plan_demo_ateliers(structures, today=today)
+    report = DemoAteliersReport(uids=[item.values["uid"] for item in planned])
+    existing = {
+        atelier.uid: atelier
+        for atelier in Atelier.objects.filter(is_demo=True, uid__startswith=UID_PREFIX).prefetch_related(
+            "overrides"
+        )
+    }
+    for item in planned:
+        atelier = existing.pop(item.values["uid"], None)
+        if atelier is None:
+            atelier = Atelier(structure=item.structure, is_demo=True, **item.values)
+            atelier.save(refresh_occurrences=False)
+            report.created += 1
+            changed = True
+        else:
+            changed = _differs(atelier, item.values) or atelier.structure_id != item.structure.pk
+            if changed:
+                for name, value in item.values.items():
+                    setattr(atelier, name, value)
+                atelier.structure = item.structure
+                atelier.save(refresh_occurrences=False)
+                report.updated += 1
+        atelier.structure = item.structure
+        changed = _sync_overrides(atelier, item.overrides) or changed
+        if changed:
+            materialise(atelier, today=today)
+        else:
+            report.unchanged += 1
+    if existing:
+        report.deleted = len(existing)
+        Atelier.objects.filter(pk__in=[atelier.pk for atelier in existing.values()]).delete()
+    return report

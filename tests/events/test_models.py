@@ -1,0 +1,155 @@
+"""The atelier model: the checks editors meet in French, the sanitising, and the iCal identity."""
+
+from datetime import time
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from events import enums
+from events.models import Atelier
+from tests.factories import AtelierFactory
+
+
+def clean_errors(atelier) -> dict[str, list[tuple[str, str]]]:
+    with pytest.raises(ValidationError) as raised:
+        atelier.clean()
+    return {
+        name: [(error.code, " ".join(error.messages)) for error in errors]
+        for name, errors in raised.value.error_dict.items()
+    }
+
+
+@pytest.fixture
+def atelier(db):
+    return AtelierFactory.build(structure=None)
+
+
+def test_a_simple_atelier_is_clean(atelier):
+    atelier.clean()
+
+
+def test_end_before_start_is_refused(atelier):
+    atelier.start_time, atelier.end_time = time(16), time(14)
+
+    assert clean_errors(atelier) == {
+        "end_time": [("end_before_start", "L'heure de fin doit être après l'heure de début.")]
+    }
+
+
+def test_end_equal_to_start_is_refused(atelier):
+    atelier.start_time = atelier.end_time = time(14)
+
+    assert clean_errors(atelier)["end_time"][0][0] == "end_before_start"
+
+
+def test_paid_atelier_needs_an_amount(atelier):
+    atelier.price = enums.Price.PAID
+
+    assert clean_errors(atelier) == {
+        "price_amount": [("price_missing", "Indiquez le montant d'un atelier payant.")]
+    }
+
+    atelier.price_amount = Decimal("5.00")
+    atelier.clean()
+
+
+@pytest.mark.parametrize("format", [enums.Format.REMOTE, enums.Format.HYBRID])
+def test_remote_atelier_needs_a_link(atelier, format):
+    atelier.format = format
+
+    assert clean_errors(atelier) == {
+        "online_url": [
+            ("online_url_missing", "Indiquez le lien de connexion d'un atelier à distance ou hybride.")
+        ]
+    }
+
+
+def test_imported_remote_atelier_may_lack_a_link(atelier):
+    """A calendar feed does not always give the link: its ateliers are not refused for it."""
+    atelier.format = enums.Format.REMOTE
+    atelier.source = enums.Source.FEED
+
+    atelier.clean()
+
+
+@pytest.mark.parametrize(
+    "registration", [enums.Registration.PHONE, enums.Registration.EMAIL, enums.Registration.LINK]
+)
+def test_registration_by_phone_mail_or_link_needs_its_details(atelier, registration):
+    atelier.registration = registration
+
+    assert clean_errors(atelier) == {
+        "registration_details": [
+            ("registration_missing", "Indiquez le numéro, l'adresse ou le lien pour s'inscrire.")
+        ]
+    }
+
+
+def test_all_errors_are_reported_at_once(atelier):
+    atelier.start_time, atelier.end_time = time(16), time(14)
+    atelier.price = enums.Price.PAID
+    atelier.registration = enums.Registration.PHONE
+
+    assert set(clean_errors(atelier)) == {"end_time", "price_amount", "registration_details"}
+
+
+def test_description_is_sanitized_on_save(db):
+    atelier = AtelierFactory(
+        description='<p onclick="steal()">Bienvenue <script>alert(1)</script><strong>à tous</strong></p>'
+        '<a href="javascript:alert(1)">piège</a><a href="https://exemple.fr">site</a>'
+    )
+
+    atelier.refresh_from_db()
+    assert "script" not in atelier.description
+    assert "onclick" not in atelier.description
+    assert "javascript:" not in atelier.description
+    assert "<strong>à tous</strong>" in atelier.description
+    assert 'href="https://exemple.fr"' in atelier.description
+
+
+def test_sequence_is_raised_on_each_save_and_uid_is_stable(db, settings):
+    atelier = AtelierFactory()
+    uid = atelier.uid
+
+    assert atelier.sequence == 0
+    assert uid.endswith(f"@{settings.MAILLAGE_ICAL_DOMAIN}")
+
+    atelier.title = "Tablette : aller plus loin"
+    atelier.save()
+    atelier.save()
+
+    atelier.refresh_from_db()
+    assert (atelier.sequence, atelier.uid) == (2, uid)
+
+
+def test_uids_are_unique(db):
+    first, second = AtelierFactory.create_batch(2)
+
+    assert first.uid != second.uid
+
+
+def test_describe_schedule_and_duration(db):
+    atelier = AtelierFactory.build(
+        structure=None, start_time=time(18, 30), end_time=time(20), rrule="FREQ=MONTHLY;BYDAY=-1TH"
+    )
+
+    assert atelier.describe_schedule() == "le dernier jeudi du mois de 18 h 30 à 20 h"
+    assert atelier.duration.total_seconds() == 90 * 60
+
+
+def test_public_queryset_hides_professional_ateliers(db):
+    public = AtelierFactory()
+    AtelierFactory(structure=public.structure, visibility=enums.Visibility.PROFESSIONALS)
+
+    assert list(Atelier.objects.public()) == [public]
+
+
+def test_recurring_without_end(db):
+    open_ended = AtelierFactory(rrule="FREQ=WEEKLY")
+    structure = open_ended.structure
+    AtelierFactory(structure=structure, rrule="FREQ=WEEKLY;COUNT=3")
+    AtelierFactory(structure=structure, rrule="FREQ=WEEKLY;UNTIL=20300101T235959")
+    AtelierFactory(structure=structure)
+
+    assert list(Atelier.objects.recurring_without_end()) == [open_ended]

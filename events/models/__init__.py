@@ -1,7 +1,18 @@
 """Ateliers, their per-session changes, and the materialised occurrences that pages and feeds read."""
 
 from .atelier import Atelier, AtelierQuerySet
+from .feed import Feed, FeedQuerySet, FeedStatus, normalise_feed_url
 from .occurrence import Occurrence, OccurrenceQuerySet
 from .override import SessionOverride
 
-__all__ = ["Atelier", "AtelierQuerySet", "Occurrence", "OccurrenceQuerySet", "SessionOverride"]
+__all__ = [
+    "Atelier",
+    "AtelierQuerySet",
+    "Feed",
+    "FeedQuerySet",
+    "FeedStatus",
+    "normalise_feed_url",
+    "Occurrence",
+    "OccurrenceQuerySet",
+    "SessionOverride",
+]

@@ -134,6 +134,32 @@ class Atelier(models.Model):
     rdates = models.JSONField(_("séances ajoutées"), default=list, blank=True)
     exdates = models.JSONField(_("séances retirées"), default=list, blank=True)
     occurrences_until = models.DateField(_("séances calculées jusqu'au"), null=True, editable=False)
+    # Events from calendars: all-day, or ending on a later day (DTEND / DURATION as the feed gives them).
+    all_day = models.BooleanField(_("toute la journée"), default=False)
+    end_date = models.DateField(_("date de fin (si un autre jour)"), null=True, blank=True)
+
+    # Set when the atelier comes from a synchronised calendar (`events.feeds.sync`).
+    feed = models.ForeignKey(
+        "events.Feed",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ateliers",
+        verbose_name=_("calendrier d'origine"),
+        editable=False,
+    )
+    remote_uid = models.CharField(
+        _("UID dans le calendrier d'origine"), max_length=1000, blank=True, editable=False
+    )
+    remote_sequence = models.IntegerField(null=True, blank=True, editable=False)
+    remote_last_modified = models.DateTimeField(null=True, blank=True, editable=False)
+    block_hash = models.CharField(max_length=64, blank=True, editable=False)
+    detached = models.BooleanField(
+        _("détaché du calendrier"),
+        default=False,
+        editable=False,
+        help_text=_("Modifié ici : les synchronisations ne le changent plus."),
+    )
 
     is_demo = models.BooleanField(_("contenu de démonstration"), default=False, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
@@ -146,6 +172,13 @@ class Atelier(models.Model):
         verbose_name_plural = _("ateliers")
         ordering = ["start_date", "start_time", "title"]
         indexes = [models.Index(fields=["structure", "start_date"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["feed", "remote_uid"],
+                condition=models.Q(feed__isnull=False),
+                name="one_atelier_per_feed_uid",
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -168,7 +201,12 @@ class Atelier(models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        if self.start_time and self.end_time and self.end_time <= self.start_time:
+        if (
+            self.start_time
+            and self.end_time
+            and self.end_time <= self.start_time
+            and not (self.end_date and self.start_date and self.end_date > self.start_date)
+        ):
             errors["end_time"] = ValidationError(
                 _("L'heure de fin doit être après l'heure de début."), code="end_before_start"
             )
@@ -197,7 +235,7 @@ class Atelier(models.Model):
 
     @property
     def duration(self) -> timedelta:
-        return datetime.combine(self.start_date, self.end_time) - self.first_start
+        return datetime.combine(self.end_date or self.start_date, self.end_time) - self.first_start
 
     @property
     def schedule(self) -> Schedule:

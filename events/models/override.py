@@ -29,6 +29,10 @@ class SessionOverride(models.Model):
     seats_taken = models.PositiveIntegerField(_("places réservées"), default=0)
     note = models.CharField(_("message pour le public"), max_length=255, blank=True)
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    # Changes that come from the structure's calendar (RECURRENCE-ID) are replaced at each sync; others stay.
+    from_feed = models.BooleanField(default=False, editable=False)
+    remote_sequence = models.IntegerField(null=True, blank=True, editable=False)
+    block_hash = models.CharField(max_length=64, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

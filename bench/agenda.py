@@ -174,6 +174,7 @@ def insert_occurrences(model, rows) -> int:
 
 def build_ateliers(structures, count: int, seed: int) -> tuple[int, int]:
     from django.db import transaction
+    from django.db.models import Max, OuterRef, Subquery
     from django.utils import timezone
 
     from events import enums
@@ -214,6 +215,14 @@ def build_ateliers(structures, count: int, seed: int) -> tuple[int, int]:
                 batch = []
         occurrences += insert_occurrences(Occurrence, batch)
         Atelier.objects.update(occurrences_until=horizon)
+        # What `materialise` records for each atelier: the day of its last session.
+        last = (
+            Occurrence.objects.filter(atelier=OuterRef("pk"))
+            .values("atelier")
+            .annotate(last=Max("local_date"))
+            .values("last")
+        )
+        Atelier.objects.update(last_session_date=Subquery(last))
     return count, occurrences
 
 

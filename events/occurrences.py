@@ -90,8 +90,12 @@ def materialise(atelier, *, today: date | None = None) -> int:
     Occurrence.objects.filter(atelier=atelier).delete()
     Occurrence.objects.bulk_create(rows)
     horizon = next_window(today, HORIZON_MONTHS)[1].date() - timedelta(days=1)
-    type(atelier).objects.filter(pk=atelier.pk).update(occurrences_until=horizon)
+    last_session_date = max((row.local_date for row in rows), default=None)
+    type(atelier).objects.filter(pk=atelier.pk).update(
+        occurrences_until=horizon, last_session_date=last_session_date
+    )
     atelier.occurrences_until = horizon
+    atelier.last_session_date = last_session_date
     return len(rows)
 
 

@@ -134,6 +134,8 @@ class Atelier(models.Model):
     rdates = models.JSONField(_("séances ajoutées"), default=list, blank=True)
     exdates = models.JSONField(_("séances retirées"), default=list, blank=True)
     occurrences_until = models.DateField(_("séances calculées jusqu'au"), null=True, editable=False)
+    # Day of the last materialised session: "has sessions ahead" without touching the occurrence table.
+    last_session_date = models.DateField(null=True, blank=True, editable=False, db_index=True)
     # Events from calendars: all-day, or ending on a later day (DTEND / DURATION as the feed gives them).
     all_day = models.BooleanField(_("toute la journée"), default=False)
     end_date = models.DateField(_("date de fin (si un autre jour)"), null=True, blank=True)

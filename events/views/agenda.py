@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Value
+from django.db.models import Value
 from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -46,6 +46,7 @@ class Scope:
 
     title: str
     occurrences: object
+    ateliers: object  # the same scope as ateliers (for the list of communes)
     ics_url: str
     json_params: dict = field(default_factory=dict)
     bassins: list = field(default_factory=list)
@@ -92,16 +93,15 @@ def _shift_month(first: date, months: int) -> date:
 # ---- building blocks ----------------------------------------------------------------------------------
 
 
-def _communes(occurrences, today: date) -> list[str]:
+def _communes(ateliers, today: date) -> list[str]:
     """Communes that have sessions ahead in this agenda: a commune without any would only lead nowhere.
 
-    Read from the ateliers (their own commune, else their structure's), each tested for a session ahead by
-    an EXISTS on the (atelier, start) index: a DISTINCT over every session of the year cost three quarters
-    of the page with 50,000 sessions (bench/agenda.py). A session moved to another commune is not offered.
+    Read from the ateliers (their own commune, else their structure's) whose last session is not past:
+    a DISTINCT over every session of the year, or an EXISTS per atelier, cost most of the page with
+    50,000 sessions on PostgreSQL (bench/agenda.py). A session moved to another commune is not offered.
     """
-    ahead = occurrences.filter(atelier=OuterRef("pk"), local_date__gte=today)
     return list(
-        Atelier.objects.filter(Exists(ahead))
+        ateliers.filter(last_session_date__gte=today)
         .annotate(place=Coalesce(NullIf("commune", Value("")), "structure__commune"))
         .exclude(place="")
         .order_by("place")
@@ -189,7 +189,7 @@ def _month_context(request, form, sessions, today):
 
 def render_agenda(request, scope: Scope):
     today = timezone.localdate()
-    form = AgendaFilterForm(request.GET, bassins=scope.bassins, communes=_communes(scope.occurrences, today))
+    form = AgendaFilterForm(request.GET, bassins=scope.bassins, communes=_communes(scope.ateliers, today))
     form.is_valid()  # Invalid values are dropped by the form; what remains is applied.
     view = request.GET.get("vue") if request.GET.get("vue") in VIEWS else "liste"
     sessions = form.filter_occurrences(scope.occurrences).for_listing()
@@ -229,6 +229,7 @@ def agenda(request):
             "dans toute la région. Choisissez ce qui vous convient, puis affichez les ateliers."
         ),
         occurrences=Occurrence.objects.public(),
+        ateliers=Atelier.objects.public(),
         ics_url=reverse("events:agenda_ics"),
         bassins=bassins,
     )
@@ -241,6 +242,7 @@ def bassin_agenda(request, slug):
         title=_("Agenda des ateliers — %(name)s") % {"name": bassin.title},
         intro=_("Les ateliers des lieux de ce bassin de vie."),
         occurrences=Occurrence.objects.public().in_bassins([bassin]),
+        ateliers=Atelier.objects.public().in_bassin(bassin),
         ics_url=reverse("events:bassin_ics", kwargs={"slug": bassin.slug}),
         json_params={"bassin": bassin.slug},
         breadcrumbs=[(bassin.title, bassin.url)],
@@ -255,6 +257,7 @@ def structure_agenda(request, slug):
         title=_("Ateliers de %(name)s") % {"name": structure.title},
         intro=_("Les ateliers proposés par ce lieu."),
         occurrences=Occurrence.objects.public().filter(atelier__structure=structure),
+        ateliers=Atelier.objects.public().filter(structure=structure),
         ics_url=reverse("events:structure_ics", kwargs={"slug": structure.slug}),
         json_params={"structure": structure.slug},
         breadcrumbs=[*([(bassin.title, bassin.url)] if bassin else []), (structure.title, structure.url)],

@@ -227,3 +227,14 @@ def test_extend_all_follows_the_clock(clock, structure):
 
     assert extend_all() == 1
     assert Occurrence.objects.filter(atelier=atelier).latest("start").local_date == date(2028, 2, 15)
+
+
+def test_materialise_records_the_day_of_the_last_session(clock, structure):
+    bounded = weekly(structure, rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=3")
+    open_ended = weekly(structure)
+
+    bounded.refresh_from_db()
+    open_ended.refresh_from_db()
+
+    assert bounded.last_session_date == date(2027, 1, 26)
+    assert open_ended.last_session_date == date(2028, 1, 11)

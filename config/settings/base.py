@@ -227,7 +227,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.tasks.extend_occurrences",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Feed sync (events/feeds): enqueue the calendars whose turn has come; each feed has its own interval.
+    "dispatch-due-feeds": {
+        "task": "events.tasks.dispatch_due_feeds",
+        "schedule": crontab(minute="*/5"),
+    },
 }
+
+# Feed sync: limits of one download of a structure's calendar (events/feeds/fetch.py).
+MAILLAGE_FEED_MAX_BYTES = 10_000_000  # as received and once decompressed
+MAILLAGE_FEED_TIMEOUT = (10, 30)  # seconds: (connect, read)
+# Loopback only (never private networks) may be reached when true: for tests and local development.
+MAILLAGE_FEED_ALLOW_LOOPBACK = env_bool("MAILLAGE_FEED_ALLOW_LOOPBACK")
+MAILLAGE_FEED_USER_AGENT = f"Maillage/1.0 (synchronisation d'agendas; +{WAGTAILADMIN_BASE_URL})"
 
 LOGGING = {
     "version": 1,

@@ -15,3 +15,5 @@ MAILLAGE_MAP_TILES_URL = ""
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 # No collectstatic in tests: WhiteNoise looks files up per request instead of scanning an empty STATIC_ROOT.
 WHITENOISE_AUTOREFRESH = True
+# Feed fetch tests run their HTTP servers on 127.0.0.1; private networks stay refused.
+MAILLAGE_FEED_ALLOW_LOOPBACK = True

@@ -1,0 +1,1 @@
+"""Feed sync: pull the iCal calendars structures already keep, safely and on a schedule."""

@@ -6,7 +6,7 @@ import pytest
 
 from events import enums
 from events.models import Atelier, Occurrence, SessionOverride
-from events.occurrences import build_rows, extend_all, materialise
+from events.occurrences import build_rows, extend_all, materialise, materialise_many
 from events.recurrence import PARIS, localize
 from tests.factories import AtelierFactory, StructureFactory
 
@@ -238,3 +238,29 @@ def test_materialise_records_the_day_of_the_last_session(clock, structure):
 
     assert bounded.last_session_date == date(2027, 1, 26)
     assert open_ended.last_session_date == date(2028, 1, 11)
+
+
+def test_materialise_many_writes_the_same_rows_as_materialise(clock, structure):
+    def snapshot(atelier):
+        return [
+            (row.recurrence_id, row.start, row.end, row.status, row.commune, row.is_evening)
+            for row in sessions(atelier)
+        ]
+
+    first = weekly(structure)
+    second = weekly(structure, rrule="FREQ=MONTHLY;BYDAY=-1TH", start_date=date(2027, 1, 28))
+    SessionOverride.objects.create(
+        atelier=first, original_start=localize(datetime(2027, 1, 19, 14)), status=enums.Status.CANCELLED
+    )
+    expected = {first.pk: snapshot(first), second.pk: snapshot(second)}
+    Occurrence.objects.all().delete()
+    Atelier.objects.update(last_session_date=None)
+
+    count = materialise_many(Atelier.objects.prefetch_related("overrides").select_related("structure"))
+
+    assert {first.pk: snapshot(first), second.pk: snapshot(second)} == expected
+    assert count == len(expected[first.pk]) + len(expected[second.pk])
+    assert set(Atelier.objects.values_list("last_session_date", flat=True)) == {
+        date(2028, 1, 11),
+        date(2027, 12, 30),
+    }

@@ -1,0 +1,231 @@
+"""Feed sync benchmark: many structures' calendars, first import, unchanged re-sync, a few changes.
+
+    .venv/bin/python bench/feed_sync.py [--feeds 200] [--events 50] [--no-etag]
+
+Why: feeds are polled every hour and mostly unchanged, so a re-sync must cost next to nothing, and a first
+import must not cost much more than reading the calendars at all. N calendars (French titles, Europe/Paris
+TZID, 20 % weekly series) are served from a ThreadingHTTPServer on 127.0.0.1, DTSTAMP rewritten on every
+request as Google does, with ETag / 304 (or without, `--no-etag`, to measure the content-hash path). The
+sync runs for real (`events.feeds.sync.sync_feed`: fetch, parse, write, occurrences) in a throwaway SQLite
+database. The floor is `icalendar.Calendar.from_ical` on the same bytes. Targets: first sync ≤ 2× the floor;
+unchanged re-sync ≤ 5 % of the first; re-sync after 5 % of events changed ≤ 15 % of the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import shutil
+import sys
+import tempfile
+import threading
+import time as clock
+from datetime import date, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = [
+    "Atelier tablette",
+    "Café numérique",
+    "Démarches en ligne",
+    "Premiers pas sur ordinateur",
+    "Sécurité sur Internet",
+    "Photos du smartphone",
+    "Messagerie électronique",
+    "France Connect",
+]
+PLACES = ["Médiathèque, 2 rue des Écoles, 18100 Vierzon", "Mairie, place du Marché, 18000 Bourges", ""]
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description="Benchmark de la synchronisation des calendriers iCal.")
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--events", type=int, default=50, help="événements par calendrier (50)")
+    parser.add_argument("--recurring", type=float, default=0.2, help="part des séries (0.2)")
+    parser.add_argument("--changed", type=float, default=0.05, help="part des événements modifiés (0.05)")
+    parser.add_argument("--no-etag", action="store_true", help="le serveur n'envoie ni ETag ni 304")
+    parser.add_argument("--seed", type=int, default=2027)
+    return parser.parse_args(argv)
+
+
+def setup_django() -> Path:
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    tmp_dir = Path(tempfile.mkdtemp(prefix="maillage-feedsync-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp_dir / 'bench.sqlite3'}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"  # MAILLAGE_FEED_ALLOW_LOOPBACK = True
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return tmp_dir
+
+
+def vevent(feed: int, number: int, version: int, rng: random.Random, first: date) -> str:
+    day = first + timedelta(days=rng.randrange(0, 300))
+    hour = rng.choice([9, 10, 14, 16, 18])
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:bench-{feed}-{number}@exemple.fr",
+        "DTSTAMP:{dtstamp}",
+        f"SEQUENCE:{version}",
+        f"DTSTART;TZID=Europe/Paris:{day:%Y%m%d}T{hour:02d}0000",
+        f"DTEND;TZID=Europe/Paris:{day:%Y%m%d}T{hour + 2:02d}0000",
+        f"SUMMARY:{rng.choice(WORDS)} n° {number}" + (" (modifié)" if version else ""),
+        "DESCRIPTION:Venez avec votre appareil : nous répondons à vos questions\\, pas à pas. Gratuit\\, "
+        "sans inscription.",
+    ]
+    if place := rng.choice(PLACES):
+        lines.append("LOCATION:" + place.replace(",", "\\,"))
+    if rng.random() < 0.2:
+        lines.append(f"RRULE:FREQ=WEEKLY;COUNT={rng.randrange(4, 20)}")
+    lines.append("END:VEVENT")
+    return "\r\n".join(lines)
+
+
+def calendar_text(feed: int, versions: list[int], seed: int) -> str:
+    rng = random.Random(seed * 100_003 + feed)
+    first = date.today() + timedelta(days=1)
+    events = [vevent(feed, number, version, rng, first) for number, version in enumerate(versions)]
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n"
+        f"X-WR-CALNAME:Structure {feed}\r\nX-WR-TIMEZONE:Europe/Paris\r\n"
+        + "\r\n".join(events)
+        + "\r\nEND:VCALENDAR\r\n"
+    )
+
+
+def serve(calendars: dict[str, str], etag: bool) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            text = calendars.get(self.path)
+            if text is None:
+                self.send_error(404)
+                return
+            tag = '"' + hashlib.sha1(text.encode()).hexdigest() + '"'
+            if etag and self.headers.get("If-None-Match") == tag:
+                self.send_response(304)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            body = text.replace("{dtstamp}", clock.strftime("%Y%m%dT%H%M%SZ", clock.gmtime())).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/calendar; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            if etag:
+                self.send_header("ETag", tag)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def sync_all(feeds) -> tuple[float, dict]:
+    from events.feeds.sync import sync_feed
+
+    totals: dict[str, int] = {}
+    began = clock.perf_counter()
+    for feed in feeds:
+        report = sync_feed(feed=feed)
+        for key, value in report.counts().items():
+            totals[key] = totals.get(key, 0) + value
+        totals["304/identique"] = totals.get("304/identique", 0) + int(report.not_modified)
+    return clock.perf_counter() - began, totals
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    tmp_dir = setup_django()
+    try:
+        return run(args)
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+def run(args) -> int:
+    from icalendar import Calendar
+
+    from events.models import Atelier, Feed
+    from home.models import HomePage
+    from network import domain
+
+    rng = random.Random(args.seed)
+    versions = {feed: [0] * args.events for feed in range(args.feeds)}
+    calendars = {f"/agenda-{feed}.ics": calendar_text(feed, versions[feed], args.seed) for feed in versions}
+    httpd = serve(calendars, etag=not args.no_etag)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    bassin = domain.create_bassin(
+        home=HomePage.objects.get(), title="Bassin (bench)", slug="bench", main_commune="Bourges"
+    )
+    structure = domain.create_structure(
+        bassin=bassin,
+        title="Structure (bench)",
+        slug="bench-structure",
+        commune="Bourges",
+        latitude=47.081,
+        longitude=2.3988,
+    )
+    feeds = [
+        Feed.objects.create(structure=structure, url=f"{base}/agenda-{feed}.ics", active=True)
+        for feed in versions
+    ]
+    print(f"{args.feeds} calendriers × {args.events} événements, ETag {'non' if args.no_etag else 'oui'}")
+
+    bodies = [text.replace("{dtstamp}", "20270101T000000Z").encode() for text in calendars.values()]
+    began = clock.perf_counter()
+    for body in bodies:
+        Calendar.from_ical(body)
+    floor = clock.perf_counter() - began
+
+    first, first_counts = sync_all(feeds)
+    print(f"  ateliers : {Atelier.objects.count()} ; bilan : {first_counts}")
+    unchanged, unchanged_counts = sync_all(feeds)
+    print(f"  re-synchro inchangée : {unchanged_counts}")
+    changes = rng.sample(
+        [(f, n) for f in versions for n in range(args.events)], int(args.feeds * args.events * args.changed)
+    )
+    for feed, number in changes:
+        versions[feed][number] += 1
+    for feed in {feed for feed, _number in changes}:
+        calendars[f"/agenda-{feed}.ics"] = calendar_text(feed, versions[feed], args.seed)
+    changed, changed_counts = sync_all(feeds)
+    print(f"  re-synchro après {len(changes)} changements : {changed_counts}")
+    httpd.shutdown()
+
+    rows = [
+        ("plancher (icalendar.from_ical)", floor, "", None),
+        ("première synchro", first, f"≤ 2 × plancher = {2 * floor:.2f} s", first <= 2 * floor),
+        (
+            "re-synchro inchangée",
+            unchanged,
+            f"≤ 5 % de la première = {0.05 * first:.2f} s",
+            unchanged <= 0.05 * first,
+        ),
+        (
+            f"re-synchro, {args.changed:.0%} modifiés",
+            changed,
+            f"≤ 15 % du plancher = {0.15 * floor:.2f} s",
+            changed <= 0.15 * floor,
+        ),
+    ]
+    print(f"\n{'mesure':<32} {'durée':>9}  objectif")
+    for label, seconds, target, ok in rows:
+        verdict = "" if ok is None else ("OK" if ok else "NON")
+        print(f"{label:<32} {seconds:>8.2f}s  {target} {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

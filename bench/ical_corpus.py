@@ -1,0 +1,151 @@
+"""Import robustness over a corpus of real-world iCal files: does every file give what it can, never a crash?
+
+    .venv/bin/python bench/ical_corpus.py ../shared/ical-corpus [--quiet]
+
+Why: structures publish calendars from every tool there is (Google, Outlook, Nextcloud, Thunderbird…), often
+broken in small ways; one bad line must not cost a structure its agenda. Each .ics under DIR (recursively) is
+imported with `events.feeds.sync.import_calendar` into a throwaway structure, one file at a time and each with
+a fresh feed, in a throwaway SQLite database deleted at the end. Printed per file: events read, ateliers
+imported, warnings, and the French reason when nothing could be imported; then a summary. A crash (any
+exception other than "not a calendar") is a bug: the target is 0. The corpus MANIFEST's "fails" column names
+the files icalendar rejects whole; the summary says how many of those still give ateliers (target ≥ 14).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time as clock
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_REJECTED_WITH_EVENTS = 14
+
+
+def setup_django() -> Path:
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    tmp_dir = Path(tempfile.mkdtemp(prefix="maillage-corpus-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp_dir / 'corpus.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return tmp_dir
+
+
+def rejected_by_icalendar(corpus: Path) -> set[str]:
+    """Files whose MANIFEST row says icalendar's `Calendar.from_ical` raises on them."""
+    manifest = corpus / "MANIFEST.md"
+    if not manifest.exists():
+        return set()
+    names = set()
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.split("|")]
+        if len(cells) > 4 and cells[1].endswith(".ics") and re.search(r"\bicalendar\b", cells[3]):
+            names.add(cells[1])
+    return names
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Import de tout un corpus de fichiers iCal.")
+    parser.add_argument("directory", type=Path)
+    parser.add_argument("--quiet", action="store_true", help="moins de détails")
+    args = parser.parse_args(argv)
+    corpus = args.directory.resolve()
+    files = sorted(corpus.rglob("*.ics"))
+    if not files:
+        sys.exit(f"Aucun fichier .ics sous {corpus}")
+    tmp_dir = setup_django()
+    try:
+        return run(corpus, files, quiet=args.quiet)
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+def run(corpus: Path, files: list[Path], *, quiet: bool) -> int:
+    from events.feeds.sync import import_calendar
+    from events.ical.parse import NotICalendar
+    from events.models import Atelier, Feed
+    from home.models import HomePage
+    from network import domain
+
+    home = HomePage.objects.get()
+    bassin = domain.create_bassin(home=home, title="Bassin (corpus)", slug="corpus", main_commune="Bourges")
+    structure = domain.create_structure(
+        bassin=bassin,
+        title="Structure (corpus)",
+        slug="corpus-structure",
+        commune="Bourges",
+        latitude=47.081,
+        longitude=2.3988,
+    )
+    rejected = rejected_by_icalendar(corpus)
+    with_events, skipped, crashes, rejected_ok, total_ateliers = [], {}, [], [], 0
+    started = clock.perf_counter()
+    for path in files:
+        name = str(path.relative_to(corpus))
+        feed = Feed.objects.create(structure=structure, url=f"https://corpus.invalid/{name}", name=name)
+        began = clock.perf_counter()
+        try:
+            report = import_calendar(structure=structure, data=path.read_bytes(), feed=feed)
+        except NotICalendar as error:
+            skipped[name] = str(error)
+            print(f"— {name} : rien d'importé — {error}")
+            continue
+        except Exception:  # noqa: BLE001 - a crash is what this bench looks for
+            crashes.append(name)
+            print(f"!! {name} : PLANTAGE\n{traceback.format_exc()}")
+            continue
+        elapsed = (clock.perf_counter() - began) * 1000
+        imported = Atelier.objects.filter(feed=feed).count()
+        total_ateliers += imported
+        if imported:
+            with_events.append(name)
+            rejected_ok += [name] if name in rejected else []
+        else:
+            reason = report.warnings[0]["message"] if report.warnings else "aucun événement dans le fichier"
+            skipped[name] = reason
+        if imported and quiet:
+            continue
+        line = f"{'✓' if imported else '—'} {name} : {report.event_count} lu(s), {imported} atelier(s)"
+        line += f", {len(report.warnings)} avertissement(s), {elapsed:.0f} ms"
+        if not imported:
+            line += f" — {skipped[name]}"
+        print(line)
+        if not quiet:
+            for warning in report.warnings[:3]:
+                print(f"      [{warning['code']}] {warning['message'][:140]}")
+    total = clock.perf_counter() - started
+    reasons: dict[str, int] = {}
+    for reason in skipped.values():
+        reasons[reason[:110]] = reasons.get(reason[:110], 0) + 1
+    print("\n==== Bilan ====")
+    print(
+        f"fichiers : {len(files)} ; avec des ateliers : {len(with_events)} ; sans : {len(skipped)} ; "
+        f"plantages : {len(crashes)} (objectif 0) ; ateliers : {total_ateliers} ; durée : {total:.1f} s"
+    )
+    print("fichiers sans atelier, par raison :")
+    for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+        print(f"  {count:4d} × {reason}")
+    if rejected:
+        verdict = "OK" if len(rejected_ok) >= TARGET_REJECTED_WITH_EVENTS else "NON"
+        print(
+            f"fichiers rejetés en bloc par icalendar : {len(rejected)} ; dont avec des ateliers ici : "
+            f"{len(rejected_ok)} (objectif ≥ {TARGET_REJECTED_WITH_EVENTS}) {verdict}"
+        )
+    for name in crashes:
+        print(f"  PLANTAGE : {name}")
+    return 1 if crashes else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -378,6 +378,12 @@ def main(argv=None) -> int:
         bassins, structures = build_territory(args.structures)
         ateliers, occurrences = build_ateliers(structures, args.series, args.seed)
         build_seconds = clock.perf_counter() - started
+        # Fresh planner statistics, as autovacuum would have them on a live database after such a load;
+        # without them PostgreSQL guesses one row per table and picks slow join orders.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         results = run_measures(args, bassins[0])
         print_report(args, build_seconds, ateliers, occurrences, results)
     finally:

@@ -273,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
     env["PYTHONUNBUFFERED"] = "1"
+    # Links in e-mails, feeds and the widget snippet use MAILLAGE_BASE_URL: follow the address served here.
+    env.setdefault("MAILLAGE_BASE_URL", f"http://{args.addr}")
     choice = choose_broker(env)
     env["CELERY_BROKER_URL"] = choice.url
 

@@ -213,8 +213,7 @@ def preview_rows(events) -> list[dict]:
 def state_label(feed) -> str:
     """« Fonctionne », « En erreur depuis le … », « Pas encore synchronisé », « Désactivé »."""
     if feed.status == FeedStatus.FAILING:
-        # The first failure is not stored: it came after the last success (or the day the feed was added).
-        since = feed.last_success_at or feed.created_at
+        since = feed.failing_since or feed.last_fetch_at
         if since is None:
             return _("En erreur")
         return _("En erreur depuis le %(date)s") % {"date": moment_label(timezone.localtime(since).date())}

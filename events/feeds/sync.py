@@ -149,6 +149,7 @@ def sync_feed(*, feed: Feed, now: datetime | None = None, dry_run: bool = False)
         feed.status = FeedStatus.OK
         feed.last_success_at = now
         feed.consecutive_failures = 0
+        feed.failing_since = None
         feed.last_error = ""
         changed = report.created or report.updated or report.cancelled
         feed.unchanged_fetches = 0 if changed else feed.unchanged_fetches + 1
@@ -207,6 +208,7 @@ def get_manual_feed(*, structure, source: str = "") -> Feed:
 
 OUTCOME_FIELDS = [
     "status",
+    "failing_since",
     "last_fetch_at",
     "last_success_at",
     "consecutive_failures",
@@ -221,6 +223,7 @@ def _record_unchanged(feed, now, dry_run, *, etag=None, last_modified=None) -> S
         feed.status = FeedStatus.OK
         feed.last_success_at = now
         feed.consecutive_failures = 0
+        feed.failing_since = None
         feed.last_error = ""
         feed.unchanged_fetches += 1
         if etag is not None:
@@ -234,10 +237,21 @@ def _record_failure(feed, message: str, dry_run: bool) -> None:
     if dry_run:
         return
     feed.status = FeedStatus.FAILING
+    if not feed.consecutive_failures or feed.failing_since is None:
+        feed.failing_since = feed.last_fetch_at or timezone.now()
     feed.consecutive_failures += 1
     feed.last_error = message
     feed.schedule_next_run(feed.last_fetch_at)
-    feed.save(update_fields=["status", "last_fetch_at", "consecutive_failures", "last_error", "next_run_at"])
+    feed.save(
+        update_fields=[
+            "status",
+            "last_fetch_at",
+            "consecutive_failures",
+            "failing_since",
+            "last_error",
+            "next_run_at",
+        ]
+    )
 
 
 # ---- one import run ------------------------------------------------------------------------------------

@@ -87,6 +87,7 @@ class Feed(models.Model):
     next_run_at = models.DateTimeField(_("prochaine synchronisation"), null=True, blank=True, editable=False)
     unchanged_fetches = models.PositiveIntegerField(_("relevés sans changement"), default=0, editable=False)
     consecutive_failures = models.PositiveIntegerField(_("échecs d'affilée"), default=0, editable=False)
+    failing_since = models.DateTimeField(_("en erreur depuis"), null=True, blank=True, editable=False)
     failure_notified = models.BooleanField(default=False, editable=False)
     last_counts = models.JSONField(_("dernier bilan"), default=dict, blank=True, editable=False)
     last_error = models.TextField(_("dernière erreur"), blank=True, editable=False)

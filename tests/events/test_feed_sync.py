@@ -5,7 +5,7 @@ real); `import_calendar` is called directly where the network adds nothing.
 """
 
 import threading
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -395,6 +395,27 @@ def test_sync_feed_404_keeps_ateliers_and_records_french_error(feed, server):
     assert (feed.status, feed.consecutive_failures, raised.value.retryable) == (FeedStatus.FAILING, 1, False)
     assert feed.last_error == raised.value.message
     assert "page introuvable" in feed.last_error
+
+
+def test_failing_since_is_the_first_failure_and_clears_on_success(feed, server, time_machine):
+    server.body = calendar(vevent("a@x", "Atelier"))
+    sync_feed(feed=feed)
+    server.status = 404
+    time_machine.move_to(datetime(2027, 1, 4, 9, 0, tzinfo=UTC), tick=False)
+    with pytest.raises(HTTPStatusError):
+        sync_feed(feed=feed)
+    time_machine.move_to(datetime(2027, 1, 4, 10, 0, tzinfo=UTC), tick=False)
+    with pytest.raises(HTTPStatusError):
+        sync_feed(feed=feed)
+    feed.refresh_from_db()
+    failing = (feed.failing_since, feed.consecutive_failures)
+
+    server.status = 200
+    sync_feed(feed=feed)
+    feed.refresh_from_db()
+
+    assert failing == (datetime(2027, 1, 4, 9, 0, tzinfo=UTC), 2)
+    assert (feed.failing_since, feed.consecutive_failures, feed.status) == (None, 0, FeedStatus.OK)
 
 
 def test_sync_feed_not_a_calendar_keeps_ateliers_and_raises_fetch_error(feed, server):

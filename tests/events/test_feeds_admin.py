@@ -134,7 +134,10 @@ def test_index_lists_the_feeds_of_the_users_structures_only(client, network, who
 def test_index_says_each_state_in_words(client, network):
     now = timezone.now()
     Feed.objects.filter(pk=network.feeds["meli"].pk).update(
-        status=FeedStatus.FAILING, last_success_at=now - timedelta(days=2), active=True
+        status=FeedStatus.FAILING,
+        last_success_at=now - timedelta(days=2),
+        failing_since=now - timedelta(days=1),
+        active=True,
     )
     Feed.objects.create(
         structure=network.meli, name="Agenda des ateliers", url="https://a.example/b", status=FeedStatus.OK,

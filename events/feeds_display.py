@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import enums
+from .feeds.sync import MANUAL_FEED_NAME
 from .models.feed import FeedStatus
 from .recurrence import format_time
 
@@ -211,7 +212,11 @@ def preview_rows(events) -> list[dict]:
 
 
 def state_label(feed) -> str:
-    """« Fonctionne », « En erreur depuis le … », « Pas encore synchronisé », « Désactivé »."""
+    """« Fonctionne », « En erreur depuis le … », « Pas encore synchronisé », « Import manuel du … »."""
+    if not feed.active and feed.name == MANUAL_FEED_NAME and feed.last_success_at:
+        # Made by `manage.py import_ical`: a one-off import, never synchronised on a schedule.
+        day = moment_label(timezone.localtime(feed.last_success_at).date())
+        return _("Import manuel du %(date)s (pas de synchronisation)") % {"date": day}
     if feed.status == FeedStatus.FAILING:
         since = feed.failing_since or feed.last_fetch_at
         if since is None:

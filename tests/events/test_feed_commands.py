@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from events import enums
+from events.feeds_display import state_label
 from events.models import Atelier, Feed, FeedStatus
 from tests.factories import StructureFactory
 
@@ -61,6 +62,8 @@ def test_import_ical_file_creates_ateliers_and_reimport_updates_nothing(structur
     )
     assert (feed.name, feed.active, feed.url) == ("Import manuel", False, str(FIXTURE.resolve()))
     assert Atelier.objects.filter(feed=feed, source=enums.Source.FEED).count() == 2
+    assert (feed.status, feed.last_counts["unchanged"]) == (FeedStatus.OK, 2)
+    assert state_label(feed).startswith("Import manuel du ")
 
 
 def test_import_ical_dry_run_writes_nothing(structure):

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from events.feeds.fetch import FetchError, fetch_feed
 from events.feeds.sync import get_manual_feed, import_calendar
 from events.ical.parse import NotICalendar
-from events.models import normalise_feed_url
+from events.models import FeedStatus, normalise_feed_url
 from network.models import StructurePage
 
 from .sync_feeds import describe_report
@@ -49,6 +50,20 @@ class Command(BaseCommand):
                 report = import_calendar(structure=page, data=data, feed=feed, dry_run=dry_run)
                 if dry_run:
                     transaction.set_rollback(True)
+                else:
+                    # The admin lists this feed: it shows when the file was imported and what it gave.
+                    feed.status, feed.last_fetch_at = FeedStatus.OK, timezone.now()
+                    feed.last_success_at, feed.last_counts = feed.last_fetch_at, report.counts()
+                    feed.warnings = report.warnings[:50]
+                    feed.save(
+                        update_fields=[
+                            "status",
+                            "last_fetch_at",
+                            "last_success_at",
+                            "last_counts",
+                            "warnings",
+                        ]
+                    )
         except NotICalendar as error:
             raise CommandError(str(error)) from error
         self.stdout.write(("Essai, rien n'est enregistré — " if dry_run else "") + f"{page.title} ← {source}")

@@ -14,7 +14,6 @@ What must stay true: this module reads the ateliers it is given and their prefet
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, lru_cache
@@ -33,7 +32,6 @@ PRODID = "-//Maillage//Agenda des ateliers de médiation numérique//FR"
 TZID = "Europe/Paris"
 # The VTIMEZONE lists the transitions between these dates: enough for every series a feed can hold.
 TIMEZONE_FIRST_DATE = date(2000, 1, 1)
-SERIES_CACHE_SECONDS = 24 * 3600
 PREREQUISITE_FLAGS = (
     "bring_smartphone",
     "bring_tablet",
@@ -365,36 +363,21 @@ def calendar_header(*, name: str) -> Calendar:
     return calendar
 
 
-def series_cache_key(atelier, base_url: str) -> str:
-    """Changes whenever what `atelier_events` writes can change: the series, its overrides, its structure."""
-    overrides = sorted(
-        (item.pk, item.sequence, item.updated_at.timestamp()) for item in atelier.overrides.all()
-    )
-    published = atelier.structure.last_published_at
-    facts = (atelier.pk, atelier.sequence, atelier.updated_at.timestamp(), overrides, published, base_url)
-    return "maillage:ics:series:" + hashlib.sha256(repr(facts).encode()).hexdigest()
+def series_chunk(atelier, *, base_url: str) -> bytes:
+    """The VEVENTs `atelier` contributes to a feed: its series, then its overrides."""
+    return b"".join(event.to_ical() for event in atelier_events(atelier, base_url=base_url))
 
 
-def calendar_bytes(ateliers: Iterable, *, name: str, base_url: str, series_cache=None) -> bytes:
-    """The serialized VCALENDAR of `ateliers`.
-
-    Serializing is what costs (icalendar spends a few milliseconds per series): with `series_cache` (a
-    Django cache), each series' VEVENTs are kept under a key that changes with the series, so rebuilding a
-    feed of thousands of series after one edit serializes that one series only.
-    """
-    ateliers = list(ateliers)
-    keys = {atelier.pk: series_cache_key(atelier, base_url) for atelier in ateliers}
-    cached = series_cache.get_many(list(keys.values())) if series_cache is not None else {}
-    missing = {}
-    chunks = []
-    for atelier in ateliers:
-        chunk = cached.get(keys[atelier.pk])
-        if chunk is None:
-            chunk = b"".join(event.to_ical() for event in atelier_events(atelier, base_url=base_url))
-            missing[keys[atelier.pk]] = chunk
-        chunks.append(chunk)
-    if series_cache is not None and missing:
-        series_cache.set_many(missing, SERIES_CACHE_SECONDS)
+def join_calendar(chunks: Iterable[bytes], *, name: str) -> bytes:
+    """A VCALENDAR (header, VTIMEZONE) around series chunks already serialized."""
     header = calendar_header(name=name).to_ical()
     end = b"END:VCALENDAR\r\n"
     return header[: -len(end)] + b"".join(chunks) + end
+
+
+def calendar_bytes(ateliers: Iterable, *, name: str, base_url: str) -> bytes:
+    """The serialized VCALENDAR of `ateliers` (their `structure` and `overrides` prefetched), built anew.
+
+    Feeds go through `events.ical.stored.feed_body`, which keeps each series' chunk between requests.
+    """
+    return join_calendar((series_chunk(atelier, base_url=base_url) for atelier in ateliers), name=name)

@@ -4,6 +4,7 @@ from .atelier import Atelier, AtelierQuerySet
 from .feed import Feed, FeedQuerySet, FeedStatus, normalise_feed_url
 from .occurrence import Occurrence, OccurrenceQuerySet
 from .override import SessionOverride
+from .series_export import SeriesExport
 
 __all__ = [
     "Atelier",
@@ -14,5 +15,6 @@ __all__ = [
     "normalise_feed_url",
     "Occurrence",
     "OccurrenceQuerySet",
+    "SeriesExport",
     "SessionOverride",
 ]

@@ -33,7 +33,7 @@ from network.models import BassinPage, StructurePage
 
 from .. import enums
 from ..forms import AgendaFilterForm
-from ..ical.export import PREREQUISITE_FLAGS, calendar_bytes
+from ..ical.stored import feed_body
 from ..models import Atelier, Occurrence
 from ..recurrence import PARIS, localize
 
@@ -43,42 +43,6 @@ MAX_AGE = 300
 JSON_DEFAULT_LIMIT = 100
 JSON_MAX_LIMIT = 500
 ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
-
-
-# What `events.ical.export` reads of an atelier: loading only these (not the description HTML, nor the
-# fields feeds do not carry) took a third off building a bassin's feed of 1,000 series. A field missing
-# here would cost one query per series, which the query-count tests would catch.
-EXPORT_FIELDS = (
-    "structure",
-    "uid",
-    "sequence",
-    "status",
-    "title",
-    "summary",
-    "prerequisites",
-    *PREREQUISITE_FLAGS,
-    "price",
-    "price_amount",
-    "price_details",
-    "registration",
-    "registration_details",
-    "format",
-    "place_name",
-    "address",
-    "commune",
-    "latitude",
-    "longitude",
-    "start_date",
-    "start_time",
-    "end_time",
-    "end_date",
-    "rrule",
-    "rdates",
-    "exdates",
-    "themes",
-    "created_at",
-    "updated_at",
-)
 
 
 def base_url(request=None) -> str:
@@ -181,9 +145,7 @@ def ical_response(request, ateliers, *, version_of, scope: str, name: str, filen
     cache_key = f"maillage:ics:{etag}"
     body = cache.get(cache_key)
     if body is None:
-        # Structures are few and wide (every page column): one query for them instead of a join per row.
-        series = ateliers.prefetch_related("structure", "overrides").only(*EXPORT_FIELDS).order_by("pk")
-        body = calendar_bytes(series, name=name, base_url=base_url(request), series_cache=cache)
+        body = feed_body(ateliers, name=name, base_url=base_url(request))
         cache.set(cache_key, body, MAX_AGE)
     response = HttpResponse(body, content_type=ICAL_CONTENT_TYPE)
     response["Content-Disposition"] = f'inline; filename="{filename}"'

@@ -1,0 +1,112 @@
+"""Tests of the stored series chunks behind the .ics feeds: used when current, rewritten when not."""
+
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.db import DatabaseError, connection, reset_queries
+from django.test.utils import CaptureQueriesContext
+from icalendar import Calendar
+
+from events.ical.export import calendar_bytes
+from events.models import Atelier, SeriesExport, SessionOverride
+from tests.factories import AtelierFactory, BassinFactory, StructureFactory
+
+URL = "/agenda.ics"
+BASE_URL = "http://127.0.0.1:8000"
+
+
+@pytest.fixture
+def structure(db):
+    return StructureFactory(bassin=BassinFactory(slug="centre"), slug="espace-centre", title="Espace Centre")
+
+
+def feed(client) -> bytes:
+    cache.clear()  # The whole-body cache would hide what this module does.
+    response = client.get(URL)
+    assert response.status_code == 200
+    return response.content
+
+
+def summaries(body: bytes) -> list[str]:
+    return sorted(str(event["SUMMARY"]) for event in Calendar.from_ical(body).walk("VEVENT"))
+
+
+def test_first_request_stores_each_series_and_serves_what_a_fresh_build_gives(client, structure):
+    first = AtelierFactory(structure=structure, title="Tablette", rrule="FREQ=WEEKLY;COUNT=5")
+    second = AtelierFactory(structure=structure, title="Smartphone")
+
+    body = feed(client)
+
+    assert sorted(SeriesExport.objects.values_list("atelier_id", flat=True)) == [first.pk, second.pk]
+    series = Atelier.objects.filter(pk__in=[first.pk, second.pk]).order_by("pk")
+    fresh = calendar_bytes(
+        series.prefetch_related("structure", "overrides"), name="Ateliers – Maillage", base_url=BASE_URL
+    )
+    assert body == fresh
+
+
+def test_a_current_chunk_is_served_as_stored(client, structure):
+    AtelierFactory(structure=structure, title="Tablette")
+    feed(client)
+    SeriesExport.objects.update(body="BEGIN:VEVENT\r\nSUMMARY:Lu depuis la base\r\nEND:VEVENT\r\n")
+
+    assert b"SUMMARY:Lu depuis la base" in feed(client)
+
+
+@pytest.mark.parametrize("change", ["atelier", "new_override", "override_edit", "override_delete", "structure"])
+def test_a_change_makes_the_stored_chunk_stale(client, structure, change):
+    atelier = AtelierFactory(structure=structure, title="Tablette", rrule="FREQ=WEEKLY;COUNT=5")
+    override = SessionOverride.objects.create(
+        atelier=atelier, original_start=atelier.occurrences.first().recurrence_id, note="Salle 2"
+    )
+    feed(client)
+    marker = "BEGIN:VEVENT\r\nSUMMARY:Ancienne version\r\nEND:VEVENT\r\n"
+    SeriesExport.objects.update(body=marker)
+
+    if change == "atelier":
+        atelier.title = "Tablette (nouveau)"
+        atelier.save()
+    elif change == "new_override":
+        SessionOverride.objects.create(
+            atelier=atelier, original_start=atelier.occurrences.last().recurrence_id, note="Salle 3"
+        )
+    elif change == "override_edit":
+        override.note = "Salle 4"
+        override.save()
+    elif change == "override_delete":
+        override.delete()
+    else:
+        structure.save_revision().publish()
+    body = feed(client)
+
+    assert b"Ancienne version" not in body
+    assert SeriesExport.objects.get().body != marker
+    assert "Tablette" in summaries(body)[0]
+
+
+def test_current_chunks_save_the_loading_queries(client, structure):
+    for _index in range(3):
+        AtelierFactory(structure=structure, rrule="FREQ=WEEKLY;COUNT=5")
+
+    def count() -> int:
+        cache.clear()
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(URL)
+        return len(queries)
+
+    cold, warm = count(), count()
+
+    # Stale series cost: loading them (ateliers, structures, overrides), a savepoint and the upsert.
+    assert cold - warm == 6
+
+
+def test_a_failed_store_still_serves_the_feed(client, structure):
+    AtelierFactory(structure=structure, title="Tablette")
+
+    with mock.patch.object(SeriesExport.objects, "bulk_create", side_effect=DatabaseError("lecture seule")):
+        body = feed(client)
+
+    assert summaries(body) == ["Tablette"]
+    assert SeriesExport.objects.count() == 0

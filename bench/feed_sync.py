@@ -4,8 +4,8 @@
 
 Why: feeds are polled every hour and mostly unchanged, so a re-sync must cost next to nothing, and a first
 import must not cost much more than reading the calendars at all. N calendars (French titles, Europe/Paris
-TZID, 20 % weekly series) are served from a ThreadingHTTPServer on 127.0.0.1, DTSTAMP rewritten on every
-request as Google does, with ETag / 304 (or without, `--no-etag`, to measure the content-hash path). The
+TZID, 20 % weekly series) are served by a ThreadingHTTPServer on 127.0.0.1 in another process (a calendar host
+is another machine), DTSTAMP rewritten on every request as Google does, with ETag / 304 (or without, `--no-etag`, to measure the content-hash path). The
 sync runs for real (`events.feeds.sync.sync_feed`: fetch, parse, write, occurrences) in a throwaway SQLite
 database. The floor is `icalendar.Calendar.from_ical` on the same bytes. Targets: first sync ≤ 2× the floor;
 unchanged re-sync ≤ 5 % of the first; re-sync after 5 % of events changed ≤ 15 % of the floor.
@@ -18,9 +18,9 @@ import hashlib
 import os
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
-import threading
 import time as clock
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,6 +48,7 @@ def parse_args(argv=None):
     parser.add_argument("--changed", type=float, default=0.05, help="part des événements modifiés (0.05)")
     parser.add_argument("--no-etag", action="store_true", help="le serveur n'envoie ni ETag ni 304")
     parser.add_argument("--seed", type=int, default=2027)
+    parser.add_argument("--serve", metavar="DOSSIER", help=argparse.SUPPRESS)  # the server process
     return parser.parse_args(argv)
 
 
@@ -100,15 +101,29 @@ def calendar_text(feed: int, versions: list[int], seed: int) -> str:
     )
 
 
-def serve(calendars: dict[str, str], etag: bool) -> ThreadingHTTPServer:
+def serve(directory: Path, etag: bool) -> tuple[subprocess.Popen, str]:
+    """Serve the .ics files of `directory` from another process, as a calendar host is another machine:
+    served from a thread of this one, the server's work and the hand-overs of the GIL were timed as sync.
+    The files are read on every request, so rewriting one changes what is served."""
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(directory), *(["--no-etag"] if not etag else [])],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    port = int(server.stdout.readline())
+    return server, f"http://127.0.0.1:{port}"
+
+
+def serve_forever(directory: Path, etag: bool) -> None:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self):
-            text = calendars.get(self.path)
-            if text is None:
+            path = directory / self.path.lstrip("/")
+            if not path.is_file():
                 self.send_error(404)
                 return
+            text = path.read_text(encoding="utf-8")
             tag = '"' + hashlib.sha1(text.encode()).hexdigest() + '"'
             if etag and self.headers.get("If-None-Match") == tag:
                 self.send_response(304)
@@ -128,8 +143,8 @@ def serve(calendars: dict[str, str], etag: bool) -> ThreadingHTTPServer:
             pass
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd
+    print(httpd.server_address[1], flush=True)
+    httpd.serve_forever()
 
 
 def sync_all(feeds) -> tuple[float, dict]:
@@ -147,6 +162,9 @@ def sync_all(feeds) -> tuple[float, dict]:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.serve:
+        serve_forever(Path(args.serve), etag=not args.no_etag)
+        return 0
     tmp_dir = setup_django()
     try:
         return run(args)
@@ -163,9 +181,11 @@ def run(args) -> int:
 
     rng = random.Random(args.seed)
     versions = {feed: [0] * args.events for feed in range(args.feeds)}
-    calendars = {f"/agenda-{feed}.ics": calendar_text(feed, versions[feed], args.seed) for feed in versions}
-    httpd = serve(calendars, etag=not args.no_etag)
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    calendars = {f"agenda-{feed}.ics": calendar_text(feed, versions[feed], args.seed) for feed in versions}
+    served = Path(tempfile.mkdtemp(prefix="maillage-feeds-"))
+    for name, text in calendars.items():
+        (served / name).write_text(text, encoding="utf-8")
+    server, base = serve(served, etag=not args.no_etag)
     bassin = domain.create_bassin(
         home=HomePage.objects.get(), title="Bassin (bench)", slug="bench", main_commune="Bourges"
     )
@@ -199,10 +219,13 @@ def run(args) -> int:
     for feed, number in changes:
         versions[feed][number] += 1
     for feed in {feed for feed, _number in changes}:
-        calendars[f"/agenda-{feed}.ics"] = calendar_text(feed, versions[feed], args.seed)
+        text = calendar_text(feed, versions[feed], args.seed)
+        (served / f"agenda-{feed}.ics").write_text(text, encoding="utf-8")
     changed, changed_counts = sync_all(feeds)
     print(f"  re-synchro après {len(changes)} changements : {changed_counts}")
-    httpd.shutdown()
+    server.terminate()
+    server.wait()
+    shutil.rmtree(served, ignore_errors=True)
 
     rows = [
         ("plancher (icalendar.from_ical)", floor, "", None),

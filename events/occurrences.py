@@ -9,64 +9,73 @@ series gain the days that entered the window.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from django.db import transaction
 from django.utils import timezone
 
 from . import enums
+from .bulk import insert_objects
 from .recurrence import localize, next_window, to_local_naive
 
 HORIZON_MONTHS = 12
 
 
-def build_rows(atelier, *, today: date | None = None):
-    """The `Occurrence` objects of `atelier` (unsaved), overrides applied, sorted by start."""
-    from .models import Occurrence
+def session_records(atelier, *, today: date | None = None, overrides=None) -> list[SimpleNamespace]:
+    """`atelier`'s sessions in the window as plain records ({Occurrence attname: value}), overrides applied,
+    sorted by start. `overrides` (a list) replaces `atelier.overrides.all()` when the caller has them.
 
+    Plain records, not `Occurrence` instances: building model instances was a third of materialising a big
+    calendar's 10,000 series (bench/feed_sync.py); `events.bulk.insert_objects` reads either.
+    """
     today = today or timezone.localdate()
     window_start, window_end = next_window(today, HORIZON_MONTHS)
     schedule = atelier.schedule
-    overrides = {to_local_naive(override.original_start): override for override in atelier.overrides.all()}
-    rows = []
+    if overrides is None:
+        overrides = atelier.overrides.all()
+    by_start = {to_local_naive(override.original_start): override for override in overrides}
+    series_status = atelier.status
+    commune, place_name = atelier.place_commune(), atelier.place_label()
+    address = atelier.address or atelier.structure.adresse
+    latitude, longitude = atelier.coordinates() or (None, None)
+    duration = schedule.duration
+    records = []
     for local_start in schedule.starts_between(window_start, window_end):
-        override = overrides.get(local_start)
+        override = by_start.get(local_start)
         start = localize(local_start)
-        end = localize(local_start + schedule.duration)
+        end = localize(local_start + duration)
         values = {
-            "status": atelier.status,
-            "commune": atelier.place_commune(),
-            "place_name": atelier.place_label(),
-            "address": atelier.address or atelier.structure.adresse,
-            "latitude": None,
-            "longitude": None,
+            "status": series_status,
+            "commune": commune,
+            "place_name": place_name,
+            "address": address,
+            "latitude": latitude,
+            "longitude": longitude,
             "seats_taken": 0,
             "note": "",
             "is_moved": False,
         }
-        coordinates = atelier.coordinates()
-        if coordinates:
-            values["latitude"], values["longitude"] = coordinates
         if override is not None:
-            if atelier.status == enums.Status.SCHEDULED or override.status == enums.Status.CANCELLED:
+            if series_status == enums.Status.SCHEDULED or override.status == enums.Status.CANCELLED:
                 values["status"] = override.status
             if override.new_start:
                 start = override.new_start
-                end = override.new_end or start + schedule.duration
+                end = override.new_end or start + duration
                 values["is_moved"] = True
             if override.place_name or override.commune:
                 values.update(
-                    place_name=override.place_name or values["place_name"],
+                    place_name=override.place_name or place_name,
                     address=override.address,
-                    commune=override.commune or values["commune"],
+                    commune=override.commune or commune,
                     latitude=override.latitude,
                     longitude=override.longitude,
                 )
             values["seats_taken"] = override.seats_taken
             values["note"] = override.note
         local = to_local_naive(start)
-        rows.append(
-            Occurrence(
-                atelier=atelier,
+        records.append(
+            SimpleNamespace(
+                atelier_id=atelier.pk,
                 recurrence_id=localize(local_start),
                 start=start,
                 end=end,
@@ -76,37 +85,25 @@ def build_rows(atelier, *, today: date | None = None):
                 **values,
             )
         )
-    rows.sort(key=lambda row: row.start)
-    return rows
+    records.sort(key=lambda record: record.start)
+    return records
+
+
+def build_rows(atelier, *, today: date | None = None):
+    """The `Occurrence` objects of `atelier` (unsaved), overrides applied, sorted by start."""
+    from .models import Occurrence
+
+    return [
+        Occurrence(atelier=atelier, **{k: v for k, v in vars(record).items() if k != "atelier_id"})
+        for record in session_records(atelier, today=today)
+    ]
 
 
 def insert_rows(rows) -> int:
-    """Insert unsaved `Occurrence` rows with one `executemany`: `bulk_create` spends most of its time
-    preparing values one by one, which dominated a first import of a big calendar (bench/feed_sync.py).
-
-    Values go through the backend's own adapters, so this works on SQLite and PostgreSQL alike; rows get no
-    primary key back (callers that need them use `bulk_create`).
-    """
-    from django.db import connection
-
+    """Insert unsaved `Occurrence` rows or `session_records` with one `executemany` (`events.bulk`)."""
     from .models import Occurrence
 
-    if not rows:
-        return 0
-    ops = connection.ops
-    fields = [field for field in Occurrence._meta.concrete_fields if not field.primary_key]
-    adapt = {"DateTimeField": ops.adapt_datetimefield_value, "DateField": ops.adapt_datefield_value}
-    converters = [adapt.get(field.get_internal_type(), lambda value: value) for field in fields]
-    columns = ", ".join(ops.quote_name(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {ops.quote_name(Occurrence._meta.db_table)} ({columns}) VALUES ({placeholders})"
-    values = [
-        [convert(getattr(row, field.attname)) for field, convert in zip(fields, converters, strict=True)]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
-    return len(rows)
+    return insert_objects(Occurrence, rows)
 
 
 @transaction.atomic
@@ -135,9 +132,13 @@ def _has_sessions_after(atelier, day: date) -> bool:
 
 
 @transaction.atomic
-def materialise_many(ateliers, *, today: date | None = None) -> int:
+def materialise_many(ateliers, *, today: date | None = None, overrides: dict | None = None) -> int:
     """`materialise` for many ateliers at once (a calendar sync): one DELETE, one INSERT, and one UPDATE per
-    500 ateliers, instead of a transaction per atelier. `overrides` should be prefetched."""
+    500 ateliers, instead of a transaction per atelier.
+
+    `overrides` ({atelier id: [SessionOverride]}) is what the caller already holds; without it, each
+    atelier's `overrides` are read, and should be prefetched.
+    """
     from django.db.models import Max, OuterRef, Subquery
 
     from .models import Atelier, Occurrence
@@ -150,7 +151,8 @@ def materialise_many(ateliers, *, today: date | None = None) -> int:
     ids = [atelier.pk for atelier in ateliers]
     rows = []
     for atelier in ateliers:
-        built = build_rows(atelier, today=today)
+        known = overrides.get(atelier.pk, []) if overrides is not None else None
+        built = session_records(atelier, today=today, overrides=known)
         atelier.occurrences_until = horizon
         atelier.last_session_date = max((row.local_date for row in built), default=None)
         rows += built

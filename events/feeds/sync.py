@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import enums
+from ..bulk import insert_objects
 from ..ical.parse import NotICalendar, parse_calendar
 from ..models import Atelier, Feed, FeedStatus, SessionOverride
 from ..occurrences import materialise_many
@@ -127,10 +127,12 @@ def sync_feed(*, feed: Feed, now: datetime | None = None, dry_run: bool = False)
         digest = content_hash(result.body or b"")
         if digest == feed.content_hash and not dry_run:
             return _record_unchanged(feed, now, dry_run, etag=result.etag, last_modified=result.last_modified)
-        with transaction.atomic():
+        with transaction.atomic():  # the ateliers and the feed's outcome: one commit
             report = import_calendar(
                 structure=feed.structure, data=result.body or b"", feed=feed, dry_run=dry_run, now=now
             )
+            if not dry_run:
+                _record_success(feed, now, report, result, digest)
     except fetch.FetchError as error:
         _record_failure(feed, error.message, dry_run)
         raise
@@ -145,29 +147,6 @@ def sync_feed(*, feed: Feed, now: datetime | None = None, dry_run: bool = False)
         )
         _record_failure(feed, message, dry_run)
         raise InvalidCalendar(message) from error
-    if not dry_run:
-        feed.status = FeedStatus.OK
-        feed.last_success_at = now
-        feed.consecutive_failures = 0
-        feed.failing_since = None
-        feed.last_error = ""
-        changed = report.created or report.updated or report.cancelled
-        feed.unchanged_fetches = 0 if changed else feed.unchanged_fetches + 1
-        feed.last_counts = report.counts()
-        feed.warnings = report.warnings[:MAX_WARNINGS]
-        feed.etag, feed.last_modified_header, feed.content_hash = result.etag, result.last_modified, digest
-        feed.schedule_next_run(now)
-        feed.save(
-            update_fields=[
-                *OUTCOME_FIELDS,
-                "last_counts",
-                "warnings",
-                "etag",
-                "last_modified_header",
-                "content_hash",
-                "uid_strategy",
-            ]
-        )
     return report
 
 
@@ -233,6 +212,32 @@ def _record_unchanged(feed, now, dry_run, *, etag=None, last_modified=None) -> S
     return SyncReport(not_modified=True)
 
 
+def _record_success(feed, now, report, result, digest) -> None:
+    """Inside the import's transaction: the feed never says "à jour" for ateliers that were rolled back."""
+    feed.status = FeedStatus.OK
+    feed.last_success_at = now
+    feed.consecutive_failures = 0
+    feed.failing_since = None
+    feed.last_error = ""
+    changed = report.created or report.updated or report.cancelled
+    feed.unchanged_fetches = 0 if changed else feed.unchanged_fetches + 1
+    feed.last_counts = report.counts()
+    feed.warnings = report.warnings[:MAX_WARNINGS]
+    feed.etag, feed.last_modified_header, feed.content_hash = result.etag, result.last_modified, digest
+    feed.schedule_next_run(now)
+    feed.save(
+        update_fields=[
+            *OUTCOME_FIELDS,
+            "last_counts",
+            "warnings",
+            "etag",
+            "last_modified_header",
+            "content_hash",
+            "uid_strategy",
+        ]
+    )
+
+
 def _record_failure(feed, message: str, dry_run: bool) -> None:
     if dry_run:
         return
@@ -257,16 +262,53 @@ def _record_failure(feed, message: str, dry_run: bool) -> None:
 # ---- one import run ------------------------------------------------------------------------------------
 
 
+# What a run reads of every atelier of the feed: enough to match blocks, cancel, re-key and rebuild sessions.
+# The rest (description, prices, registration...) is loaded by `_Import._complete` for the few that change:
+# loading whole rows of a feed's every atelier was most of a re-sync after a few changes.
+SYNC_FIELDS = (
+    "structure",
+    "feed",
+    "remote_uid",
+    "remote_sequence",
+    "remote_last_modified",
+    "block_hash",
+    "detached",
+    "status",
+    "title",
+    "start_date",
+    "start_time",
+    "end_date",
+    "end_time",
+    "all_day",
+    "rrule",
+    "rdates",
+    "exdates",
+    "place_name",
+    "address",
+    "commune",
+    "latitude",
+    "longitude",
+)
+
+
 class _Import:
     """One run over one feed: what is stored, what the calendar says, and the writes that reconcile them."""
 
     def __init__(self, *, feed: Feed, structure, now: datetime, dry_run: bool):
         self.feed, self.structure, self.now, self.dry_run = feed, structure, now, dry_run
         self.report = SyncReport()
-        self.ateliers = list(Atelier.objects.filter(feed=feed))
-        for atelier in self.ateliers:
-            atelier.structure = structure
-        self.by_uid = {atelier.remote_uid: atelier for atelier in self.ateliers}
+        # Light rows (tuples) for every atelier of the feed; an `Atelier` is built only for those a run
+        # touches (`_atelier`): most of a re-sync after a few changes went into building all of them.
+        # In the model's field order: `Model.from_db` reads the values of a partial row in that order.
+        wanted = {"id", *(Atelier._meta.get_field(name).attname for name in SYNC_FIELDS)}
+        columns = [field.attname for field in Atelier._meta.concrete_fields if field.attname in wanted]
+        self.columns = columns
+        self.rows = {
+            row.id: row for row in Atelier.objects.filter(feed=feed).values_list(*columns, named=True)
+        }
+        self.uid_pk = {row.remote_uid: row.id for row in self.rows.values()}
+        self.loaded: dict[int, Atelier] = {}
+        self.by_uid: dict[str, Atelier] = {}  # ateliers built or created in this run, by UID
         self.overrides = list(SessionOverride.objects.filter(atelier__feed=feed))
         self.override_by_key = {(item.atelier_id, item.original_start): item for item in self.overrides}
         self.present: set[int] = set()
@@ -276,9 +318,10 @@ class _Import:
         self.skipped: set = set()
         self.touched: dict[int, Atelier] = {}
         self.new_overrides: list[SessionOverride] = []
+        self.deleted_overrides: set[int] = set()
 
     def run(self, data: bytes) -> SyncReport:
-        known = {atelier.block_hash for atelier in self.ateliers if atelier.block_hash}
+        known = {row.block_hash for row in self.rows.values() if row.block_hash}
         known |= {item.block_hash for item in self.overrides if item.from_feed and item.block_hash}
         result = parse_calendar(data, known_hashes=frozenset(known))
         self.report.event_count = result.block_count
@@ -299,6 +342,7 @@ class _Import:
             if kept is None or is_older(kept, event.sequence, event.last_modified):
                 masters[uid] = event
         self._rekey_churned(masters)
+        self._complete([self._atelier(uid) for uid in masters if uid in self.uid_pk])
         for uid, event in masters.items():
             self._upsert_atelier(uid, event)
         self._flush_created()
@@ -317,45 +361,78 @@ class _Import:
     def _materialise(self) -> None:
         """New and changed ateliers get their occurrences rebuilt together (`materialise_many`): a first
         import of a big calendar would otherwise cost a transaction per atelier."""
-        ateliers = [
-            *self.created,
-            *(a for a in self.touched.values() if a.pk not in {c.pk for c in self.created}),
-        ]
+        created = {atelier.pk for atelier in self.created}
+        ateliers = [*self.created, *(a for a in self.touched.values() if a.pk not in created)]
         if not ateliers:
             return
-        prefetch_related_objects(ateliers, "overrides")
-        materialise_many(ateliers)
+        overrides: dict[int, list] = {}
+        for item in [*self.overrides, *self.new_overrides]:
+            if item.pk not in self.deleted_overrides or item.pk is None:
+                overrides.setdefault(item.atelier_id, []).append(item)
+        materialise_many(ateliers, overrides=overrides)
+
+    def _complete(self, ateliers: list[Atelier]) -> None:
+        """Load in one query the fields `SYNC_FIELDS` left out, for ateliers about to be compared or saved."""
+        pending = {a.pk: a for a in ateliers if a.pk and a.get_deferred_fields()}
+        if not pending:
+            return
+        names = set().union(*(atelier.get_deferred_fields() for atelier in pending.values()))
+        for row in Atelier.objects.filter(pk__in=list(pending)).values("pk", *names):
+            atelier = pending[row.pop("pk")]
+            for name, value in row.items():
+                setattr(atelier, name, value)
+
+    def _atelier(self, uid: str) -> Atelier | None:
+        """The atelier keyed `uid`: created in this run, or built from its stored row (cached)."""
+        atelier = self.by_uid.get(uid)
+        if atelier is None and uid in self.uid_pk:
+            atelier = self._by_pk(self.uid_pk[uid])
+            self.by_uid[uid] = atelier
+        return atelier
+
+    def _by_pk(self, pk: int) -> Atelier:
+        atelier = self.loaded.get(pk)
+        if atelier is None:
+            atelier = Atelier.from_db(Atelier.objects.db, self.columns, tuple(self.rows[pk]))
+            atelier.structure = self.structure
+            self.loaded[pk] = atelier
+        return atelier
 
     def _mark_unchanged(self, hashes: set[str]) -> None:
-        for atelier in self.ateliers:
-            if atelier.block_hash in hashes:
-                self.present.add(atelier.pk)
+        for row in self.rows.values():
+            if row.block_hash in hashes:
+                self.present.add(row.id)
         for item in self.overrides:
             if item.from_feed and item.block_hash in hashes:
                 self.present_overrides.add((item.atelier_id, item.original_start))
 
     def _rekey_churned(self, masters: dict) -> None:
         """Office 365 gives every event a new UID on each download: find them again by start and title."""
-        incoming = [uid for uid in masters if uid not in self.by_uid and not uid.startswith(NO_UID_PREFIX)]
-        keyed = [a for a in self.ateliers if not a.detached and not a.remote_uid.startswith(NO_UID_PREFIX)]
-        gone = [a for a in keyed if a.pk not in self.present and a.remote_uid not in masters]
+        incoming = [uid for uid in masters if uid not in self.uid_pk and not uid.startswith(NO_UID_PREFIX)]
+        keyed = [
+            r for r in self.rows.values() if not r.detached and not r.remote_uid.startswith(NO_UID_PREFIX)
+        ]
+        gone = [r for r in keyed if r.id not in self.present and r.remote_uid not in masters]
         if not incoming or not gone:
             return
-        by_key = {match_key(a.first_start, a.title): a for a in gone}
+        by_key = {match_key(datetime.combine(r.start_date, r.start_time), r.title): r for r in gone}
         matches = []
         for uid in incoming:
-            atelier = by_key.pop(match_key(masters[uid].start, title_of(masters[uid])), None)
-            if atelier is not None:
-                matches.append((uid, atelier))
+            row = by_key.pop(match_key(masters[uid].start, title_of(masters[uid])), None)
+            if row is not None:
+                matches.append((uid, row))
         churning = (
             len(keyed) >= CHURN_MIN_EVENTS and 2 * len(gone) > len(keyed) and 2 * len(matches) >= len(gone)
         )
         if not matches or not (churning or self.feed.uid_strategy == "start_title"):
             return
-        for uid, atelier in matches:
-            del self.by_uid[atelier.remote_uid]
+        for uid, row in matches:
+            atelier = self._by_pk(row.id)
+            self.by_uid.pop(atelier.remote_uid, None)
+            del self.uid_pk[atelier.remote_uid]
             atelier.remote_uid = uid
             self.by_uid[uid] = atelier
+            self.uid_pk[uid] = row.id
         if self.feed.uid_strategy != "start_title":
             self.report.warn(
                 "uid_churn",
@@ -370,8 +447,9 @@ class _Import:
                 Feed.objects.filter(pk=self.feed.pk).update(uid_strategy="start_title")
 
     def _upsert_atelier(self, uid: str, event) -> None:
-        atelier = self.by_uid.get(uid)
+        atelier = self._atelier(uid)
         if atelier is not None:
+            self._complete([atelier])  # already done, in one query, for the series of the calendar
             self.present.add(atelier.pk)
             if atelier.detached or is_older(event, atelier.remote_sequence, atelier.remote_last_modified):
                 self.skipped.add(atelier.pk)
@@ -458,15 +536,20 @@ class _Import:
         }
 
     def _flush_created(self) -> None:
+        """Insert the new ateliers with one `executemany`, then read their ids back by UID (one query)."""
         pending = [atelier for atelier in self.created if atelier.pk is None]
-        if pending:
-            Atelier.objects.bulk_create(pending, batch_size=500)
-            for atelier in pending:
-                self.present.add(atelier.pk)
+        if not pending:
+            return
+        insert_objects(Atelier, pending)
+        ids = dict(Atelier.objects.filter(feed=self.feed).values_list("remote_uid", "pk"))
+        for atelier in pending:
+            atelier.pk = ids[atelier.remote_uid]
+            atelier._state.adding = False
+            self.present.add(atelier.pk)
 
     def _upsert_override(self, event) -> None:
         uid = event.uid.strip()
-        atelier = self.by_uid.get(uid)
+        atelier = self._atelier(uid)
         if atelier is None or atelier.pk is None:
             # A moved session whose series is not in the calendar (Google exports of changes only).
             key = f"{uid}#{event.recurrence_id.isoformat()}"
@@ -510,11 +593,14 @@ class _Import:
 
     def _vanish(self) -> None:
         """Gone from the calendar: cancel what is still to come, leave the past as it happened."""
-        for atelier in self.ateliers:
-            if atelier.pk in self.present or atelier.detached or atelier.status == enums.Status.CANCELLED:
-                continue
-            if not is_ahead(atelier, self.now):
-                continue
+        candidates = [
+            self._by_pk(row.id)
+            for row in self.rows.values()
+            if row.id not in self.present and not row.detached and row.status != enums.Status.CANCELLED
+        ]
+        gone = [atelier for atelier in candidates if is_ahead(atelier, self.now)]
+        self._complete(gone)
+        for atelier in gone:
             atelier.status = enums.Status.CANCELLED
             atelier.block_hash = ""  # back in the calendar one day: read again, and restored
             atelier.save(refresh_occurrences=False)
@@ -528,12 +614,12 @@ class _Import:
             and item.atelier_id in self.present
             and item.original_start >= self.now
         ]
-        by_pk = {atelier.pk: atelier for atelier in self.ateliers}
-        vanished = [item for item in vanished if not by_pk[item.atelier_id].detached]
+        vanished = [item for item in vanished if not self.rows[item.atelier_id].detached]
         if vanished:
             SessionOverride.objects.filter(pk__in=[item.pk for item in vanished]).delete()
+            self.deleted_overrides |= {item.pk for item in vanished}
             for item in vanished:
-                self._touch(by_pk[item.atelier_id])
+                self._touch(self._by_pk(item.atelier_id))
 
     def _count(self) -> None:
         created = {atelier.pk for atelier in self.created}

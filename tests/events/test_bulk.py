@@ -1,0 +1,52 @@
+"""Tests of `events.bulk.insert_objects`: rows stored exactly as `save()` stores them."""
+
+from datetime import date, time
+from decimal import Decimal
+
+from django.forms.models import model_to_dict
+
+from events import enums
+from events.bulk import insert_objects
+from events.models import Atelier
+from tests.factories import StructureFactory
+
+
+def atelier(structure, uid: str) -> Atelier:
+    return Atelier(
+        structure=structure,
+        uid=uid,
+        title="Café numérique « pas à pas »",
+        themes=[enums.Theme.DEMARCHES.value],
+        publics=["Seniors"],
+        start_date=date(2027, 3, 30),
+        start_time=time(14, 0),
+        end_time=time(16, 0),
+        rrule="FREQ=WEEKLY;COUNT=3",
+        rdates=["2027-05-04T14:00:00"],
+        price=enums.Price.PAID,
+        price_amount=Decimal("2.50"),
+        latitude=47.22,
+        longitude=2.07,
+        status=enums.Status.SCHEDULED,
+    )
+
+
+def test_insert_objects_stores_what_save_stores(db):
+    structure = StructureFactory()
+    saved = atelier(structure, "saved@maillage")
+    saved.save(refresh_occurrences=False)
+
+    assert insert_objects(Atelier, [atelier(structure, "inserted@maillage")]) == 1
+
+    inserted = Atelier.objects.get(uid="inserted@maillage")
+    saved.refresh_from_db()
+    ignored = {"id", "uid"}
+    assert {k: v for k, v in model_to_dict(inserted).items() if k not in ignored} == {
+        k: v for k, v in model_to_dict(saved).items() if k not in ignored
+    }
+    assert inserted.created_at is not None and inserted.updated_at is not None
+
+
+def test_insert_objects_of_nothing_runs_no_query(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert insert_objects(Atelier, []) == 0

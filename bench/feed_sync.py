@@ -4,11 +4,12 @@
 
 Why: feeds are polled every hour and mostly unchanged, so a re-sync must cost next to nothing, and a first
 import must not cost much more than reading the calendars at all. N calendars (French titles, Europe/Paris
-TZID, 20 % weekly series) are served by a ThreadingHTTPServer on 127.0.0.1 in another process (a calendar host
-is another machine), DTSTAMP rewritten on every request as Google does, with ETag / 304 (or without, `--no-etag`, to measure the content-hash path). The
-sync runs for real (`events.feeds.sync.sync_feed`: fetch, parse, write, occurrences) in a throwaway SQLite
-database. The floor is `icalendar.Calendar.from_ical` on the same bytes. Targets: first sync ≤ 2× the floor;
-unchanged re-sync ≤ 5 % of the first; re-sync after 5 % of events changed ≤ 15 % of the floor.
+TZID, 20 % weekly series) are served by a ThreadingHTTPServer on 127.0.0.1 in another process (a calendar
+host is another machine), DTSTAMP rewritten on every request as Google does, with ETag / 304 (or without,
+`--no-etag`, to measure the content-hash path). The sync runs for real (`events.feeds.sync.sync_feed`: fetch,
+parse, write, occurrences) in a throwaway SQLite database. The floor is `icalendar.Calendar.from_ical` on the
+same bytes. Targets: first sync ≤ 2× the floor; unchanged re-sync ≤ 5 % of the first; re-sync after 5 % of
+events changed ≤ 15 % of the floor.
 """
 
 from __future__ import annotations

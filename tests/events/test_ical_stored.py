@@ -54,7 +54,10 @@ def test_a_current_chunk_is_served_as_stored(client, structure):
     assert b"SUMMARY:Lu depuis la base" in feed(client)
 
 
-@pytest.mark.parametrize("change", ["atelier", "new_override", "override_edit", "override_delete", "structure"])
+CHANGES = ["atelier", "new_override", "override_edit", "override_delete", "structure"]
+
+
+@pytest.mark.parametrize("change", CHANGES)
 def test_a_change_makes_the_stored_chunk_stale(client, structure, change):
     atelier = AtelierFactory(structure=structure, title="Tablette", rrule="FREQ=WEEKLY;COUNT=5")
     override = SessionOverride.objects.create(

@@ -7,7 +7,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("comptes/", include("accounts.urls")),
     path("comptes/", include("allauth.urls")),
+    path("pro/", include("pro.urls")),
+    path("lettre/", include("digest.urls")),
     path("", include("network.urls")),
     path("", include("events.urls")),
 ]

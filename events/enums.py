@@ -55,6 +55,16 @@ class Registration(models.TextChoices):
     ON_SITE = "sur_place", _("Sur place")
 
 
+class Kind(models.TextChoices):
+    """What the event is. Ateliers are for the public; the others are the network's own events, usually
+    for professionals only ("interconnaissance")."""
+
+    ATELIER = "atelier", _("Atelier")
+    ECHANGE = "echange", _("Échange de pratiques")
+    FORMATION = "formation", _("Formation")
+    RESEAU = "reseau", _("Réunion de réseau")
+
+
 class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public")
     PROFESSIONALS = "pro", _("Professionnels seulement")

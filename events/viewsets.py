@@ -171,7 +171,9 @@ class AtelierViewSet(ModelViewSet):
         MultiFieldPanel(
             [FieldPanel("accessibility"), FieldPanel("wheelchair_accessible")], heading=_("Accessibilité")
         ),
-        MultiFieldPanel([FieldPanel("visibility"), FieldPanel("status")], heading=_("Publication")),
+        MultiFieldPanel(
+            [FieldPanel("kind"), FieldPanel("visibility"), FieldPanel("status")], heading=_("Publication")
+        ),
     ]
 
     def get_edit_handler(self):

@@ -119,6 +119,13 @@ class Atelier(models.Model):
     )
     accessibility = ChoiceListField(_("prise en charge spécifique"), choices=enums.Accessibility.choices)
     wheelchair_accessible = models.BooleanField(_("accessible en fauteuil roulant"), default=False)
+    kind = models.CharField(
+        _("type d'événement"),
+        max_length=10,
+        choices=enums.Kind.choices,
+        default=enums.Kind.ATELIER,
+        help_text=_("Échanges de pratiques, formations et réunions de réseau sont les événements des pros."),
+    )
     visibility = models.CharField(
         _("visibilité"), max_length=10, choices=enums.Visibility.choices, default=enums.Visibility.PUBLIC
     )

@@ -1,7 +1,14 @@
 """Bassins, structures and the people who run them."""
 
 from .bassin import BassinPage
-from .membership import Coordination, Invitation, Membership
+from .membership import (
+    Coordination,
+    Invitation,
+    Membership,
+    MembershipRequest,
+    MembershipRequestStatus,
+)
+from .profile import MemberProfile, ProfileVisibility
 from .structure import ItinerantStop, StructurePage, StructurePageQuerySet, StructurePhoto
 
 __all__ = [
@@ -9,7 +16,11 @@ __all__ = [
     "Coordination",
     "Invitation",
     "ItinerantStop",
+    "MemberProfile",
     "Membership",
+    "MembershipRequest",
+    "MembershipRequestStatus",
+    "ProfileVisibility",
     "StructurePage",
     "StructurePageQuerySet",
     "StructurePhoto",

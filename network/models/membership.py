@@ -46,6 +46,75 @@ class Membership(models.Model):
         return self.role in EDITING_ROLES
 
 
+class MembershipRequestStatus(models.TextChoices):
+    PENDING = "attente", _("En attente")
+    ACCEPTED = "acceptee", _("Acceptée")
+    REFUSED = "refusee", _("Refusée")
+    WITHDRAWN = "retiree", _("Retirée")
+
+
+class MembershipRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=MembershipRequestStatus.PENDING)
+
+
+class MembershipRequest(models.Model):
+    """A signed-in person asks to join a structure; its editors or the bassin's coordinators decide.
+
+    At most one pending request per person and structure; accepting one creates the `Membership`.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+        verbose_name=_("personne"),
+    )
+    structure = models.ForeignKey(
+        "network.StructurePage",
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+        verbose_name=_("structure"),
+    )
+    role = models.CharField(
+        _("rôle"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEDIATEUR
+    )
+    message = models.TextField(_("message"), blank=True)
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=MembershipRequestStatus.choices,
+        default=MembershipRequestStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+
+    objects = MembershipRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande d'adhésion")
+        verbose_name_plural = _("demandes d'adhésion")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "structure"],
+                condition=models.Q(status="attente"),
+                name="one_pending_request_per_structure",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.structure} ({self.get_status_display()})"
+
+
 class Coordination(models.Model):
     """A person who coordinates a bassin: edits all its structures and invites their editors."""
 

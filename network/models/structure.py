@@ -215,6 +215,18 @@ class StructurePage(RightsLinkedPage, Page):
     has_free_wifi = models.BooleanField(_("wifi gratuit"), null=True, blank=True)
     equipment_note = models.TextField(_("précisions sur l'équipement"), blank=True)
 
+    # Seen by the network's members only (`/pro/`), never on public pages, feeds or open data.
+    referral_contact = models.TextField(
+        _("contact pour orienter une personne (interne)"),
+        blank=True,
+        help_text=_("Qui appeler, comment, quand : visible des seuls membres du réseau."),
+    )
+    intake_capacity = models.TextField(
+        _("ce que la structure peut accueillir (interne)"),
+        blank=True,
+        help_text=_("Publics, démarches, délais d'attente : visible des seuls membres du réseau."),
+    )
+
     editors_group = models.ForeignKey(
         Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )

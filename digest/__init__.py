@@ -1,0 +1,1 @@
+"""The weekly digest e-mail: preferences, building, delivery exactly once, unsubscribe."""

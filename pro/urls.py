@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401 - filled in as the views arrive
+
+app_name = "pro"
+
+urlpatterns = []

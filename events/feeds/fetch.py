@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECTS = frozenset({301, 308})
 CHUNK_SIZE = 64 * 1024
 
 
@@ -116,6 +117,8 @@ class FetchResult:
     etag: str
     last_modified: str
     final_url: str
+    # The final URL when every redirection on the way was permanent (301/308): the feed has moved for good.
+    moved_to: str = ""
 
     @property
     def not_modified(self) -> bool:
@@ -402,6 +405,7 @@ def fetch_feed(
     deadline = _Deadline()
     headers = _headers(etag, last_modified)
     current = normalise_feed_url(url)
+    permanent = None  # whether every redirection so far was permanent; None: no redirection yet
     for _hop in range(MAX_REDIRECTS + 1):
         deadline.check()
         target = _parse(current)
@@ -414,7 +418,9 @@ def fetch_feed(
                     _("Le serveur redirige le calendrier sans dire vers où : vérifiez l'adresse.")
                 )
             current = normalise_feed_url(urljoin(current, location.strip()))
+            permanent = status in PERMANENT_REDIRECTS and permanent is not False
             continue
+        moved_to = current if permanent else ""
         if status == 304:
             return FetchResult(
                 status=304,
@@ -422,10 +428,16 @@ def fetch_feed(
                 etag=new_etag or etag,
                 last_modified=new_last_modified or last_modified,
                 final_url=current,
+                moved_to=moved_to,
             )
         if 200 <= status < 300:
             return FetchResult(
-                status=status, body=body, etag=new_etag, last_modified=new_last_modified, final_url=current
+                status=status,
+                body=body,
+                etag=new_etag,
+                last_modified=new_last_modified,
+                final_url=current,
+                moved_to=moved_to,
             )
         raise HTTPStatusError(status)
     raise TooManyRedirects(

@@ -122,15 +122,18 @@ def sync_feed(*, feed: Feed, now: datetime | None = None, dry_run: bool = False)
             etag="" if dry_run else feed.etag,
             last_modified="" if dry_run else feed.last_modified_header,
         )
+        moved = _follow_move(feed, result.moved_to, dry_run)
         if result.not_modified:
-            return _record_unchanged(feed, now, dry_run)
+            return _with_move(_record_unchanged(feed, now, dry_run), moved)
         digest = content_hash(result.body or b"")
         if digest == feed.content_hash and not dry_run:
-            return _record_unchanged(feed, now, dry_run, etag=result.etag, last_modified=result.last_modified)
+            validators = {"etag": result.etag, "last_modified": result.last_modified}
+            return _with_move(_record_unchanged(feed, now, dry_run, **validators), moved)
         with transaction.atomic():  # the ateliers and the feed's outcome: one commit
             report = import_calendar(
                 structure=feed.structure, data=result.body or b"", feed=feed, dry_run=dry_run, now=now
             )
+            _with_move(report, moved)
             if not dry_run:
                 _record_success(feed, now, report, result, digest)
     except fetch.FetchError as error:
@@ -210,6 +213,32 @@ def _record_unchanged(feed, now, dry_run, *, etag=None, last_modified=None) -> S
         feed.schedule_next_run(now)
         feed.save(update_fields=[*OUTCOME_FIELDS, "etag", "last_modified_header"])
     return SyncReport(not_modified=True)
+
+
+def _follow_move(feed, moved_to: str, dry_run: bool) -> str:
+    """A calendar that moved for good (301/308 all the way) is fetched at its new address from now on.
+
+    Returns the new address when it changed, for the report; a preview only reports it."""
+    if not moved_to or moved_to == feed.url:
+        return ""
+    if not dry_run:
+        logger.info("Feed %s moved permanently from %s to %s", feed.pk, feed.url, moved_to)
+        feed.url = moved_to
+        Feed.objects.filter(pk=feed.pk).update(url=moved_to)
+    return moved_to
+
+
+def _with_move(report: SyncReport, moved: str) -> SyncReport:
+    if moved:
+        report.warn(
+            "moved",
+            _(
+                "Votre calendrier a changé d'adresse de façon définitive : Maillage le lit désormais à "
+                "l'adresse %(url)s."
+            )
+            % {"url": moved},
+        )
+    return report
 
 
 def _record_success(feed, now, report, result, digest) -> None:

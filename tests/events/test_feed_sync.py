@@ -51,6 +51,7 @@ class Served:
 
     def __init__(self):
         self.body, self.status, self.etag, self.requests = b"", 200, "", 0
+        self.redirects: dict[str, tuple[int, str]] = {}  # path -> (status, Location)
 
 
 @pytest.fixture
@@ -60,6 +61,13 @@ def server():
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
             served.requests += 1
+            if self.path in served.redirects:
+                status, location = served.redirects[self.path]
+                self.send_response(status)
+                self.send_header("Location", location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if served.etag and self.headers.get("If-None-Match") == served.etag:
                 self.send_response(304)
                 self.end_headers()
@@ -469,3 +477,29 @@ def test_sync_feed_same_content_hash_skips_parsing(feed, server):
 
     feed.refresh_from_db()
     assert (report.not_modified, feed.unchanged_fetches, feed.status) == (True, 1, FeedStatus.OK)
+
+
+def test_sync_follows_a_calendar_that_moved_for_good(structure, server):
+    """301 from the old address: the feed keeps the new one, and the structure is told."""
+    server.body = calendar(vevent("a@x", "Tablette"))
+    server.redirects["/ancien.ics"] = (301, "/agenda.ics")
+    feed = Feed.objects.create(structure=structure, url=server.url.replace("/agenda.ics", "/ancien.ics"))
+
+    report = sync_feed(feed=feed)
+
+    feed.refresh_from_db()
+    assert feed.url == server.url
+    assert [item["code"] for item in report.warnings] == ["moved"]
+    assert Atelier.objects.filter(feed=feed).count() == 1
+
+
+def test_sync_keeps_the_address_after_a_temporary_redirection(structure, server):
+    server.body = calendar(vevent("a@x", "Tablette"))
+    server.redirects["/ancien.ics"] = (302, "/agenda.ics")
+    old = server.url.replace("/agenda.ics", "/ancien.ics")
+    feed = Feed.objects.create(structure=structure, url=old)
+
+    report = sync_feed(feed=feed)
+
+    feed.refresh_from_db()
+    assert (feed.url, report.warnings) == (old, [])

@@ -253,6 +253,24 @@ def test_redirects_are_followed_then_limited(loopback_only):
     assert not caught.value.retryable
 
 
+def redirect(status: int, location: str):
+    return lambda handler: handler.reply(status, headers={"Location": location})
+
+
+@pytest.mark.parametrize(
+    ("statuses", "moved"),
+    [((301, 308), True), ((301, 302), False), ((302, 301), False), ((), False)],
+)
+def test_moved_to_is_the_final_url_only_when_every_redirection_is_permanent(loopback_only, statuses, moved):
+    routes = {f"/r{n}": redirect(status, f"/r{n + 1}") for n, status in enumerate(statuses)}
+    routes[f"/r{len(statuses)}"] = ok()
+    with serve(routes) as server:
+        result = fetch_feed(server.base + "/r0")
+
+    assert result.final_url == server.base + f"/r{len(statuses)}"
+    assert result.moved_to == (result.final_url if moved else "")
+
+
 def test_timeout_is_a_retryable_network_error(loopback_only, settings):
     settings.MAILLAGE_FEED_TIMEOUT = (1, 0.3)
 

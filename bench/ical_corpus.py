@@ -47,6 +47,15 @@ def setup_django() -> Path:
     return tmp_dir
 
 
+def holds_dated_event(data: bytes) -> bool:
+    """Whether a VEVENT block of the raw file has a DTSTART line: a cheap test, independent of our parser."""
+    text = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\n ", "").replace("\n\t", "")  # unfolded
+    flags = re.MULTILINE | re.DOTALL | re.IGNORECASE
+    blocks = re.findall(r"^BEGIN:VEVENT\s*$(.*?)(?=^BEGIN:|^END:VEVENT)", text, flags)
+    return any(re.search(r"^DTSTART[;:]", block, re.MULTILINE | re.IGNORECASE) for block in blocks)
+
+
 def rejected_by_icalendar(corpus: Path) -> set[str]:
     """Files whose MANIFEST row says icalendar's `Calendar.from_ical` raises on them."""
     manifest = corpus / "MANIFEST.md"
@@ -157,6 +166,19 @@ def run(corpus: Path, files: list[Path], *, quiet: bool) -> int:
             f"fichiers rejetés en bloc par icalendar : {len(rejected)} ; dont avec des ateliers ici : "
             f"{len(rejected_ok)} (objectif ≥ {TARGET_REJECTED_WITH_EVENTS}) {verdict}"
         )
+        # Judged apart from the parser: which of them hold an event with a start at all (a DTSTART line
+        # inside a VEVENT block)? Every one of those must give ateliers; the others have nothing to give.
+        dated = sorted(name for name in rejected if holds_dated_event((corpus / name).read_bytes()))
+        missed = [name for name in dated if name not in rejected_ok]
+        undated = sorted(rejected - set(dated))
+        print(
+            f"  dont contenant au moins un événement daté : {len(dated)} ; importés : "
+            f"{len(dated) - len(missed)} {'OK' if not missed else 'NON'}"
+            + (f" ; manqués : {', '.join(missed)}" if missed else "")
+        )
+        with_vevent = [name for name in undated if b"BEGIN:VEVENT" in (corpus / name).read_bytes().upper()]
+        if with_vevent:
+            print(f"  événements sans date de début (rien à importer) : {', '.join(with_vevent)}")
     for name in crashes:
         print(f"  PLANTAGE : {name}")
     return 1 if crashes else 0

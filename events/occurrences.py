@@ -131,7 +131,6 @@ def _has_sessions_after(atelier, day: date) -> bool:
     return last is None or last.date() > day
 
 
-@transaction.atomic
 def materialise_many(ateliers, *, today: date | None = None, overrides: dict | None = None) -> int:
     """`materialise` for many ateliers at once (a calendar sync): one DELETE, one INSERT, and one UPDATE per
     500 ateliers, instead of a transaction per atelier.
@@ -139,13 +138,19 @@ def materialise_many(ateliers, *, today: date | None = None, overrides: dict | N
     `overrides` ({atelier id: [SessionOverride]}) is what the caller already holds; without it, each
     atelier's `overrides` are read, and should be prefetched.
     """
+    ateliers = [atelier for atelier in ateliers if atelier.pk is not None]
+    if not ateliers:
+        return 0
+    # Atomic without a savepoint: inside a sync, the feed's transaction already holds it all.
+    with transaction.atomic(savepoint=False):
+        return _replace_sessions(ateliers, today=today, overrides=overrides)
+
+
+def _replace_sessions(ateliers, *, today, overrides) -> int:
     from django.db.models import Max, OuterRef, Subquery
 
     from .models import Atelier, Occurrence
 
-    ateliers = [atelier for atelier in ateliers if atelier.pk is not None]
-    if not ateliers:
-        return 0
     today = today or timezone.localdate()
     horizon = next_window(today, HORIZON_MONTHS)[1].date() - timedelta(days=1)
     ids = [atelier.pk for atelier in ateliers]

@@ -168,7 +168,8 @@ def import_calendar(
     Atomic: with `dry_run`, everything is rolled back and only the report remains.
     """
     now = now or timezone.now()
-    with transaction.atomic():
+    # A savepoint only for a dry run, which rolls back to it; otherwise the caller's transaction is enough.
+    with transaction.atomic(savepoint=dry_run):
         if feed is None:
             feed = get_manual_feed(structure=structure)
         report = _Import(feed=feed, structure=structure, now=now, dry_run=dry_run).run(data)
@@ -510,7 +511,6 @@ class _Import:
                 **values,
                 **bookkeeping,
             )
-            atelier.description = clean_html(atelier.description)
             self.created.append(atelier)
             self.by_uid[uid] = atelier
             return

@@ -148,16 +148,37 @@ def serve_forever(directory: Path, etag: bool) -> None:
     httpd.serve_forever()
 
 
+PARSING = [0.0]  # seconds spent in `parse_calendar` (scan, hashes, reading the new blocks) during a sync
+
+
+def time_parsing() -> None:
+    """Count the time of the iCal reading inside the syncs, to tell it apart from fetching and writing."""
+    from events.feeds import sync
+
+    parse = sync.parse_calendar
+
+    def timed(*args, **kwargs):
+        began = clock.perf_counter()
+        try:
+            return parse(*args, **kwargs)
+        finally:
+            PARSING[0] += clock.perf_counter() - began
+
+    sync.parse_calendar = timed
+
+
 def sync_all(feeds) -> tuple[float, dict]:
     from events.feeds.sync import sync_feed
 
     totals: dict[str, int] = {}
+    PARSING[0] = 0.0
     began = clock.perf_counter()
     for feed in feeds:
         report = sync_feed(feed=feed)
         for key, value in report.counts().items():
             totals[key] = totals.get(key, 0) + value
         totals["304/identique"] = totals.get("304/identique", 0) + int(report.not_modified)
+    totals["lecture iCal (s)"] = round(PARSING[0], 2)
     return clock.perf_counter() - began, totals
 
 
@@ -210,6 +231,7 @@ def run(args) -> int:
         Calendar.from_ical(body)
     floor = clock.perf_counter() - began
 
+    time_parsing()
     first, first_counts = sync_all(feeds)
     print(f"  ateliers : {Atelier.objects.count()} ; bilan : {first_counts}")
     unchanged, unchanged_counts = sync_all(feeds)

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401 - filled in as the views arrive
+"""« Mon compte », mounted at comptes/ before allauth's own pages (which share the prefix)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "accounts"
 
-urlpatterns = []
+urlpatterns = [
+    path("mon-compte/", views.account_view, name="account"),
+    path("mon-compte/donnees.json", views.export_view, name="export"),
+    path("mon-compte/supprimer/", views.delete_view, name="delete"),
+]

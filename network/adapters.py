@@ -11,6 +11,12 @@ class AccountAdapter(DefaultAccountAdapter):
     there is none.
     """
 
+    def get_logout_redirect_url(self, request):
+        """Agents who came through ProConnect leave it too (accounts/proconnect/logout.py)."""
+        from accounts.proconnect.logout import end_session_url
+
+        return end_session_url(request) or super().get_logout_redirect_url(request)
+
     def get_login_redirect_url(self, request):
         if request.user.has_perm("wagtailadmin.access_admin"):
             return reverse("wagtailadmin_home")

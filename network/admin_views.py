@@ -5,6 +5,7 @@ redirect to the dashboard: an invitation link or a bookmark to another structure
 yours"). Changes go through `network.domain`, so that groups always follow memberships.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
@@ -25,7 +26,7 @@ from wagtail.models import Page
 
 from . import domain
 from .forms_admin import CoordinationForm, InvitationForm
-from .models import Coordination, Invitation, Membership, StructurePage
+from .models import Coordination, Invitation, Membership, MembershipRequest, StructurePage, member_name
 from .permissions import can_manage_structure, manageable_structures
 
 STRUCTURES_PER_PAGE = 50
@@ -138,6 +139,9 @@ class MembersView(StructureAccessMixin, WagtailAdminTemplateMixin, FormView):
             .select_related("invited_by")
             .order_by("-created_at")
         )
+        context["requests"] = list(
+            MembershipRequest.objects.pending().filter(structure=self.structure).for_listing()
+        )
         context["can_edit_page"] = self.structure.permissions_for_user(self.request.user).can_edit()
         return context
 
@@ -239,6 +243,53 @@ class ResendInvitationView(InvitationActionView):
         )
         messages.success(
             self.request, _("Un nouveau lien a été envoyé à %(email)s.") % {"email": invitation.email}
+        )
+
+
+class RequestActionView(StructureAccessMixin, View):
+    """A POST-only decision on one pending request to join the structure (same rights as its members page:
+    `can_manage_structure` is `can_decide_request`)."""
+
+    def dispatch(self, request, *args, structure_id, request_id, **kwargs):
+        self.request_id = request_id
+        return super().dispatch(request, *args, structure_id=structure_id, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, *args, **kwargs):
+        membership_request = get_object_or_404(
+            MembershipRequest.objects.select_related("user", "structure"),
+            pk=self.request_id,
+            structure=self.structure,
+        )
+        try:
+            self.act(membership_request)
+        except ValidationError:
+            messages.warning(request, _("Cette demande a déjà été traitée ou retirée."))
+        return redirect(self.members_url())
+
+
+class AcceptRequestView(RequestActionView):
+    def act(self, membership_request):
+        domain.accept_request(request=membership_request, by=self.request.user)
+        messages.success(
+            self.request,
+            _("%(person)s fait maintenant partie de « %(structure)s ».")
+            % {"person": member_name(membership_request.user), "structure": self.structure.title},
+        )
+
+
+class RefuseRequestView(RequestActionView):
+    def act(self, membership_request):
+        domain.refuse_request(
+            request=membership_request,
+            by=self.request.user,
+            reason=self.request.POST.get("reason", "")[:1000],
+        )
+        messages.success(
+            self.request,
+            _("La demande de %(person)s est refusée.") % {"person": member_name(membership_request.user)},
         )
 
 

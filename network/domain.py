@@ -1,4 +1,5 @@
-"""Workflows across models: creating bassins and structures, and bringing people into them.
+"""Workflows across models: creating bassins and structures, and bringing people into them (invitations,
+requests to join).
 
 Each function is keyword-only and atomic; views, admin hooks, commands and tasks call these, never the ORM
 steps one by one, so that every structure always has its group, its collection and its rights.
@@ -10,9 +11,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .enums import MemberRole
-from .models import BassinPage, Coordination, Invitation, Membership, StructurePage
-from .permissions import grant_bassin_permissions, grant_structure_permissions, sync_user_groups
+from .enums import REQUESTABLE_ROLES, MemberRole
+from .models import (
+    BassinPage,
+    Coordination,
+    Invitation,
+    Membership,
+    MembershipRequest,
+    MembershipRequestStatus,
+    StructurePage,
+)
+from .permissions import (
+    can_decide_request,
+    grant_bassin_permissions,
+    grant_structure_permissions,
+    sync_user_groups,
+)
 
 
 def _publish(page, user=None):
@@ -130,6 +144,12 @@ def accept_invitation(*, invitation: Invitation, user) -> Membership:
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     _mark_email_verified(user=user, email=invitation.email)
+    # The person may have asked to join too: the invitation answers that request, deciders need not.
+    MembershipRequest.objects.pending().filter(user=user, structure=invitation.structure).update(
+        status=MembershipRequestStatus.ACCEPTED,
+        decided_at=invitation.accepted_at,
+        decided_by=invitation.invited_by,
+    )
     return membership
 
 
@@ -141,3 +161,94 @@ def _mark_email_verified(*, user, email: str) -> None:
     elif not address.verified:
         address.verified = True
         address.save(update_fields=["verified"])
+
+
+# Requests to join a structure ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_membership(*, user, structure: StructurePage, role: str, message: str = "") -> MembershipRequest:
+    """Record that `user` asks to join `structure` in `role`, and e-mail those who may decide.
+
+    Refused (ValidationError) when the person is already a member, already has a pending request there (the
+    database enforces it too), or asks for a role that is given by invitation only.
+    """
+    from .tasks import send_membership_request_emails
+
+    if role not in REQUESTABLE_ROLES:
+        raise ValidationError(_("Ce rôle ne peut pas être demandé."), code="role_not_requestable")
+    if Membership.objects.filter(user=user, structure=structure).exists():
+        raise ValidationError(_("Vous faites déjà partie de cette structure."), code="already_member")
+    if MembershipRequest.objects.pending().filter(user=user, structure=structure).exists():
+        raise ValidationError(
+            _("Vous avez déjà une demande en attente pour cette structure."), code="request_pending"
+        )
+    request = MembershipRequest.objects.create(
+        user=user, structure=structure, role=role, message=message.strip()
+    )
+    send_membership_request_emails.delay_on_commit(request_id=request.pk)
+    return request
+
+
+def _lock_pending(request: MembershipRequest) -> MembershipRequest:
+    """Re-read the request under a row lock: two deciders clicking at once must not both decide."""
+    locked = (
+        MembershipRequest.objects.select_for_update().select_related("structure", "user").get(pk=request.pk)
+    )
+    if not locked.is_pending:
+        raise ValidationError(_("Cette demande a déjà été traitée ou retirée."), code="request_not_pending")
+    return locked
+
+
+def _decide(request: MembershipRequest, *, status: str, by, reason: str = "") -> MembershipRequest:
+    request.status = status
+    request.decided_at = timezone.now()
+    request.decided_by = by
+    request.reason = reason
+    request.save(update_fields=["status", "decided_at", "decided_by", "reason"])
+    return request
+
+
+@transaction.atomic
+def accept_request(*, request: MembershipRequest, by) -> Membership:
+    """Accept a pending request: the person becomes a member (groups follow) and is told by e-mail.
+
+    Only those who manage the structure may (`can_decide_request`). If the person became a member in the
+    meantime (an invitation), their current role is kept: accepting never lowers anyone's rights.
+    """
+    from .tasks import send_membership_decision_email
+
+    if not can_decide_request(by, request):
+        raise PermissionDenied(_("Vous ne pouvez pas décider des demandes de cette structure."))
+    request = _lock_pending(request)
+    membership = Membership.objects.filter(user=request.user, structure=request.structure).first()
+    if membership is None:
+        membership = add_member(structure=request.structure, user=request.user, role=request.role)
+    _decide(request, status=MembershipRequestStatus.ACCEPTED, by=by)
+    send_membership_decision_email.delay_on_commit(request_id=request.pk)
+    return membership
+
+
+@transaction.atomic
+def refuse_request(*, request: MembershipRequest, by, reason: str = "") -> MembershipRequest:
+    """Refuse a pending request; the person receives the answer, with `reason` when one is given."""
+    from .tasks import send_membership_decision_email
+
+    if not can_decide_request(by, request):
+        raise PermissionDenied(_("Vous ne pouvez pas décider des demandes de cette structure."))
+    request = _lock_pending(request)
+    _decide(request, status=MembershipRequestStatus.REFUSED, by=by, reason=reason.strip())
+    send_membership_decision_email.delay_on_commit(request_id=request.pk)
+    return request
+
+
+@transaction.atomic
+def withdraw_request(*, request: MembershipRequest, user) -> MembershipRequest:
+    """The person who asked takes their pending request back (nobody else may); nobody is e-mailed."""
+    if request.user_id != user.pk:
+        raise PermissionDenied(_("Seule la personne qui a fait la demande peut la retirer."))
+    request = _lock_pending(request)
+    request.status = MembershipRequestStatus.WITHDRAWN
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_at"])
+    return request

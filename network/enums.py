@@ -194,3 +194,12 @@ class MemberRole(models.TextChoices):
 
 
 EDITING_ROLES = frozenset({MemberRole.EDITOR, MemberRole.RESPONSABLE})
+
+# What a person may ask to be when they request to join a structure. "Éditeur·rice de la fiche" is given by
+# invitation only: it names a task on the site, not a job in the structure.
+REQUESTABLE_ROLES = (
+    MemberRole.MEDIATEUR,
+    MemberRole.BENEVOLE,
+    MemberRole.SERVICE_CIVIQUE,
+    MemberRole.RESPONSABLE,
+)

@@ -129,3 +129,21 @@ class DirectoryFilterForm(forms.Form):
 
     def choice_groups(self):
         return [self[name] for name in self.CHOICE_GROUPS]
+
+
+class JoinRequestForm(forms.Form):
+    """What a person asks for when they request to join a structure (validated by `domain.request_membership`
+    too: the form only shapes the input)."""
+
+    role = forms.ChoiceField(
+        label=_("Votre rôle dans cette structure"),
+        choices=[(role.value, role.label) for role in enums.REQUESTABLE_ROLES],
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label=_("Message pour l'équipe (facultatif)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Par exemple : depuis quand vous y intervenez, avec qui vous travaillez."),
+    )

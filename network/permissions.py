@@ -10,11 +10,13 @@ never duplicates.
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+from django.db.models import Q
+from django.db.models.functions import Length, Substr
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from .enums import EDITING_ROLES
-from .models import BassinPage, Coordination, Membership, StructurePage
+from .models import BassinPage, Coordination, Membership, MembershipRequest, StructurePage
 
 STRUCTURE_PAGE_PERMISSIONS = ("change_page", "publish_page", "lock_page", "unlock_page")
 BASSIN_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
@@ -136,12 +138,75 @@ def manageable_structures(user):
     structures = StructurePage.objects.all()
     if user.is_superuser:
         return structures
-    from django.db.models import Q
-
     condition = Q(memberships__user=user, memberships__role__in=EDITING_ROLES)
     for path in coordinated_bassin_paths(user):
         condition |= Q(path__startswith=path)
     return structures.filter(condition).distinct()
+
+
+def can_decide_request(user, request: MembershipRequest) -> bool:
+    """Who may accept or refuse a request to join a structure: exactly those who manage its members.
+
+    That is the structure's editors (`EDITING_ROLES`), its bassin's coordinators and superusers; a member
+    in another role, or an editor of another structure, may not.
+    """
+    return can_manage_structure(user, request.structure)
+
+
+def structure_managers(structure: StructurePage):
+    """Active people who manage the structure's members by their role: its editors and its bassin's
+    coordinators (superusers, who may too, are not listed: they are not the structure's contacts)."""
+    bassin_path = structure.path[: -StructurePage.steplen]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(pk__in=Membership.objects.filter(structure=structure).editing().values("user"))
+            | Q(pk__in=Coordination.objects.filter(bassin__path=bassin_path).values("user"))
+        )
+        .order_by("pk")
+    )
+
+
+def decidable_requests(user):
+    """The pending requests the user may decide (see `can_decide_request`)."""
+    if not user.is_authenticated:
+        return MembershipRequest.objects.none()
+    return MembershipRequest.objects.pending().filter(structure__in=manageable_structures(user).values("pk"))
+
+
+# The professional area (`/pro/`) ---------------------------------------------------------------------
+
+
+def is_network_member(user) -> bool:
+    """Who may enter the professional area: people with a membership (any role) or a coordination, and
+    superusers. Checked on every request (never cached), so that removing someone's last membership closes
+    the area, and their private agenda feed, at once.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return (
+        user.is_superuser
+        or Membership.objects.filter(user=user).exists()
+        or Coordination.objects.filter(user=user).exists()
+    )
+
+
+def member_bassins(user):
+    """The bassins a member belongs to: those of their structures and those they coordinate.
+
+    Superusers belong to every bassin. One query when evaluated.
+    """
+    bassins = BassinPage.objects.all()
+    if user.is_superuser:
+        return bassins
+    parent_paths = (
+        Membership.objects.filter(user=user)
+        .annotate(parent_path=Substr("structure__path", 1, Length("structure__path") - Page.steplen))
+        .values("parent_path")
+    )
+    coordinated = Coordination.objects.filter(user=user).values("bassin")
+    return bassins.filter(Q(path__in=parent_paths) | Q(pk__in=coordinated))
 
 
 class CoordinationPermissionPolicy(BasePermissionPolicy):

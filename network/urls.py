@@ -6,5 +6,9 @@ app_name = "network"
 
 urlpatterns = [
     path("structures/", views.directory, name="directory"),
+    path("structures/<slug:slug>/rejoindre/", views.join_structure, name="join_structure"),
+    path(
+        "structures/<slug:slug>/rejoindre/retirer/", views.withdraw_join_request, name="withdraw_join_request"
+    ),
     path("invitations/<str:token>/", views.accept_invitation_view, name="accept_invitation"),
 ]

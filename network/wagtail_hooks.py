@@ -116,6 +116,16 @@ def register_network_admin_urls():
             admin_views.ResendInvitationView.as_view(),
             name="resend_invitation",
         ),
+        path(
+            "<int:structure_id>/demandes/<int:request_id>/accepter/",
+            admin_views.AcceptRequestView.as_view(),
+            name="accept_request",
+        ),
+        path(
+            "<int:structure_id>/demandes/<int:request_id>/refuser/",
+            admin_views.RefuseRequestView.as_view(),
+            name="refuse_request",
+        ),
     ]
     return [path("structures/", include((urls, "network_admin"), namespace="network_admin"))]
 

@@ -30,6 +30,16 @@ class UserFactory(factory.django.DjangoModelFactory):
         user.save()
 
 
+def verify_email(user):
+    """Record `user`'s address as confirmed: with mandatory verification, only such accounts can log in."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
 class BassinFactory(factory.Factory):
     class Meta:
         model = BassinPage

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "accounts.proconnect",
+    "allauth.mfa",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication, messages and allauth: coordinators and administrators set up TOTP first.
+    "accounts.middleware.MfaRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -186,11 +191,90 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Nobody signs in before opening the link e-mailed to them (an invitation link counts as that proof).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Maillage] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Tell people by e-mail when their password, address or second factor changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# allauth's own defaults, written out so that they are visible and reviewed; "key" is the e-mail address.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+
+# Two-factor authentication (allauth.mfa): an authenticator app, with recovery codes for a lost phone.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Maillage"
+# Coordinators and administrators must activate it before anything else (accounts/middleware.py). Only a
+# test suite that is not about MFA may switch this off; production keeps it on.
+MAILLAGE_MFA_REQUIRED = True
+# Paths that stay open to them meanwhile, besides static and media files and the MFA setup pages.
+MAILLAGE_MFA_EXEMPT_PATHS = ["/i18n/", "/sante/"]
+
+# « Mon compte »: blocks that other apps add to the page (kept only when the template exists), and the
+# functions `user_data(user) -> dict` whose results go into the personal data download (skipped while the
+# module does not exist).
+MAILLAGE_ACCOUNT_SECTIONS = ["pro/includes/account_block.html", "digest/includes/account_block.html"]
+MAILLAGE_ACCOUNT_EXPORTERS = ["network.export.user_data", "digest.export.user_data"]
+
+# ProConnect, the State's single sign-on for public agents (accounts/proconnect, an allauth provider). Off
+# unless the three variables are set: then no button on the login page, and its URLs answer 404.
+# The server URL is ProConnect's issuer: https://auth.agentconnect.gouv.fr/api/v2 in production,
+# https://fca.integ01.dev-agentconnect.fr/api/v2 for integration (auth.agentconnect.rie.gouv.fr and
+# fca.integ02.agentconnect.rie.gouv.fr from inside the RIE).
+MAILLAGE_PROCONNECT_CLIENT_ID = os.environ.get("MAILLAGE_PROCONNECT_CLIENT_ID", "")
+MAILLAGE_PROCONNECT_CLIENT_SECRET = os.environ.get("MAILLAGE_PROCONNECT_CLIENT_SECRET", "")
+MAILLAGE_PROCONNECT_SERVER_URL = os.environ.get("MAILLAGE_PROCONNECT_SERVER_URL", "").rstrip("/")
+MAILLAGE_PROCONNECT_ENABLED = all(
+    (MAILLAGE_PROCONNECT_CLIENT_ID, MAILLAGE_PROCONNECT_CLIENT_SECRET, MAILLAGE_PROCONNECT_SERVER_URL)
+)
+# The algorithm chosen when registering the service with ProConnect: ID token and userinfo must be signed
+# with it (RS256 or ES256; both accepted while unset).
+MAILLAGE_PROCONNECT_SIGNING_ALGORITHMS = env_list("MAILLAGE_PROCONNECT_SIGNING_ALGORITHMS", "RS256,ES256")
+SOCIALACCOUNT_ADAPTER = "accounts.proconnect.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "proconnect": {
+        # ProConnect sends no `email_verified`: its addresses come from the agent's identity provider (an
+        # administration's directory, or ProConnect Identité which checks them), so they count as verified.
+        "VERIFIED_EMAIL": True,
+        "APPS": [
+            {
+                "name": "ProConnect",
+                "client_id": MAILLAGE_PROCONNECT_CLIENT_ID,
+                "secret": MAILLAGE_PROCONNECT_CLIENT_SECRET,
+                "settings": {
+                    "server_url": MAILLAGE_PROCONNECT_SERVER_URL,
+                    "signing_algorithms": MAILLAGE_PROCONNECT_SIGNING_ALGORITHMS,
+                },
+            }
+        ]
+        if MAILLAGE_PROCONNECT_ENABLED
+        else [],
+    }
+}
+# An agent whose ProConnect address is already an account's logs into that account, which ProConnect stays
+# linked to. Trade-off: this trusts ProConnect's identity providers with the proof that the agent owns the
+# address, as the e-mailed link does for a password account; whoever controls that directory entry enters
+# the Maillage account. In return agents need no second account and no linking step, and a change of identity
+# provider (ProConnect's `sub` differs per identity provider) still lands in the same account. A second
+# factor, when the account has one, is still asked for. An account whose address was never verified has its
+# password wiped by allauth on that first ProConnect login (someone else may have registered the address
+# before its owner), and still waits for the e-mailed confirmation before anyone logs into it.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# The button posts a form: a GET on the login URL (a link, a prefetch) never starts a login by itself.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# ProConnect's access token lives 60 seconds and is used once, during the login: nothing worth storing.
+SOCIALACCOUNT_STORE_TOKENS = False
 
 # Map: tiles are the only external resource; Leaflet itself is served from our static files.
 MAILLAGE_MAP_TILES_URL = os.environ.get(
@@ -204,6 +288,24 @@ MAILLAGE_MAP_ZOOM = 7
 MAILLAGE_INVITATION_DAYS = 14
 # Right-hand side of the UIDs of ateliers created here: stable, so calendar apps never see duplicates.
 MAILLAGE_ICAL_DOMAIN = os.environ.get("MAILLAGE_ICAL_DOMAIN", "maillage.localhost")
+
+# Weekly digest (digest/): planned by Celery beat on Mondays at SEND_AT (Europe/Paris), sent in chunks.
+DIGEST = {
+    "SEND_AT": (7, 30),  # hour, minute on Mondays, Paris time (the beat entry "send-weekly-digests")
+    "DAYS": 14,  # sessions of the next two weeks
+    "PRO_DAYS": 42,  # the network's own events are announced further ahead
+    "SESSIONS_PER_BASSIN": 15,  # then « et N autres séances » with a link to the bassin's agenda
+    "NEWS_LIMIT": 12,  # items per news list (new ateliers, changes, structures, members)
+    "CHUNK_SIZE": 100,  # letters per Celery task
+    "FIRST_LOOKBACK_DAYS": 7,  # "new since your last letter" for a first letter
+    "MAX_LOOKBACK_DAYS": 28,  # …and never further back, even after a long pause
+    "PAUSE_AFTER_FAILURES": 5,  # weeks in a row refused by the recipient's server
+    "RETRY_BASE_SECONDS": 60,  # SMTP failures: 1, 2, 4… minutes, at most RETRY_MAX_SECONDS apart
+    "RETRY_MAX_SECONDS": 6 * 3600,
+    "MAX_RETRIES": 10,  # about 14 hours of retries, then the next planning run of the week takes over
+    "STUCK_AFTER_MINUTES": 60,  # "sending" for longer: reported, never resent (at most once)
+    "UNSUBSCRIBE_MAILTO": os.environ.get("MAILLAGE_DIGEST_UNSUBSCRIBE_MAILTO", ""),  # optional address
+}
 
 # Celery (see celery_app.py). The filesystem transport is the embedded broker when no Redis answers.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -242,6 +344,11 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-due-feeds": {
         "task": "events.tasks.dispatch_due_feeds",
         "schedule": crontab(minute="*/5"),
+    },
+    # Weekly digest (digest/): plan the week's letters, then send them in chunks. CELERY_TIMEZONE is Paris.
+    "send-weekly-digests": {
+        "task": "digest.tasks.plan_weekly_digests",
+        "schedule": crontab(hour=DIGEST["SEND_AT"][0], minute=DIGEST["SEND_AT"][1], day_of_week="mon"),
     },
 }
 

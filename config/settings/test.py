@@ -17,3 +17,6 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 # Feed fetch tests run their HTTP servers on 127.0.0.1; private networks stay refused.
 MAILLAGE_FEED_ALLOW_LOOPBACK = True
+# Two-factor enforcement for coordinators and administrators is tested in tests/accounts, which turn it on;
+# the other suites act as coordinators and superusers without first enrolling an authenticator app.
+MAILLAGE_MFA_REQUIRED = False

@@ -31,6 +31,10 @@ class AtelierQuerySet(models.QuerySet):
     def public(self):
         return self.filter(visibility=enums.Visibility.PUBLIC, structure__live=True)
 
+    def for_members(self):
+        """What the network's members see (`/pro/`, their private feed): every visibility, live structures."""
+        return self.filter(structure__live=True)
+
     def of_structure(self, structure):
         return self.filter(structure=structure)
 

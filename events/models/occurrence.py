@@ -24,6 +24,16 @@ class OccurrenceQuerySet(models.QuerySet):
             atelier__structure__live=True,
         )
 
+    def for_members(self):
+        """Sessions the network's members see (`/pro/`): every visibility, of live structures."""
+        return self.filter(atelier__structure__live=True)
+
+    def pro_events(self):
+        """Professionals-only ateliers and the network's own events (échanges, formations, réunions)."""
+        return self.filter(
+            Q(atelier__visibility=enums.Visibility.PROFESSIONALS) | ~Q(atelier__kind=enums.Kind.ATELIER)
+        )
+
     def for_listing(self):
         return self.select_related("atelier", "atelier__structure").order_by("start", "atelier__title", "pk")
 

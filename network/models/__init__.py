@@ -8,7 +8,7 @@ from .membership import (
     MembershipRequest,
     MembershipRequestStatus,
 )
-from .profile import MemberProfile, ProfileVisibility
+from .profile import MemberProfile, ProfileVisibility, member_name
 from .structure import ItinerantStop, StructurePage, StructurePageQuerySet, StructurePhoto
 
 __all__ = [
@@ -24,4 +24,5 @@ __all__ = [
     "StructurePage",
     "StructurePageQuerySet",
     "StructurePhoto",
+    "member_name",
 ]

@@ -15,8 +15,20 @@ from django.utils.translation import gettext_lazy as _
 from ..enums import EDITING_ROLES, MemberRole
 
 
+class MembershipQuerySet(models.QuerySet):
+    def in_structures(self, structures):
+        return self.filter(structure__in=structures)
+
+    def editing(self):
+        """Memberships that carry the right to edit the structure's page (and to decide who joins it)."""
+        return self.filter(role__in=EDITING_ROLES)
+
+
 class Membership(models.Model):
-    """A person's role in a structure. Editing roles put the person in the structure's editors group."""
+    """A person's role in a structure. Editing roles put the person in the structure's editors group.
+
+    Every role opens the professional area (`/pro/`); only `EDITING_ROLES` give rights in the admin.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -32,6 +44,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("rôle"), max_length=20, choices=MemberRole.choices, default=MemberRole.EDITOR)
     created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membre d'une structure")
@@ -57,11 +71,16 @@ class MembershipRequestQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=MembershipRequestStatus.PENDING)
 
+    def for_listing(self):
+        return self.select_related("user", "user__member_profile", "structure").order_by("created_at", "pk")
+
 
 class MembershipRequest(models.Model):
     """A signed-in person asks to join a structure; its editors or the bassin's coordinators decide.
 
-    At most one pending request per person and structure; accepting one creates the `Membership`.
+    At most one pending request per person and structure; accepting one creates the `Membership` (through
+    `network.domain.accept_request`). Decided and withdrawn requests are kept: they are the person's history,
+    part of their data download, and say who let whom in.
     """
 
     user = models.ForeignKey(
@@ -96,6 +115,9 @@ class MembershipRequest(models.Model):
         related_name="+",
         verbose_name=_("décidée par"),
     )
+    reason = models.TextField(
+        _("motif du refus"), blank=True, help_text=_("Envoyé à la personne avec la réponse.")
+    )
 
     objects = MembershipRequestQuerySet.as_manager()
 
@@ -113,6 +135,14 @@ class MembershipRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.structure} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == MembershipRequestStatus.PENDING
+
+    @property
+    def grants_editing(self) -> bool:
+        return self.role in EDITING_ROLES
 
 
 class Coordination(models.Model):
@@ -194,3 +224,7 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def grants_editing(self) -> bool:
+        return self.role in EDITING_ROLES

@@ -6,6 +6,7 @@ bassin: someone who never opens their profile is known to their neighbours, not 
 """
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,19 @@ class ProfileVisibility(models.TextChoices):
     HIDDEN = "masque", _("Personne (je n'apparais pas dans l'annuaire)")
 
 
+def member_name(user) -> str:
+    """How the network names a person: the profile's chosen name, else the account's full name, else the
+    address. People without a profile are named too (most members never open theirs)."""
+    try:
+        chosen = user.member_profile.display_name
+    except ObjectDoesNotExist:
+        chosen = ""
+    return chosen or user.get_full_name() or user.email
+
+
 class MemberProfile(models.Model):
+    """What a member tells their peers about themself; who sees it is `visibility` (see the module)."""
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -60,3 +73,16 @@ class MemberProfile(models.Model):
         """What the directory shows: the chosen name, else the account's full name, else the address."""
         user = self.user
         return self.display_name or user.get_full_name() or user.email
+
+    @staticmethod
+    def split_list(text: str) -> list[str]:
+        """Comma-separated free text ("numérique, seniors, ") as clean items, for tags."""
+        return [item.strip() for item in text.split(",") if item.strip()]
+
+    @property
+    def topic_list(self) -> list[str]:
+        return self.split_list(self.topics)
+
+    @property
+    def language_list(self) -> list[str]:
+        return self.split_list(self.languages)

@@ -17,17 +17,17 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
+    HelpPanel,
     InlinePanel,
     MultiFieldPanel,
     ObjectList,
     TabbedInterface,
 )
 from wagtail.models import Collection, Orderable, Page, PageManager
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from .. import enums
-from ..fields import ChoiceListField, StringListField, has_all, has_any
+from ..fields import ChoiceListField, StringListField
 from ..horaires import WeeklyHours, parse_opening_hours, validate_opening_hours
 from ..text import fold_accents
 from ..validators import (
@@ -40,67 +40,7 @@ from ..validators import (
     validate_pivot,
 )
 from .rights import RightsLinkedPage
-
-
-class StructurePageQuerySet(PageQuerySet):
-    """Set queries of the directory.
-
-    Multi-valued filters match "any of" within one field and "all" across fields.
-    """
-
-    def for_listing(self):
-        """Live, public structures in name order, in one query (rows are already StructurePage instances)."""
-        return self.live().public().order_by("title")
-
-    def in_bassins(self, bassins):
-        condition = models.Q()
-        for bassin in bassins:
-            condition |= models.Q(path__startswith=bassin.path, depth=bassin.depth + 1)
-        return self.filter(condition) if bassins else self
-
-    def in_communes(self, communes):
-        return self.filter(commune__in=communes) if communes else self
-
-    def offering(self, services):
-        return self.filter(has_any("services", services))
-
-    def for_publics(self, publics):
-        return self.filter(has_any("publics_specifiquement_adresses", publics))
-
-    def with_support(self, supports):
-        return self.filter(has_any("prise_en_charge_specifique", supports))
-
-    def with_fees(self, fees):
-        return self.filter(has_any("frais_a_charge", fees))
-
-    def with_access(self, modes):
-        return self.filter(has_any("modalites_acces", modes))
-
-    def with_accompaniment(self, modes):
-        return self.filter(has_any("modalites_accompagnement", modes))
-
-    def in_programmes(self, programmes):
-        return self.filter(has_any("dispositif_programmes_nationaux", programmes))
-
-    def with_regional_labels(self, labels):
-        return self.filter(has_any("labels_regionaux", labels))
-
-    def of_types(self, codes):
-        return self.filter(has_any("typologie", codes))
-
-    def itinerant(self):
-        return self.filter(has_all("itinerance", [enums.Itinerance.ITINERANT]))
-
-    def with_labels(self, labels):
-        """National programmes and regional labels as one list: people look for "a label", not its source."""
-        return self.filter(
-            has_any("dispositif_programmes_nationaux", labels) | has_any("labels_regionaux", labels)
-        )
-
-    def commune_names(self) -> list[str]:
-        """The communes that have at least one structure in this set, once each, in name order."""
-        return list(self.order_by("commune").values_list("commune", flat=True).distinct())
-
+from .structure_queries import StructurePageQuerySet
 
 StructurePageManager = PageManager.from_queryset(StructurePageQuerySet)
 
@@ -298,11 +238,23 @@ class StructurePage(RightsLinkedPage, Page):
         FieldPanel("schema_id"),
         FieldPanel("source"),
     ]
+    internal_panels = [
+        HelpPanel(
+            content=_(
+                "<p>Ces informations ne sont <strong>jamais publiées</strong> : ni sur la fiche publique, ni "
+                "dans l'annuaire, ni dans les données ouvertes. Seuls les membres du réseau les voient, dans "
+                "l'espace professionnel (« Structures du réseau »), pour orienter une personne vers vous.</p>"
+            )
+        ),
+        FieldPanel("referral_contact"),
+        FieldPanel("intake_capacity"),
+    ]
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading=_("Fiche")),
             ObjectList(offer_panels, heading=_("Offre")),
             ObjectList(equipment_panels, heading=_("Équipement")),
+            ObjectList(internal_panels, heading=_("Réseau (interne)")),
             ObjectList(identity_panels, heading=_("Identité et labels")),
             ObjectList(Page.promote_panels, heading=_("Référencement")),
             ObjectList(Page.settings_panels, heading=_("Publication")),
@@ -433,7 +385,20 @@ class StructurePage(RightsLinkedPage, Page):
             .upcoming(timezone.now())
             .for_listing()[:10]
         )
+        context["membership_state"] = self.membership_state(request.user)
         return context
+
+    def membership_state(self, user) -> str | None:
+        """Where a signed-in person stands with this structure, for the « Rejoindre » block of its page:
+        "member", "pending" (a request awaits a decision) or "none". None for anonymous visitors, who are
+        the public this page is for (and cost no query)."""
+        if not user.is_authenticated:
+            return None
+        if self.memberships.filter(user=user).exists():
+            return "member"
+        if self.membership_requests.pending().filter(user=user).exists():
+            return "pending"
+        return "none"
 
 
 class StructurePhoto(Orderable):

@@ -1,6 +1,7 @@
-"""Views of the network app: the public directory and the invitation landing page."""
+"""Views of the network app: the public directory, the invitation landing page, and joining a structure."""
 
 from .directory import directory
 from .invitations import accept_invitation_view
+from .join import join_structure, withdraw_join_request
 
-__all__ = ["accept_invitation_view", "directory"]
+__all__ = ["accept_invitation_view", "directory", "join_structure", "withdraw_join_request"]

@@ -84,4 +84,5 @@ def _accept(request, invitation: Invitation):
         request,
         _("Bienvenue ! Vous faites maintenant partie de « %(structure)s ».") % {"structure": structure.title},
     )
-    return redirect(structure.url or "/")
+    # Members in other roles have no page to edit: the professional area is what the membership opens.
+    return redirect("pro:home")

@@ -4,7 +4,7 @@ import pytest
 
 from network import domain
 from network.models import StructurePage
-from tests.factories import PASSWORD, BassinFactory, StructureFactory, UserFactory
+from tests.factories import PASSWORD, BassinFactory, StructureFactory, UserFactory, verify_email
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,7 @@ def editor_setup(site):
     bassin = BassinFactory(title="Bassin de vie d'Issoudun", slug="issoudun")
     own = StructureFactory(bassin=bassin, title="MELI", slug="meli", commune="Issoudun")
     other = StructureFactory(bassin=bassin, title="Les Ruches", slug="les-ruches", commune="Issoudun")
-    editor = UserFactory(email="ines@exemple.fr")
+    editor = verify_email(UserFactory(email="ines@exemple.fr"))
     domain.add_member(structure=own, user=editor)
     return {"own": own, "other": other, "editor": editor}
 
@@ -24,7 +24,7 @@ def _log_in(page, site, email):
     page.wait_for_url("**/comptes/login/**")
     page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
+    page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/admin/**")
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from events import enums
 from events.models import Atelier
 from network import domain
-from tests.factories import PASSWORD, BassinFactory, StructureFactory, UserFactory
+from tests.factories import PASSWORD, BassinFactory, StructureFactory, UserFactory, verify_email
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 def editor_setup(site):
     bassin = BassinFactory(title="Bassin de vie d'Issoudun", slug="issoudun")
     own = StructureFactory(bassin=bassin, title="MELI", slug="meli", commune="Issoudun")
-    editor = UserFactory(email="ines@exemple.fr")
+    editor = verify_email(UserFactory(email="ines@exemple.fr"))
     domain.add_member(structure=own, user=editor)
     return {"own": own, "editor": editor}
 
@@ -28,7 +28,7 @@ def log_in(page, site, email):
     page.wait_for_url("**/comptes/login/**")
     page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
+    page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/admin/**")
 
 

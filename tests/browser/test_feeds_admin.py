@@ -8,7 +8,7 @@ from events.models import Feed
 from network import domain
 from tests.browser.test_atelier_admin import log_in
 from tests.events.test_feeds_admin import ics_server  # noqa: F401 (fixture)
-from tests.factories import BassinFactory, StructureFactory, UserFactory
+from tests.factories import BassinFactory, StructureFactory, UserFactory, verify_email
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 def editor_setup(site):
     bassin = BassinFactory(title="Bassin de vie d'Issoudun", slug="issoudun")
     own = StructureFactory(bassin=bassin, title="MELI", slug="meli", commune="Issoudun")
-    editor = UserFactory(email="ines@exemple.fr")
+    editor = verify_email(UserFactory(email="ines@exemple.fr"))
     domain.add_member(structure=own, user=editor)
     return {"own": own, "editor": editor}
 

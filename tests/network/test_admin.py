@@ -17,7 +17,7 @@ from wagtail.models import Page
 from network import domain
 from network.enums import MemberRole
 from network.models import BassinPage, Coordination, Invitation, Membership, StructurePage
-from tests.factories import PASSWORD, BassinFactory, StructureFactory, UserFactory
+from tests.factories import PASSWORD, BassinFactory, StructureFactory, UserFactory, verify_email
 
 ADMIN_HOME = "/admin/"
 
@@ -118,6 +118,7 @@ def test_admin_anonymous_redirects_to_allauth_login(client, db):
 
 
 def test_login_by_email_editor_lands_in_admin(client, editor):
+    verify_email(editor)
     response = client.post(
         "/comptes/login/?next=/admin/", {"login": editor.email, "password": PASSWORD, "next": "/admin/"}
     )
@@ -128,13 +129,14 @@ def test_login_by_email_editor_lands_in_admin(client, editor):
 
 
 def test_login_without_next_editor_lands_in_admin(client, editor):
+    verify_email(editor)
     response = client.post(reverse("account_login"), {"login": editor.email, "password": PASSWORD})
 
     assert (response.status_code, response["Location"]) == (302, ADMIN_HOME)
 
 
 def test_login_without_next_person_without_admin_access_lands_on_site(client, db):
-    person = UserFactory()
+    person = verify_email(UserFactory())
 
     response = client.post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
 
@@ -859,3 +861,123 @@ def test_copying_structure_is_refused(client, coordinator):
     assert response["Location"] == reverse("wagtailadmin_explore", args=[coordinator.bassin.pk])
     assert message_texts(response)[-1].startswith("Une structure ou un bassin ne se copie pas")
     assert list(StructurePage.objects.values_list("pk", flat=True)) == [structure.pk]
+
+
+# Members in every role, requests to join, internal fields ------------------------------------------------
+
+
+def test_invite_form_offers_every_role(client, editor):
+    client.force_login(editor)
+
+    response = client.get(members_url(editor.structure))
+
+    options = BeautifulSoup(response.content, "html.parser").select("select[name=role] option")
+    assert [option["value"] for option in options] == [
+        MemberRole.EDITOR,
+        MemberRole.RESPONSABLE,
+        MemberRole.MEDIATEUR,
+        MemberRole.BENEVOLE,
+        MemberRole.SERVICE_CIVIQUE,
+    ]
+
+
+def test_invited_volunteer_joins_without_editing_rights_but_enters_pro_area(
+    client, editor, eager_tasks, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(members_url(editor.structure), {"email": "civique@exemple.fr", "role": "service_civique"})
+    invitation = Invitation.objects.get()
+    volunteer = UserFactory(email="civique@exemple.fr")
+    client.force_login(volunteer)
+
+    accepted = client.post(reverse("network:accept_invitation", kwargs={"token": invitation.token}))
+
+    assert Membership.objects.get(user=volunteer).role == MemberRole.SERVICE_CIVIQUE
+    assert accepted["Location"] == reverse("pro:home")
+    assert client.get(reverse("pro:home")).status_code == 200
+    assert client.get(edit_url(editor.structure)).status_code == 302
+    assert "espace professionnel" in mail.outbox[0].body
+
+
+@pytest.fixture
+def join_request(editor):
+    asker = UserFactory(first_name="Noé", last_name="Petit", email="noe@exemple.fr")
+    return domain.request_membership(
+        user=asker, structure=editor.structure, role=MemberRole.MEDIATEUR, message="Je suis là le jeudi."
+    )
+
+
+def request_action_url(request, action) -> str:
+    return reverse(
+        f"network_admin:{action}_request",
+        kwargs={"structure_id": request.structure_id, "request_id": request.pk},
+    )
+
+
+def test_members_view_lists_pending_requests(client, editor, join_request):
+    client.force_login(editor)
+
+    response = client.get(members_url(editor.structure))
+
+    text = " ".join(BeautifulSoup(response.content, "html.parser").get_text().split())
+    assert response.context["requests"] == [join_request]
+    assert "Demandes pour rejoindre la structure" in text
+    assert "Je suis là le jeudi." in text
+
+
+def test_admin_accept_request_makes_member(client, editor, join_request):
+    client.force_login(editor)
+
+    response = client.post(request_action_url(join_request, "accept"))
+
+    assert (response.status_code, response["Location"]) == (302, members_url(editor.structure))
+    assert message_texts(response) == [f"Noé Petit fait maintenant partie de « {editor.structure.title} »."]
+    assert Membership.objects.get(user=join_request.user).role == MemberRole.MEDIATEUR
+
+
+def test_admin_refuse_request_records_refusal(client, editor, join_request):
+    client.force_login(editor)
+
+    client.post(request_action_url(join_request, "refuse"), {"reason": "Inconnu·e de l'équipe."})
+
+    join_request.refresh_from_db()
+    assert (join_request.status, join_request.reason) == ("refusee", "Inconnu·e de l'équipe.")
+
+
+def test_admin_accept_request_of_other_structure_gets_403(client, join_request):
+    other_editor = UserFactory()
+    domain.add_member(structure=StructureFactory(), user=other_editor)
+    client.force_login(other_editor)
+
+    response = client.post(request_action_url(join_request, "accept"))
+
+    assert response.status_code == 403
+    assert Membership.objects.filter(user=join_request.user).count() == 0
+
+
+def test_admin_request_action_get_is_not_allowed(client, editor, join_request):
+    client.force_login(editor)
+
+    assert client.get(request_action_url(join_request, "accept")).status_code == 405
+
+
+def test_edit_form_has_internal_tab_and_editor_saves_internal_fields(client, editor):
+    client.force_login(editor)
+    html = client.get(edit_url(editor.structure)).content.decode()
+
+    response = publish_edit(
+        client,
+        editor.structure,
+        referral_contact="Appeler Sophie au 02 48 00 00 00, le matin.",
+        intake_capacity="Deux rendez-vous CAF par semaine.",
+    )
+
+    saved = StructurePage.objects.get(pk=editor.structure.pk)
+    assert "Réseau (interne)" in html
+    assert 'name="referral_contact"' in html and 'name="intake_capacity"' in html
+    assert response.status_code == 302
+    assert (saved.referral_contact, saved.intake_capacity) == (
+        "Appeler Sophie au 02 48 00 00 00, le matin.",
+        "Deux rendez-vous CAF par semaine.",
+    )

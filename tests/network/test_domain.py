@@ -1,4 +1,5 @@
-"""Workflows of `network.domain`: invitations, coordinators, and rights that survive publishing."""
+"""Workflows of `network.domain`: invitations, requests to join, coordinators, and rights that survive
+publishing."""
 
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from network import domain
 from network.enums import MemberRole
-from network.models import Invitation, Membership, StructurePage
+from network.models import Invitation, Membership, MembershipRequest, MembershipRequestStatus, StructurePage
 from tests.factories import BassinFactory, StructureFactory, UserFactory
 
 
@@ -196,3 +197,187 @@ def test_create_bassin_first_revision_carries_group_and_collection(db):
         bassin.coordinators_group_id,
         bassin.collection_id,
     )
+
+
+# Requests to join ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def asker(db):
+    return UserFactory(first_name="Noé", last_name="Petit")
+
+
+@pytest.fixture
+def pending(structure, asker):
+    return domain.request_membership(
+        user=asker, structure=structure, role=MemberRole.BENEVOLE, message="  Je viens le mardi.  "
+    )
+
+
+def test_request_membership_records_pending_request(structure, asker, pending):
+    saved = MembershipRequest.objects.get()
+
+    assert (saved.user, saved.structure, saved.role, saved.message, saved.status) == (
+        asker,
+        structure,
+        MemberRole.BENEVOLE,
+        "Je viens le mardi.",
+        MembershipRequestStatus.PENDING,
+    )
+
+
+def test_request_membership_twice_is_refused(structure, asker, pending):
+    with pytest.raises(ValidationError) as error:
+        domain.request_membership(user=asker, structure=structure, role=MemberRole.MEDIATEUR)
+
+    assert (error.value.code, MembershipRequest.objects.count()) == ("request_pending", 1)
+
+
+def test_request_membership_by_member_is_refused(structure, editor):
+    with pytest.raises(ValidationError) as error:
+        domain.request_membership(user=editor, structure=structure, role=MemberRole.MEDIATEUR)
+
+    assert error.value.code == "already_member"
+
+
+def test_request_membership_editor_role_is_not_requestable(structure, asker):
+    with pytest.raises(ValidationError) as error:
+        domain.request_membership(user=asker, structure=structure, role=MemberRole.EDITOR)
+
+    assert error.value.code == "role_not_requestable"
+
+
+def test_request_membership_again_after_refusal(structure, editor, asker, pending):
+    domain.refuse_request(request=pending, by=editor)
+
+    again = domain.request_membership(user=asker, structure=structure, role=MemberRole.MEDIATEUR)
+
+    assert again.status == MembershipRequestStatus.PENDING
+
+
+def test_accept_request_by_editor_makes_member_without_edit_rights(structure, editor, asker, pending):
+    membership = domain.accept_request(request=pending, by=editor)
+
+    pending.refresh_from_db()
+    assert (membership.user, membership.role) == (asker, MemberRole.BENEVOLE)
+    assert (pending.status, pending.decided_by) == (MembershipRequestStatus.ACCEPTED, editor)
+    assert pending.decided_at is not None
+    assert structure.permissions_for_user(asker).can_edit() is False
+
+
+def test_accept_request_responsable_gets_edit_rights(structure, editor):
+    asker = UserFactory()
+    request = domain.request_membership(user=asker, structure=structure, role=MemberRole.RESPONSABLE)
+
+    domain.accept_request(request=request, by=editor)
+
+    assert StructurePage.objects.get(pk=structure.pk).permissions_for_user(asker).can_edit() is True
+
+
+def test_accept_request_by_bassin_coordinator(structure, pending):
+    coordinator = UserFactory()
+    domain.add_coordinator(bassin=structure.get_parent().specific, user=coordinator)
+
+    domain.accept_request(request=pending, by=coordinator)
+
+    assert Membership.objects.filter(user=pending.user, structure=structure).count() == 1
+
+
+def test_accept_request_by_superuser(structure, pending):
+    admin = UserFactory(is_superuser=True)
+
+    domain.accept_request(request=pending, by=admin)
+
+    assert Membership.objects.filter(user=pending.user, structure=structure).count() == 1
+
+
+@pytest.mark.parametrize("role", [MemberRole.MEDIATEUR, MemberRole.BENEVOLE, MemberRole.SERVICE_CIVIQUE])
+def test_accept_request_by_member_without_editing_role_is_denied(structure, pending, role):
+    colleague = UserFactory()
+    domain.add_member(structure=structure, user=colleague, role=role)
+
+    with pytest.raises(PermissionDenied):
+        domain.accept_request(request=pending, by=colleague)
+
+    pending.refresh_from_db()
+    assert (pending.status, Membership.objects.filter(user=pending.user).count()) == (
+        MembershipRequestStatus.PENDING,
+        0,
+    )
+
+
+def test_accept_request_by_editor_of_other_structure_is_denied(structure, pending):
+    other_editor = UserFactory()
+    domain.add_member(structure=StructureFactory(bassin=structure.get_parent().specific), user=other_editor)
+
+    with pytest.raises(PermissionDenied):
+        domain.accept_request(request=pending, by=other_editor)
+
+
+def test_accept_request_by_coordinator_of_other_bassin_is_denied(structure, pending):
+    coordinator = UserFactory()
+    domain.add_coordinator(bassin=BassinFactory(), user=coordinator)
+
+    with pytest.raises(PermissionDenied):
+        domain.refuse_request(request=pending, by=coordinator)
+
+
+def test_accept_request_twice_second_fails(structure, editor, pending):
+    domain.accept_request(request=pending, by=editor)
+
+    with pytest.raises(ValidationError) as error:
+        domain.accept_request(request=pending, by=editor)
+
+    assert error.value.code == "request_not_pending"
+
+
+def test_accept_request_keeps_role_of_person_invited_meanwhile(structure, editor, asker, pending):
+    domain.add_member(structure=structure, user=asker, role=MemberRole.RESPONSABLE)
+
+    domain.accept_request(request=pending, by=editor)
+
+    assert Membership.objects.get(user=asker).role == MemberRole.RESPONSABLE
+
+
+def test_refuse_request_records_reason_and_creates_no_membership(structure, editor, pending):
+    domain.refuse_request(request=pending, by=editor, reason=" Nous ne vous connaissons pas. ")
+
+    pending.refresh_from_db()
+    assert (pending.status, pending.reason, pending.decided_by) == (
+        MembershipRequestStatus.REFUSED,
+        "Nous ne vous connaissons pas.",
+        editor,
+    )
+    assert Membership.objects.filter(user=pending.user).count() == 0
+
+
+def test_withdraw_request_by_asker(pending, asker):
+    domain.withdraw_request(request=pending, user=asker)
+
+    pending.refresh_from_db()
+    assert pending.status == MembershipRequestStatus.WITHDRAWN
+
+
+def test_withdraw_request_by_someone_else_is_denied(pending, editor):
+    with pytest.raises(PermissionDenied):
+        domain.withdraw_request(request=pending, user=editor)
+
+
+def test_withdrawn_request_cannot_be_accepted(pending, asker, editor):
+    domain.withdraw_request(request=pending, user=asker)
+
+    with pytest.raises(ValidationError):
+        domain.accept_request(request=pending, by=editor)
+
+
+def test_accept_invitation_closes_pending_request_of_same_person(structure, editor):
+    asker = UserFactory(email="camille@exemple.fr")
+    request = domain.request_membership(user=asker, structure=structure, role=MemberRole.MEDIATEUR)
+    invitation = domain.invite_member(
+        structure=structure, email="camille@exemple.fr", invited_by=editor, role=MemberRole.MEDIATEUR
+    )
+
+    domain.accept_invitation(invitation=invitation, user=asker)
+
+    request.refresh_from_db()
+    assert (request.status, request.decided_by) == (MembershipRequestStatus.ACCEPTED, editor)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from network import domain
 from network.enums import MemberRole
 from network.models import Invitation, Membership
-from tests.factories import PASSWORD, StructureFactory, UserFactory
+from tests.factories import PASSWORD, StructureFactory, UserFactory, verify_email
 
 NEW_PASSWORD = "Un-mot-de-passe-solide-2026"
 
@@ -155,7 +155,7 @@ def test_anonymous_signup_then_accept_makes_member_and_opens_admin(client, invit
 
 
 def test_existing_account_logs_in_then_accepts(client, invitation, structure):
-    person = UserFactory(email="invitee@exemple.fr")
+    person = verify_email(UserFactory(email="invitee@exemple.fr"))
     login = client.post(
         f"/comptes/login/?next={invitation_url(invitation)}",
         {"login": "invitee@exemple.fr", "password": PASSWORD, "next": invitation_url(invitation)},
@@ -201,7 +201,7 @@ def test_signed_in_invited_person_sees_confirm_button_and_get_changes_nothing(cl
     assert Membership.objects.count() == 0
 
 
-def test_accept_non_editing_role_goes_to_public_page(client, structure, coordinator, settings):
+def test_accept_non_editing_role_goes_to_pro_area(client, structure, coordinator, settings):
     invitation = domain.invite_member(
         structure=structure, email="benevole@exemple.fr", invited_by=coordinator, role=MemberRole.BENEVOLE
     )
@@ -209,7 +209,7 @@ def test_accept_non_editing_role_goes_to_public_page(client, structure, coordina
 
     response = client.post(invitation_url(invitation))
 
-    assert (response.status_code, response["Location"]) == (302, structure.url)
+    assert (response.status_code, response["Location"]) == (302, reverse("pro:home"))
     assert Membership.objects.get().role == MemberRole.BENEVOLE
 
 
@@ -260,7 +260,7 @@ def test_login_page_is_in_french_inside_site_layout(client, db):
     html = BeautifulSoup(response.content, "html.parser")
     assert response.status_code == 200
     assert html.find("html")["lang"] == "fr"
-    assert html.find("h1").get_text(strip=True) == "Connexion"
+    assert html.find("h1").get_text(strip=True) == "Se connecter"
     assert "Mot de passe oublié ?" in text_of(response)
     assert "base.html" in [template.name for template in response.templates]
     assert html.find("header", class_="site-header") is not None
@@ -269,9 +269,7 @@ def test_login_page_is_in_french_inside_site_layout(client, db):
 def test_signup_page_is_in_french(client, db):
     response = client.get(reverse("account_signup"))
 
-    assert (
-        BeautifulSoup(response.content, "html.parser").find("h1").get_text(strip=True) == "Création de compte"
-    )
+    assert BeautifulSoup(response.content, "html.parser").find("h1").get_text(strip=True) == "Créer un compte"
 
 
 def test_logout_page_is_in_french(client, db):
@@ -279,7 +277,7 @@ def test_logout_page_is_in_french(client, db):
 
     response = client.get(reverse("account_logout"))
 
-    assert "Êtes-vous sûr(e) de vouloir vous déconnecter ?" in text_of(response)
+    assert "Voulez-vous vraiment vous déconnecter ?" in text_of(response)
 
 
 def test_password_reset_sends_french_email_with_working_link(client, db):
@@ -290,11 +288,11 @@ def test_password_reset_sends_french_email_with_working_link(client, db):
 
     link = re.search(r"http://testserver(/comptes/password/reset/key/\S+)", mail.outbox[0].body).group(1)
     reset_page = client.get(link, follow=True)
-    assert "Réinitialisation du mot de passe" in text_of(page)
+    assert "Mot de passe oublié" in text_of(page)
     assert response.status_code == 302
     assert [message.to for message in mail.outbox] == [[person.email]]
-    assert mail.outbox[0].subject == "[Maillage] E-mail de réinitialisation de mot de passe"
-    assert mail.outbox[0].body.startswith("Bonjour,\n\nVous recevez cet e-mail car")
+    assert mail.outbox[0].subject == "[Maillage] Choisir un nouveau mot de passe"
+    assert mail.outbox[0].body.startswith("Bonjour,\n\nQuelqu'un — vous, sans doute — a demandé")
     assert "L'équipe Maillage" in mail.outbox[0].body
     assert reset_page.status_code == 200
     assert "Nouveau mot de passe (confirmation)" in text_of(reset_page)

@@ -61,3 +61,48 @@ def test_grant_structure_permissions_is_idempotent(db):
     assert again == group
     assert (again.page_permissions.count(), again.collection_permissions.count()) == counts
     assert structure.collection.get_parent() == structure.get_parent().specific.collection
+
+
+# Requests and the professional area ------------------------------------------------------------------
+
+
+def test_decidable_requests_of_editor_coordinator_and_others(db):
+    from network.models import MembershipRequest
+    from network.permissions import decidable_requests
+
+    bassin = BassinFactory()
+    own, neighbour, far = (
+        StructureFactory(bassin=bassin),
+        StructureFactory(bassin=bassin),
+        StructureFactory(),
+    )
+    requests = {
+        structure: domain.request_membership(
+            user=UserFactory(), structure=structure, role=MemberRole.MEDIATEUR
+        )
+        for structure in (own, neighbour, far)
+    }
+    editor, mediator, coordinator = UserFactory(), UserFactory(), UserFactory()
+    domain.add_member(structure=own, user=editor, role=MemberRole.RESPONSABLE)
+    domain.add_member(structure=own, user=mediator, role=MemberRole.MEDIATEUR)
+    domain.add_coordinator(bassin=bassin, user=coordinator)
+
+    assert list(decidable_requests(editor)) == [requests[own]]
+    assert list(decidable_requests(mediator)) == []
+    assert set(decidable_requests(coordinator)) == {requests[own], requests[neighbour]}
+    assert set(decidable_requests(UserFactory(is_superuser=True))) == set(MembershipRequest.objects.all())
+
+
+def test_member_bassins_and_is_network_member(db):
+    from network.permissions import is_network_member, member_bassins
+
+    first, second, third = BassinFactory(), BassinFactory(), BassinFactory()
+    person = UserFactory()
+    assert (is_network_member(person), list(member_bassins(person))) == (False, [])
+
+    domain.add_member(structure=StructureFactory(bassin=first), user=person, role=MemberRole.BENEVOLE)
+    domain.add_coordinator(bassin=second, user=person)
+
+    assert is_network_member(person) is True
+    assert set(member_bassins(person)) == {first, second}
+    assert set(member_bassins(UserFactory(is_superuser=True))) >= {first, second, third}

@@ -104,3 +104,38 @@ def test_invite_member_enqueues_email_on_commit(invitation, settings, django_cap
     assert len(callbacks) == 1
     assert [message.to for message in mail.outbox] == [["dominique@exemple.fr"]]
     assert newer.token in mail.outbox[0].body
+
+
+def test_send_invitation_email_plain_text_is_not_html_escaped(db):
+    structure = StructureFactory(title="L'Atelier & Co")
+    inviter = UserFactory()
+    domain.add_member(structure=structure, user=inviter)
+    invitation = domain.invite_member(structure=structure, email="a@exemple.fr", invited_by=inviter)
+
+    send_invitation_email(invitation_id=invitation.pk)
+
+    message = mail.outbox[0]
+    assert message.subject == "Invitation à rejoindre L'Atelier & Co sur Maillage"
+    assert "« L'Atelier & Co »" in message.body
+
+
+@pytest.mark.parametrize(
+    ("role", "expected", "absent"),
+    [
+        (MemberRole.EDITOR, "mettre à jour la fiche", "espace professionnel"),
+        (MemberRole.MEDIATEUR, "espace professionnel", "mettre à jour la fiche"),
+        (MemberRole.SERVICE_CIVIQUE, "espace professionnel", "mettre à jour la fiche"),
+    ],
+)
+def test_send_invitation_email_says_what_the_role_opens(db, role, expected, absent):
+    structure = StructureFactory()
+    inviter = UserFactory()
+    domain.add_member(structure=structure, user=inviter)
+    invitation = domain.invite_member(
+        structure=structure, email="b@exemple.fr", invited_by=inviter, role=role
+    )
+
+    send_invitation_email(invitation_id=invitation.pk)
+
+    body = mail.outbox[0].body
+    assert (expected in body, absent in body) == (True, False)

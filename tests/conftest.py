@@ -5,6 +5,8 @@ from django.core.cache import cache
 
 from home.models import HomePage
 
+pytest_plugins = ["tests.smtp_sink"]
+
 
 @pytest.fixture(autouse=True)
 def clear_cache():

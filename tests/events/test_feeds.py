@@ -308,3 +308,20 @@ def test_feeds_query_count_does_not_grow_with_sessions(client, structure_only, u
 
     assert small == large
     assert small > 0
+
+
+@pytest.mark.parametrize("restricted", ["bassin", "structure"])
+def test_feeds_of_a_restricted_page_or_under_one_are_not_found(client, network, restricted):
+    """A view restriction (password, members only) on a bassin hides its feed and its structures' feeds."""
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(
+        page=network["sud"] if restricted == "bassin" else network["bourges"],
+        restriction_type=PageViewRestriction.PASSWORD,
+        password="secret",
+    )
+
+    assert client.get("/structures/fs-bourges/agenda.ics").status_code == 404
+    expected = 404 if restricted == "bassin" else 200
+    assert client.get("/bassins/sud/agenda.ics").status_code == expected
+    assert client.get("/bassins/nord/agenda.ics").status_code == 200

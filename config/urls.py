@@ -9,6 +9,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("comptes/", include("accounts.urls")),
     path("comptes/", include("allauth.urls")),
+    path("pro/programmes/", include("programmes.urls")),
     path("pro/", include("pro.urls")),
     path("lettre/", include("digest.urls")),
     path("", include("network.urls")),

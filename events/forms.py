@@ -8,12 +8,14 @@ addresses are typed by hand and kept for years.
 from datetime import timedelta
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.forms import LenientMultipleChoiceField
 
 from . import enums
+from .models import Atelier
 
 
 class AgendaFilterForm(forms.Form):
@@ -32,6 +34,8 @@ class AgendaFilterForm(forms.Form):
     places = forms.BooleanField(label=_("Places disponibles"), required=False)
     # One structure's agenda (its page, its feed, the widget it embeds); given by slug, not shown as a field.
     structure = forms.SlugField(required=False, widget=forms.HiddenInput)
+    # One event cycle's programme (programmes.CyclePage, by slug): its feeds and widget are the agenda's.
+    cycle = forms.SlugField(required=False, widget=forms.HiddenInput)
 
     CHOICE_GROUPS = ("theme", "public", "bassin", "commune", "niveau", "format")
     FLAGS = ("gratuit", "accessible", "soir", "weekend", "places")
@@ -76,7 +80,14 @@ class AgendaFilterForm(forms.Form):
             .in_formats(self._value("format"))
         )
         if self._value("structure"):
-            occurrences = occurrences.filter(atelier__structure__slug=self._value("structure"))
+            slug = self._value("structure")
+            co_organised = Atelier.co_organisers.through.objects.filter(structurepage__slug=slug)
+            occurrences = occurrences.filter(
+                Q(atelier__structure__slug=slug) | Q(atelier_id__in=co_organised.values("atelier_id"))
+            )
+        if self._value("cycle"):
+            # Accepted contributions of the cycle are published as ateliers linked back to them.
+            occurrences = occurrences.filter(atelier__contribution__cycle__slug=self._value("cycle"))
         if self._value("gratuit"):
             occurrences = occurrences.free()
         if self._value("accessible"):

@@ -16,7 +16,7 @@ class HomePage(Page):
     introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["network.BassinPage"]
+    subpage_types = ["network.BassinPage", "programmes.CyclePage"]
     max_count = 1
     template = "home/home_page.html"
 

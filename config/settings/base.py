@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "accounts",
     "pro",
     "digest",
+    "programmes",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.sites",

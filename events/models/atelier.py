@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField
@@ -36,7 +37,9 @@ class AtelierQuerySet(models.QuerySet):
         return self.filter(structure__live=True)
 
     def of_structure(self, structure):
-        return self.filter(structure=structure)
+        """The structure's ateliers: those it hosts and those it co-organises (e.g. a cycle's programme)."""
+        co_organised = Atelier.co_organisers.through.objects.filter(structurepage=structure)
+        return self.filter(Q(structure=structure) | Q(pk__in=co_organised.values("atelier_id")))
 
     def in_bassin(self, bassin):
         return self.filter(structure__path__startswith=bassin.path, structure__depth=bassin.depth + 1)
@@ -150,6 +153,14 @@ class Atelier(models.Model):
     # Events from calendars: all-day, or ending on a later day (DTEND / DURATION as the feed gives them).
     all_day = models.BooleanField(_("toute la journée"), default=False)
     end_date = models.DateField(_("date de fin (si un autre jour)"), null=True, blank=True)
+
+    # Structures that organise the atelier with its host: it shows in their agendas and feeds too.
+    co_organisers = models.ManyToManyField(
+        "network.StructurePage",
+        blank=True,
+        related_name="co_organised_ateliers",
+        verbose_name=_("co-organisé avec"),
+    )
 
     # Set when the atelier comes from a synchronised calendar (`events.feeds.sync`).
     feed = models.ForeignKey(

@@ -56,6 +56,15 @@ class OccurrenceQuerySet(models.QuerySet):
             )
         return self.filter(condition) if bassins else self
 
+    def of_structure(self, structure):
+        """Sessions the structure hosts or co-organises (see `AtelierQuerySet.of_structure`)."""
+        from .atelier import Atelier
+
+        co_organised = Atelier.co_organisers.through.objects.filter(structurepage=structure)
+        return self.filter(
+            Q(atelier__structure=structure) | Q(atelier_id__in=co_organised.values("atelier_id"))
+        )
+
     def of_structures(self, structures):
         return self.filter(atelier__structure__in=structures) if structures else self
 

@@ -256,8 +256,8 @@ def structure_agenda(request, slug):
     scope = Scope(
         title=_("Ateliers de %(name)s") % {"name": structure.title},
         intro=_("Les ateliers proposés par ce lieu."),
-        occurrences=Occurrence.objects.public().filter(atelier__structure=structure),
-        ateliers=Atelier.objects.public().filter(structure=structure),
+        occurrences=Occurrence.objects.public().of_structure(structure),
+        ateliers=Atelier.objects.public().of_structure(structure),
         ics_url=reverse("events:structure_ics", kwargs={"slug": structure.slug}),
         json_params={"structure": structure.slug},
         breadcrumbs=[*([(bassin.title, bassin.url)] if bassin else []), (structure.title, structure.url)],

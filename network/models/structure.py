@@ -380,10 +380,7 @@ class StructurePage(RightsLinkedPage, Page):
             stop.map_marker() for stop in stops if stop.has_coordinates
         ]
         context["next_sessions"] = list(
-            Occurrence.objects.public()
-            .filter(atelier__structure=self)
-            .upcoming(timezone.now())
-            .for_listing()[:10]
+            Occurrence.objects.public().of_structure(self).upcoming(timezone.now()).for_listing()[:10]
         )
         context["membership_state"] = self.membership_state(request.user)
         return context

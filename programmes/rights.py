@@ -1,0 +1,91 @@
+"""Who may do what in a cycle. The one place where programmes' rights are decided.
+
+- A structure's editors (and its bassin's coordinators, and superusers: `can_manage_structure`) propose,
+  edit, submit and withdraw the structure's contributions.
+- The cycle's coordinators (and superusers) review every contribution of the cycle; a bassin's coordinators
+  review only the contributions hosted in their bassin. Nobody reviews a draft.
+- Editors of a co-organising structure see the contribution and its thread, and may comment.
+"""
+
+from django.db.models import Q
+
+from network.models import StructurePage
+from network.permissions import can_manage_structure, coordinated_bassin_paths, manageable_structures
+
+from .models import Contribution, CyclePage
+
+
+def is_cycle_coordinator(user, cycle: CyclePage) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or cycle.coordinator_links.filter(user=user).exists()
+
+
+def reviewed_bassin_paths(user, cycle: CyclePage) -> list[str] | None:
+    """Paths of the bassins whose contributions the user reviews; None means every bassin of the cycle."""
+    if is_cycle_coordinator(user, cycle):
+        return None
+    if not user.is_authenticated or not user.is_active:
+        return []
+    territory = {bassin.path for bassin in cycle.territory()}
+    return [path for path in coordinated_bassin_paths(user) if path in territory]
+
+
+def can_review_cycle(user, cycle: CyclePage) -> bool:
+    paths = reviewed_bassin_paths(user, cycle)
+    return paths is None or bool(paths)
+
+
+def reviewable_contributions(user, cycle: CyclePage):
+    """The contributions of `cycle` the user reviews (drafts excluded)."""
+    contributions = Contribution.objects.of_cycle(cycle).visible_to_reviewers()
+    paths = reviewed_bassin_paths(user, cycle)
+    if paths is None:
+        return contributions
+    if not paths:
+        return contributions.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(structure__path__startswith=path)
+    return contributions.filter(condition)
+
+
+def can_review(user, contribution: Contribution) -> bool:
+    if contribution.is_draft:
+        return False
+    paths = reviewed_bassin_paths(user, contribution.cycle)
+    if paths is None:
+        return True
+    return any(contribution.structure.path.startswith(path) for path in paths)
+
+
+def can_edit(user, contribution: Contribution) -> bool:
+    """The host structure's managers edit, submit and withdraw the contribution."""
+    return user.is_authenticated and user.is_active and can_manage_structure(user, contribution.structure)
+
+
+def can_view(user, contribution: Contribution) -> bool:
+    if can_edit(user, contribution) or can_review(user, contribution):
+        return True
+    if not user.is_authenticated:
+        return False
+    managed = manageable_structures(user).values("pk")
+    return contribution.co_organisers.filter(pk__in=managed).exists()
+
+
+def contributing_structures(user, cycle: CyclePage):
+    """Structures of the cycle's territory on whose behalf the user may propose a contribution."""
+    if not user.is_authenticated or not user.is_active:
+        return StructurePage.objects.none()
+    territory = cycle.territory()
+    return (
+        manageable_structures(user)
+        .filter(pk__in=StructurePage.objects.live().in_bassins(territory).values("pk"))
+        .order_by("title")
+    )
+
+
+def visible_contributions(user, cycle: CyclePage):
+    """What the user's "Mes contributions" lists: those of structures they manage, hosted or co-organised."""
+    ids = list(manageable_structures(user).values_list("pk", flat=True)) if user.is_authenticated else []
+    return Contribution.objects.of_cycle(cycle).of_structures(ids)

@@ -1,0 +1,24 @@
+"""Celery tasks of the programmes: thin wrappers around `programmes.notifications` and `.reminders`."""
+
+import logging
+
+from celery import shared_task
+
+from .notifications import send_due_notifications, send_notification
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=150)
+def send_notifications(*, notification_ids: list[int]) -> int:
+    """Send freshly queued e-mails; failures stay in the outbox for `send_due_programme_emails`."""
+    return sum(1 for pk in notification_ids if send_notification(pk) == "envoye")
+
+
+@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
+def send_due_programme_emails() -> dict:
+    """Every few minutes (beat): retry failed sends whose time has come, and any row a worker missed."""
+    outcome = send_due_notifications()
+    if any(outcome.values()):
+        logger.info("Programme e-mails: %s", outcome)
+    return outcome

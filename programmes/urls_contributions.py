@@ -1,0 +1,3 @@
+"""URLs of proposing and following contributions (views/contributions.py)."""
+
+urlpatterns = []

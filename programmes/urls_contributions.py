@@ -1,3 +1,9 @@
 """URLs of proposing and following contributions (views/contributions.py)."""
 
-urlpatterns = []
+from django.urls import path
+
+from .views import contributions
+
+urlpatterns = [
+    path("contributions/<int:pk>/", contributions.contribution_detail, name="contribution"),
+]

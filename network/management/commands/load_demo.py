@@ -8,8 +8,8 @@ from network.demo import DEMO_PASSWORD_DEFAULT, describe, load_demo_territory
 
 class Command(BaseCommand):
     help = (
-        "Charge le territoire de démonstration (5 bassins, 81 structures, comptes de démo) "
-        "et ses ateliers des huit prochaines semaines. Idempotent."
+        "Charge le territoire de démonstration (5 bassins, 81 structures, comptes de démo), "
+        "ses ateliers des huit prochaines semaines et le cycle « Human Tech Days ». Idempotent."
     )
 
     def add_arguments(self, parser):

@@ -79,6 +79,23 @@ def test_bassin_and_structure_feeds_hold_their_scope_only(client, network):
     assert series_titles(get(client, "bassin_ics", {"theme": DEMARCHES}, slug="nord")) == []
 
 
+def test_co_organised_ateliers_are_in_the_co_organiser_structure_feeds_and_agenda(client, network):
+    demarches = network["bourges"].ateliers.get(title="Démarches")
+    demarches.co_organisers.add(network["vierzon"])
+
+    assert series_titles(get(client, "structure_ics", slug="mediatheque-vierzon")) == ["Démarches", "Tablette"]
+    assert series_titles(get(client, "structure_ics", slug="fs-bourges")) == ["Démarches"]
+    assert json_titles(get(client, "agenda_json", {"structure": "mediatheque-vierzon"})) == [
+        "Démarches",
+        "Tablette",
+    ]
+    page = client.get(reverse("events:structure_agenda", kwargs={"slug": "mediatheque-vierzon"}))
+    assert "Démarches" in page.content.decode()
+    # One row per session, not one per co-organiser: the bassin agenda does not double the series.
+    assert json_titles(get(client, "agenda_json", {"bassin": "sud"})) == ["Démarches"]
+    assert len(get(client, "agenda_json", {"structure": "mediatheque-vierzon"}).json()["results"]) == 5
+
+
 def test_feeds_unknown_slugs_are_not_found(client, network):
     assert get(client, "bassin_ics", slug="inconnu").status_code == 404
     assert get(client, "structure_ics", slug="inconnue").status_code == 404

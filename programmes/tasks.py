@@ -1,9 +1,11 @@
 """Celery tasks of the programmes: thin wrappers around `programmes.notifications` and `.reminders`."""
 
 import logging
+from datetime import date
 
 from celery import shared_task
 
+from . import reminders
 from .notifications import send_due_notifications, send_notification
 
 logger = logging.getLogger(__name__)
@@ -21,4 +23,15 @@ def send_due_programme_emails() -> dict:
     outcome = send_due_notifications()
     if any(outcome.values()):
         logger.info("Programme e-mails: %s", outcome)
+    return outcome
+
+
+@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
+def send_programme_reminders(*, today: str | None = None) -> dict:
+    """Every morning at 08:00, Paris (beat): queue the day's reminders; each is sent once (see `reminders`).
+
+    Safe to run twice or late: a reminder already queued is not queued again.
+    """
+    outcome = reminders.send_reminders(today=date.fromisoformat(today) if today else None)
+    logger.info("Programme reminders: %s", outcome)
     return outcome

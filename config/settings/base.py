@@ -351,6 +351,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "digest.tasks.plan_weekly_digests",
         "schedule": crontab(hour=DIGEST["SEND_AT"][0], minute=DIGEST["SEND_AT"][1], day_of_week="mon"),
     },
+    # Programmes (programmes/): the day's reminders each morning, and the e-mail outbox's retries.
+    "send-programme-reminders": {
+        "task": "programmes.tasks.send_programme_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "send-due-programme-emails": {
+        "task": "programmes.tasks.send_due_programme_emails",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # Feed sync: limits of one download of a structure's calendar (events/feeds/fetch.py).

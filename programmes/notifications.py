@@ -9,6 +9,7 @@ logged and left alone (at most once, as the weekly letter does).
 
 import logging
 import smtplib
+import threading
 from datetime import timedelta
 
 from django.conf import settings
@@ -72,10 +73,36 @@ def queue_email(
     return notification
 
 
-def _send_after_commit(ids: list[int]) -> None:
-    from .tasks import send_notifications
+class _Batch:
+    """The e-mails queued in one transaction, handed to a single task once it commits (a call-open morning
+    queues hundreds: one task, not hundreds)."""
 
-    transaction.on_commit(lambda: send_notifications.delay(notification_ids=ids))
+    def __init__(self):
+        self.ids: list[int] = []
+
+    def __call__(self):
+        from .tasks import send_notifications
+
+        send_notifications.delay(notification_ids=self.ids)
+
+
+_local = threading.local()
+
+
+def _send_after_commit(ids: list[int]) -> None:
+    connection = transaction.get_connection()
+    batch = getattr(_local, "batch", None)
+    # Reuse the batch only while its callback is still waiting for this transaction's commit.
+    if (
+        batch is None
+        or not connection.in_atomic_block
+        or not any(callback is batch for _sids, callback, _robust in connection.run_on_commit)
+    ):
+        batch = _local.batch = _Batch()
+        batch.ids.extend(ids)
+        transaction.on_commit(batch)
+        return
+    batch.ids.extend(ids)
 
 
 def _retry_delay(attempts: int) -> timedelta:

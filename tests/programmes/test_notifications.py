@@ -277,3 +277,32 @@ def test_the_task_sends_the_new_rows_and_the_sweep_the_rest(queue, smtp_sink):
     assert send_due_programme_emails() == {"sent": 1, "retry": 0, "failed": 0, "stuck": 0}
     assert send_notifications(notification_ids=[fresh.pk, missed.pk]) == 0
     assert smtp_sink.recipients() == ["awa@exemple.fr", "bruno@exemple.fr"]
+
+
+def test_emails_queued_in_one_transaction_are_sent_by_one_task(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.db import transaction
+
+    from programmes import tasks
+    from programmes.notifications import queue_email
+    from tests.factories import UserFactory
+
+    calls = []
+    monkeypatch.setattr(tasks.send_notifications, "delay", lambda **kwargs: calls.append(kwargs))
+    people = [UserFactory() for _ in range(3)]
+    context = {"contribution": None, "cycle": None, "structure": None, "event": None}
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        rows = [
+            queue_email(
+                key=f"test:{p.pk}",
+                reason="test",
+                user=p,
+                template="contribution_comment",
+                context=context,
+            )
+            for p in people
+        ]
+
+    assert calls == [{"notification_ids": [row.pk for row in rows]}]

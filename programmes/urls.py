@@ -1,4 +1,4 @@
-"""The professional side of cycles, under /pro/programmes/: contributions (structures) and review (coordinators).
+"""The professional side of cycles, under /pro/programmes/: contributions and their review.
 
 The public programme is the cycle's own Wagtail page (`CyclePage`), served by Wagtail.
 """

@@ -103,7 +103,11 @@ def test_accept_publishes_an_atelier_in_the_host_and_co_organisers_agendas(
     result = domain.accept_contribution(contribution=contribution, by=cycle_coordinator)
 
     atelier = Atelier.objects.get(contribution=result)
-    assert (atelier.structure, atelier.title, atelier.start_time) == (contribution.structure, contribution.title, time(14))
+    assert (atelier.structure, atelier.title, atelier.start_time) == (
+        contribution.structure,
+        contribution.title,
+        time(14),
+    )
     assert list(atelier.co_organisers.all()) == [partner]
     assert Occurrence.objects.filter(atelier=atelier).count() == 2
     assert list(Atelier.objects.of_structure(partner)) == [atelier]

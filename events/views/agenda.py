@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import groupby
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import Value
+from django.db.models import Exists, OuterRef, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -265,9 +266,30 @@ def structure_agenda(request, slug):
     return render_agenda(request, scope)
 
 
+def _cycle_of(atelier):
+    """The live cycle whose programme the atelier belongs to (an accepted contribution), else None."""
+    try:
+        contribution = atelier.contribution
+    except ObjectDoesNotExist:
+        return None
+    cycle = contribution.cycle
+    return cycle if cycle.live else None
+
+
 def atelier_detail(request, pk):
-    atelier = get_object_or_404(Atelier.objects.public().select_related("structure"), pk=pk)
+    """The atelier page. Its cycle (when a contribution publishes it) comes in the atelier's own query, and
+    its co-organisers cost a query only when it has some: a plain atelier stays at three queries."""
+    co_organised = Atelier.co_organisers.through.objects.filter(atelier_id=OuterRef("pk"))
+    atelier = get_object_or_404(
+        Atelier.objects.public()
+        .select_related("structure", "contribution__cycle")
+        .annotate(has_co_organisers=Exists(co_organised)),
+        pk=pk,
+    )
     structure = atelier.structure
+    co_organisers = (
+        list(atelier.co_organisers.filter(live=True).order_by("title")) if atelier.has_co_organisers else []
+    )
     sessions = list(atelier.occurrences.upcoming(timezone.now()).order_by("start")[:NEXT_SESSIONS])
     next_session = sessions[0] if sessions else None
     bassin = BassinPage.objects.filter(path=structure.path[: -StructurePage.steplen]).first()
@@ -299,6 +321,8 @@ def atelier_detail(request, pk):
         {
             "atelier": atelier,
             "structure": structure,
+            "cycle": _cycle_of(atelier),
+            "co_organisers": co_organisers,
             "bassin": bassin,
             "sessions": sessions,
             "next_session": next_session,

@@ -42,10 +42,17 @@ def widget_limit(value) -> int:
 
 
 def full_agenda_url(request) -> str:
-    """Where "Voir tout l'agenda" leads: the agenda page with the same filters."""
+    """Where "Voir tout l'agenda" leads: the agenda page with the same filters, or, for a cycle's widget,
+    the cycle's programme (which is that agenda, with the cycle's own presentation)."""
     query = request.GET.copy()
     query.pop("limite", None)
     path = reverse("events:agenda")
+    if query.get("cycle"):
+        from programmes.models import CyclePage
+
+        cycle = CyclePage.objects.live().public().filter(slug=query.pop("cycle")[-1]).first()
+        if cycle is not None:
+            path = cycle.url
     return f"{path}?{query.urlencode()}" if query else path
 
 
@@ -88,6 +95,7 @@ class WidgetBuilderForm(forms.Form):
     theme = forms.ChoiceField(
         label=_("Thème"), required=False, choices=[("", _("Tous les thèmes")), *enums.Theme.choices]
     )
+    cycle = forms.ChoiceField(label=_("Programme d'un cycle d'événements"), required=False)
     limite = forms.TypedChoiceField(
         label=_("Nombre d'ateliers affichés"),
         required=False,
@@ -97,8 +105,12 @@ class WidgetBuilderForm(forms.Form):
         choices=[(number, str(number)) for number in (3, 5, 10, 15, 20)],
     )
 
-    def __init__(self, data=None, *, bassins=(), structures=(), **kwargs):
+    def __init__(self, data=None, *, bassins=(), structures=(), cycles=(), **kwargs):
         super().__init__(data, **kwargs)
+        self.fields["cycle"].choices = [
+            ("", _("Aucun : tous les ateliers")),
+            *((c.slug, c.title) for c in cycles),
+        ]
         self.fields["bassin"].choices = [("", _("Tous les bassins")), *((b.slug, b.title) for b in bassins)]
         self.fields["structure"].choices = [
             ("", _("Toutes les structures")),
@@ -108,7 +120,7 @@ class WidgetBuilderForm(forms.Form):
     def widget_query(self) -> dict:
         self.is_valid()  # An invalid choice is left out of `cleaned_data`; the valid ones are kept.
         cleaned = self.cleaned_data
-        query = {name: cleaned.get(name) for name in ("bassin", "structure", "theme")}
+        query = {name: cleaned.get(name) for name in ("bassin", "structure", "theme", "cycle")}
         query["limite"] = cleaned.get("limite") or DEFAULT_LIMIT
         return {name: value for name, value in query.items() if value}
 
@@ -117,7 +129,11 @@ def widget_help(request):
     """« Intégrer l'agenda sur votre site »: choose, copy the snippet, see the preview."""
     bassins = BassinPage.objects.live().public().order_by("title").only("title", "slug")
     structures = StructurePage.objects.live().public().order_by("title").only("title", "slug", "commune")
-    form = WidgetBuilderForm(request.GET or None, bassins=bassins, structures=structures)
+    # A cycle (programmes app) publishes its accepted contributions as ateliers: a widget may show one.
+    from programmes.models import CyclePage
+
+    cycles = CyclePage.objects.live().public().order_by("-start_date").only("title", "slug")
+    form = WidgetBuilderForm(request.GET or None, bassins=bassins, structures=structures, cycles=cycles)
     widget_path = reverse("events:widget")
     query = urlencode(form.widget_query() if form.is_bound else {"limite": DEFAULT_LIMIT})
     widget_url = f"{base_url(request)}{widget_path}?{query}"

@@ -11,9 +11,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -25,8 +27,11 @@ class CallState(models.TextChoices):
     CLOSED = "clos", _("Appel à contributions clos")
 
 
-class CyclePage(Page):
+class CyclePage(RoutablePageMixin, Page):
     """A cycle's edition: its dates, its territory, its call for contributions and its targets.
+
+    The page is the public programme (by day or by bassin, `?vue=bassins`), and `imprimer/` its A4 version;
+    both are built by `programmes.programme` from the request, so that the page stays fields and routes.
 
     Invariants (checked in `clean`): the cycle ends on or after its first day; the call closes on or after it
     opens, and before the cycle ends. Coordinators of the cycle review every contribution; a bassin's own
@@ -126,6 +131,24 @@ class CyclePage(Page):
         if errors:
             raise ValidationError(errors)
 
+    # Public programme --------------------------------------------------------------------------------
+
+    @path("")
+    def index_route(self, request, *args, **kwargs):
+        from ..programme import programme_context
+
+        return self.render(request, context_overrides=programme_context(request, self))
+
+    @path("imprimer/", name="print")
+    def print_route(self, request):
+        from ..programme import programme_context
+
+        return self.render(
+            request,
+            template="programmes/cycle_print.html",
+            context_overrides=programme_context(request, self, printable=True),
+        )
+
     # Read side -----------------------------------------------------------------------------------------
 
     def territory(self) -> list:
@@ -159,6 +182,18 @@ class CyclePage(Page):
         return [
             self.start_date + timedelta(days=n) for n in range((self.end_date - self.start_date).days + 1)
         ]
+
+    def dates_label(self) -> str:
+        """« du 5 au 11 octobre 2027 », as a poster says it (« le 5 octobre 2027 » for one day)."""
+        if self.start_date == self.end_date:
+            return _("le %(day)s") % {"day": date_format(self.start_date, "j F Y")}
+        if (self.start_date.year, self.start_date.month) == (self.end_date.year, self.end_date.month):
+            start = date_format(self.start_date, "j")
+        elif self.start_date.year == self.end_date.year:
+            start = date_format(self.start_date, "j F")
+        else:
+            start = date_format(self.start_date, "j F Y")
+        return _("du %(start)s au %(end)s") % {"start": start, "end": date_format(self.end_date, "j F Y")}
 
     def coordinator_ids(self) -> set[int]:
         return {link.user_id for link in self.coordinator_links.all()}

@@ -83,7 +83,8 @@ def test_co_organised_ateliers_are_in_the_co_organiser_structure_feeds_and_agend
     demarches = network["bourges"].ateliers.get(title="Démarches")
     demarches.co_organisers.add(network["vierzon"])
 
-    assert series_titles(get(client, "structure_ics", slug="mediatheque-vierzon")) == ["Démarches", "Tablette"]
+    vierzon_feed = get(client, "structure_ics", slug="mediatheque-vierzon")
+    assert series_titles(vierzon_feed) == ["Démarches", "Tablette"]
     assert series_titles(get(client, "structure_ics", slug="fs-bourges")) == ["Démarches"]
     assert json_titles(get(client, "agenda_json", {"structure": "mediatheque-vierzon"})) == [
         "Démarches",

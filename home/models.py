@@ -8,6 +8,8 @@ from wagtail.models import Page
 
 # Sessions shown in the home page's "Prochains ateliers" block; the agenda has the rest.
 NEXT_SESSIONS = 6
+# Event cycles shown in the home page's "Temps forts" block.
+MAX_CYCLES = 3
 
 
 class HomePage(Page):
@@ -40,6 +42,15 @@ class HomePage(Page):
         context["bassins"] = [(bassin, counts[bassin.pk]) for bassin in bassins]
         context["structure_count"] = len(structures)
         context["map_markers"] = StructurePage.map_markers(structures)
+        from programmes.models import CyclePage
+
+        # Event cycles still ahead or under way (Human Tech Days…): the public finds their programme here.
+        context["cycles"] = list(
+            CyclePage.objects.live()
+            .public()
+            .filter(end_date__gte=timezone.localdate())
+            .order_by("start_date")[:MAX_CYCLES]
+        )
         context["next_sessions"] = list(
             Occurrence.objects.public().upcoming(timezone.now()).for_listing()[:NEXT_SESSIONS]
         )

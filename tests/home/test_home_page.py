@@ -106,8 +106,31 @@ def test_home_page_query_count_does_not_grow_with_structures(
 
     # Wagtail serving: site, home page, its ancestors and their view restrictions (4); then the page's own:
     # view restrictions and structures (2), view restrictions and bassins (2); the "Prochains ateliers" block,
-    # sessions joined to their atelier and structure (1).
-    with django_assert_num_queries(9):
+    # sessions joined to their atelier and structure (1); the "Temps forts" cycles (1, with their restrictions
+    # in the same query as Wagtail's `.public()` reads them: 2).
+    with django_assert_num_queries(11):
         response = client.get("/")
 
     assert response.context["structure_count"] == structure_count
+
+
+def test_home_page_shows_cycles_ahead_and_links_their_programme(client, home_page):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.programmes.factories import CycleFactory
+
+    ahead = CycleFactory(title="Human Tech Days 2027")
+    CycleFactory(
+        title="Human Tech Days 2020",
+        start_date=timezone.localdate() - timedelta(days=40),
+        end_date=timezone.localdate() - timedelta(days=35),
+        call_opens=timezone.localdate() - timedelta(days=90),
+        call_closes=timezone.localdate() - timedelta(days=60),
+    )
+
+    response = client.get("/")
+
+    assert [cycle.title for cycle in response.context["cycles"]] == ["Human Tech Days 2027"]
+    assert f'href="{ahead.url}"' in response.text

@@ -162,7 +162,10 @@ def test_load_demo_command_also_loads_ateliers(demo):
     call_command("load_demo", "--no-accounts", stdout=output)
 
     assert "Ateliers de démonstration" in output.getvalue()
-    assert Atelier.objects.count() == demo.created
+    assert "Cycle de démonstration « Human Tech Days »" in output.getvalue()
+    # The demo cycle's accepted contributions are published as ateliers of their own.
+    assert Atelier.objects.filter(contribution__isnull=True).count() == demo.created
+    assert Atelier.objects.filter(contribution__isnull=False).count() == 6
 
 
 def test_registration_uses_the_structure_phone_when_known(demo):

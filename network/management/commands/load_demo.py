@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from events.demo import load_demo_ateliers
 from network.demo import DEMO_PASSWORD_DEFAULT, describe, load_demo_territory
+from programmes.demo import load_demo_cycle
 
 
 class Command(BaseCommand):
@@ -28,3 +29,7 @@ class Command(BaseCommand):
             for email in report.accounts_created:
                 self.stdout.write(f"  - {email}")
         self.stdout.write(load_demo_ateliers().describe())
+        cycle_report = load_demo_cycle(accounts=not no_accounts)
+        self.stdout.write(cycle_report.describe())
+        for email in cycle_report.accounts_created:
+            self.stdout.write(f"  - {email} (coordination du cycle)")

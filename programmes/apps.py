@@ -6,3 +6,6 @@ class ProgrammesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "programmes"
     verbose_name = _("Programmes et cycles d'événements")
+
+    def ready(self):
+        from . import signals  # noqa: F401

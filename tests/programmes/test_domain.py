@@ -197,3 +197,14 @@ def test_bulk_accept_accepts_what_it_may_and_reports_the_rest(cycle, editor, hos
 
     assert [c.pk for c in accepted] == [first.pk, second.pk]
     assert [c.pk for c, _reason in refused] == [draft.pk]
+
+
+def test_deleting_the_cycle_removes_its_published_ateliers(cycle, contribution, editor, cycle_coordinator):
+    submitted(contribution, editor)
+    domain.accept_contribution(contribution=contribution, by=cycle_coordinator)
+    contribution.refresh_from_db()
+    atelier_pk = contribution.atelier_id
+
+    cycle.delete()
+
+    assert not Atelier.objects.filter(pk=atelier_pk).exists()

@@ -123,6 +123,11 @@ def main(argv=None) -> int:
         from django.urls import reverse
 
         call_command("migrate", verbosity=0)
+        # E-mails queued by the reminders are sent at once, to Django's test outbox: nothing reaches the
+        # developer's Celery queue (var/celery) or any SMTP server.
+        from celery_app import app
+
+        app.conf.task_always_eager = True
         started = clock.perf_counter()
         _bassins, structures = agenda.build_territory(args.structures)
         cycle, coordinator, accepted = build_cycle(structures, args.contributions, args.seed)

@@ -188,6 +188,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # django-allauth: log in by e-mail address.
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
+# Pages restricted to logged-in people (a cycle kept for coordinators…) use the site's own login page.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

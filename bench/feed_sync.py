@@ -153,9 +153,9 @@ PARSING = [0.0]  # seconds spent in `parse_calendar` (scan, hashes, reading the 
 
 def time_parsing() -> None:
     """Count the time of the iCal reading inside the syncs, to tell it apart from fetching and writing."""
-    from events.feeds import sync
+    from events.feeds import reconcile
 
-    parse = sync.parse_calendar
+    parse = reconcile.parse_calendar
 
     def timed(*args, **kwargs):
         began = clock.perf_counter()
@@ -164,7 +164,7 @@ def time_parsing() -> None:
         finally:
             PARSING[0] += clock.perf_counter() - began
 
-    sync.parse_calendar = timed
+    reconcile.parse_calendar = timed
 
 
 def sync_all(feeds) -> tuple[float, dict]:

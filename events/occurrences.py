@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import enums
-from .bulk import insert_objects
+from .bulk import delete_where_in, insert_objects, update_objects
 from .recurrence import localize, next_window, to_local_naive
 
 HORIZON_MONTHS = 12
@@ -132,8 +132,8 @@ def _has_sessions_after(atelier, day: date) -> bool:
 
 
 def materialise_many(ateliers, *, today: date | None = None, overrides: dict | None = None) -> int:
-    """`materialise` for many ateliers at once (a calendar sync): one DELETE, one INSERT, and one UPDATE per
-    500 ateliers, instead of a transaction per atelier.
+    """`materialise` for many ateliers at once (a calendar sync): a DELETE per 500 ateliers, one INSERT and
+    one UPDATE (each an `executemany`), instead of a transaction per atelier.
 
     `overrides` ({atelier id: [SessionOverride]}) is what the caller already holds; without it, each
     atelier's `overrides` are read, and should be prefetched.
@@ -147,8 +147,6 @@ def materialise_many(ateliers, *, today: date | None = None, overrides: dict | N
 
 
 def _replace_sessions(ateliers, *, today, overrides) -> int:
-    from django.db.models import Max, OuterRef, Subquery
-
     from .models import Atelier, Occurrence
 
     today = today or timezone.localdate()
@@ -161,19 +159,10 @@ def _replace_sessions(ateliers, *, today, overrides) -> int:
         atelier.occurrences_until = horizon
         atelier.last_session_date = max((row.local_date for row in built), default=None)
         rows += built
-    for offset in range(0, len(ids), 500):
-        Occurrence.objects.filter(atelier_id__in=ids[offset : offset + 500]).delete()
+    delete_where_in(Occurrence, "atelier", ids)
     insert_rows(rows)
-    last_day = (
-        Occurrence.objects.filter(atelier=OuterRef("pk"))
-        .values("atelier")
-        .annotate(last=Max("local_date"))
-        .values("last")
-    )
-    for offset in range(0, len(ids), 500):
-        Atelier.objects.filter(pk__in=ids[offset : offset + 500]).update(
-            occurrences_until=horizon, last_session_date=Subquery(last_day)
-        )
+    # The rows just built are the atelier's every session: their last day is the one to store.
+    update_objects(Atelier, ateliers, ["occurrences_until", "last_session_date"])
     return len(rows)
 
 

@@ -1,4 +1,4 @@
-"""Tests of `events.bulk.insert_objects`: rows stored exactly as `save()` stores them."""
+"""Tests of `events.bulk`: rows inserted and updated exactly as `save()` stores them."""
 
 from datetime import date, time
 from decimal import Decimal
@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.forms.models import model_to_dict
 
 from events import enums
-from events.bulk import insert_objects
+from events.bulk import insert_objects, update_objects
 from events.models import Atelier
 from tests.factories import StructureFactory
 
@@ -50,3 +50,49 @@ def test_insert_objects_stores_what_save_stores(db):
 def test_insert_objects_of_nothing_runs_no_query(db, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert insert_objects(Atelier, []) == 0
+
+
+def test_update_objects_stores_what_save_stores(db):
+    structure = StructureFactory()
+    saved, updated = atelier(structure, "saved@maillage"), atelier(structure, "updated@maillage")
+    saved.save(refresh_occurrences=False)
+    updated.save(refresh_occurrences=False)
+    stamped = Atelier.objects.get(pk=updated.pk).updated_at
+    for instance in (saved, updated):
+        instance.title = "Démarches en ligne"
+        instance.rdates = ["2027-05-11T14:00:00", "2027-05-18T14:00:00"]
+        instance.price_amount = Decimal("3.00")
+        instance.start_time = time(9, 30)
+    saved.save(refresh_occurrences=False)
+
+    fields = ["title", "rdates", "price_amount", "start_time", "updated_at"]
+    assert update_objects(Atelier, [updated], fields) == 1
+
+    saved.refresh_from_db()
+    fresh = Atelier.objects.get(pk=updated.pk)
+    ignored = {"id", "uid", "sequence"}  # save() raises SEQUENCE; update_objects writes what it is given
+    assert {k: v for k, v in model_to_dict(fresh).items() if k not in ignored} == {
+        k: v for k, v in model_to_dict(saved).items() if k not in ignored
+    }
+    assert fresh.updated_at > stamped
+    assert fresh.updated_at == updated.updated_at
+
+
+def test_update_objects_leaves_other_columns_and_rows_alone(db):
+    structure = StructureFactory()
+    first, second = atelier(structure, "a@maillage"), atelier(structure, "b@maillage")
+    for instance in (first, second):
+        instance.save(refresh_occurrences=False)
+    first.title, first.summary = "Nouveau titre", "changé en mémoire, pas écrit"
+
+    update_objects(Atelier, [first], ["title"])
+
+    assert list(Atelier.objects.order_by("uid").values_list("title", "summary")) == [
+        ("Nouveau titre", ""),
+        ("Café numérique « pas à pas »", ""),
+    ]
+
+
+def test_update_objects_of_nothing_runs_no_query(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert update_objects(Atelier, [], ["title"]) == 0

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, time, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events import enums
@@ -377,6 +379,23 @@ def test_import_uid_churn_matches_on_start_and_title(structure):
     assert report.warnings[0]["message"].startswith("Votre agenda Outlook change l'identifiant")
 
 
+def test_import_uid_churn_stores_the_new_uid_even_when_the_event_is_older(structure):
+    titles = ["Atelier tablette", "Café numérique", "Démarches en ligne"]
+    events = [(f"{i}", t, DAY + timedelta(days=i)) for i, t in enumerate(titles)]
+    import_calendar(
+        structure=structure,
+        data=calendar(*[vevent(f"v1-{i}", t, d, extra="SEQUENCE:3") for i, t, d in events]),
+    )
+
+    report = import_calendar(
+        structure=structure,
+        data=calendar(*[vevent(f"v2-{i}", t, d, extra="SEQUENCE:1") for i, t, d in events]),
+    )
+
+    assert counts(report) == (0, 0, 0, 0, 3)
+    assert sorted(Atelier.objects.values_list("remote_uid", flat=True)) == ["v2-0", "v2-1", "v2-2"]
+
+
 def test_import_events_without_uid_are_matched_on_start_and_title(structure):
     data = calendar(vevent("", "Sans identifiant"))
     import_calendar(structure=structure, data=data)
@@ -384,6 +403,28 @@ def test_import_events_without_uid_are_matched_on_start_and_title(structure):
     report = import_calendar(structure=structure, data=data.replace(b"20260101T000000Z", b"20260303T000000Z"))
 
     assert (counts(report), Atelier.objects.filter(structure=structure).count()) == ((0, 0, 0, 1, 0), 1)
+
+
+# ---- cost ---------------------------------------------------------------------------------------------
+
+
+def resync_queries(structure, size: int) -> int:
+    """Queries of a re-import of a `size`-event calendar (a series among them) where one event changed."""
+    events = [vevent(f"e{i}@x", f"Atelier {i}", DAY + timedelta(days=i)) for i in range(size - 1)]
+    events.append(vevent("series@x", "Café numérique", extra="RRULE:FREQ=WEEKLY;COUNT=5"))
+    import_calendar(structure=structure, data=calendar(*events))
+    events[0] = vevent("e0@x", "Atelier 0 (salle 2)", DAY)
+    with CaptureQueriesContext(connection) as queries:
+        report = import_calendar(structure=structure, data=calendar(*events))
+    assert counts(report) == (0, 1, 0, size - 1, 0)
+    return len(queries)
+
+
+def test_resync_after_one_change_costs_the_same_queries_whatever_the_calendar_size(db):
+    small = resync_queries(StructureFactory(), 5)
+    big = resync_queries(StructureFactory(), 60)
+
+    assert small == big
 
 
 # ---- failures, dry run, conditional requests ----------------------------------------------------------

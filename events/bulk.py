@@ -13,6 +13,9 @@ per row compiles its statement each time, which was most of a feed re-sync after
 
 from __future__ import annotations
 
+from operator import attrgetter
+
+from django.conf import settings
 from django.db import connection, models
 
 # Values of exactly these field classes go to the driver untouched, as Django itself passes them. Subclasses
@@ -45,9 +48,55 @@ def _converter(field):
     kind = type(field)
     if kind in AS_IS:
         return None
+    if kind is models.DateTimeField and connection.vendor == "sqlite" and settings.USE_TZ:
+        return _sqlite_datetime(connection.timezone)
     if kind in ADAPTERS:
         return getattr(connection.ops, ADAPTERS[kind])
     return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _sqlite_datetime(zone):
+    """SQLite's `adapt_datetimefield_value` with `USE_TZ`, minus its generic checks (the same text comes out):
+    three datetimes per session made it a fifth of a first sync's inserts."""
+
+    def adapt(value):
+        if value is None:
+            return None
+        if value.utcoffset() is not None:
+            value = value.astimezone(zone).replace(tzinfo=None)
+        return str(value)
+
+    return adapt
+
+
+def _needs_pre_save(field) -> bool:
+    """Whether `pre_save` does more than read the attribute (`auto_now`, files...)."""
+    if type(field).pre_save is models.Field.pre_save:
+        return False
+    if isinstance(field, models.DateField):  # DateTimeField too
+        return field.auto_now or field.auto_now_add
+    return True
+
+
+def _rows(objects, fields, *, add: bool, extra=()) -> list[list]:
+    """Each instance's values of `fields` as the database takes them, `extra` attributes appended as is.
+
+    One `attrgetter` call reads a whole row; `pre_save` runs only for the fields that need it, and each
+    column's converter is chosen once.
+    """
+    names = [field.attname for field in fields] + list(extra)
+    read = attrgetter(*names)
+    special = [(index, field) for index, field in enumerate(fields) if _needs_pre_save(field)]
+    converters = [(index, convert) for index, field in enumerate(fields) if (convert := _converter(field))]
+    rows = []
+    for instance in objects:
+        row = list(read(instance)) if len(names) > 1 else [read(instance)]
+        for index, field in special:
+            row[index] = field.pre_save(instance, add)
+        for index, convert in converters:
+            row[index] = convert(row[index])
+        rows.append(row)
+    return rows
 
 
 def insert_objects(model, objects) -> int:
@@ -57,14 +106,7 @@ def insert_objects(model, objects) -> int:
     if not objects:
         return 0
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    plan = [(field, _converter(field)) for field in fields]
-    values = []
-    for instance in objects:
-        row = []
-        for field, convert in plan:
-            value = field.pre_save(instance, True)
-            row.append(value if convert is None else convert(value))
-        values.append(row)
+    values = _rows(objects, fields, add=True)
     ops = connection.ops
     columns = ", ".join(ops.quote_name(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
@@ -84,15 +126,7 @@ def update_objects(model, objects, field_names) -> int:
     if not objects:
         return 0
     fields = [model._meta.get_field(name) for name in field_names]
-    plan = [(field, _converter(field)) for field in fields]
-    values = []
-    for instance in objects:
-        row = []
-        for field, convert in plan:
-            value = field.pre_save(instance, False)
-            row.append(value if convert is None else convert(value))
-        row.append(instance.pk)
-        values.append(row)
+    values = _rows(objects, fields, add=False, extra=["pk"])
     ops = connection.ops
     assignments = ", ".join(f"{ops.quote_name(field.column)} = %s" for field in fields)
     sql = (

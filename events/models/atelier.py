@@ -55,6 +55,7 @@ class Atelier(models.Model):
         on_delete=models.CASCADE,
         related_name="ateliers",
         verbose_name=_("structure"),
+        db_index=False,  # the (structure, start_date) index below serves lookups by structure
     )
     uid = models.CharField(
         _("identifiant iCal"), max_length=255, unique=True, default=new_uid, editable=False

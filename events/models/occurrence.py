@@ -103,8 +103,14 @@ class OccurrenceQuerySet(models.QuerySet):
 
 
 class Occurrence(models.Model):
+    # No index of its own: the (atelier, recurrence_id) and (atelier, start) ones serve every lookup by
+    # atelier, and a third one was only more work for each session a sync inserts and deletes.
     atelier = models.ForeignKey(
-        "events.Atelier", on_delete=models.CASCADE, related_name="occurrences", verbose_name=_("atelier")
+        "events.Atelier",
+        on_delete=models.CASCADE,
+        related_name="occurrences",
+        verbose_name=_("atelier"),
+        db_index=False,
     )
     # The session's original start: its RECURRENCE-ID, stable when the session is moved.
     recurrence_id = models.DateTimeField(_("séance prévue le"))

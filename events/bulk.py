@@ -18,6 +18,8 @@ from operator import attrgetter
 from django.conf import settings
 from django.db import connection, models
 
+from network.fields import ChoiceListField
+
 # Values of exactly these field classes go to the driver untouched, as Django itself passes them. Subclasses
 # (a JSON-in-text list field, say) may prepare their values: they take the general path.
 AS_IS = (
@@ -37,6 +39,7 @@ AS_IS = (
     models.TextField,
     models.URLField,
 )
+LIST_FIELDS = (models.JSONField, ChoiceListField)  # whose values are often `[]`
 ADAPTERS = {
     models.DateTimeField: "adapt_datetimefield_value",
     models.DateField: "adapt_datefield_value",
@@ -52,7 +55,20 @@ def _converter(field):
         return _sqlite_datetime(connection.timezone)
     if kind in ADAPTERS:
         return getattr(connection.ops, ADAPTERS[kind])
-    return lambda value: field.get_db_prep_save(value, connection)
+    return _prepared(field)
+
+
+def _prepared(field):
+    """The field's own `get_db_prep_save`, with the empty list prepared once: most list fields of a new
+    atelier (accessibility, RDATE, EXDATE...) are empty, and encoding each was a tenth of a first sync."""
+    empty = field.get_db_prep_save([], connection) if isinstance(field, LIST_FIELDS) else None
+
+    def prepare(value):
+        if empty is not None and value == [] and type(value) is list:
+            return empty
+        return field.get_db_prep_save(value, connection)
+
+    return prepare
 
 
 def _sqlite_datetime(zone):

@@ -278,7 +278,7 @@ def run(args) -> int:
     reading = changed_counts["lecture iCal (s)"]
     print(
         f"  dont lecture iCal : {reading:.2f} s ({reading / floor:.0%} du plancher) ; le reste : "
-        f"{len(feeds)} téléchargements, une transaction et ~10 requêtes SQL par calendrier modifié"
+        f"{len(feeds)} téléchargements, une transaction et 8 requêtes SQL par calendrier modifié"
     )
     print(f"  plancher mesuré {FLOOR_ROUNDS} fois : " + ", ".join(f"{value:.2f} s" for value in floors))
     return 0

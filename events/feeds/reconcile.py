@@ -37,7 +37,6 @@ from .sync_fields import (
     override_values,
     place_fields,
     plain_text,
-    preview_of,
     schedule_fields,
     shorten,
     title_of,
@@ -178,7 +177,7 @@ class FeedImport:
         if not self.dry_run:
             self._materialise()
         self._count()
-        self.report.preview = preview_of([*masters.values(), *overrides], self.now)
+        self.report.events, self.report.now = [*masters.values(), *overrides], self.now
         return self.report
 
     # ---- reading ---------------------------------------------------------------------------------------
@@ -380,7 +379,7 @@ class FeedImport:
         if not pending:
             return
         insert_objects(Atelier, pending)
-        ids = dict(Atelier.objects.filter(feed=self.feed).values_list("remote_uid", "pk"))
+        ids = {row.remote_uid: row.id for row in _index(self.feed)}
         for atelier in pending:
             atelier.pk = ids[atelier.remote_uid]
             atelier._state.adding = False

@@ -7,6 +7,8 @@ preview and the commands, which all print or show the same figures.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
 
 
 @dataclass
@@ -17,11 +19,19 @@ class SyncReport:
     unchanged: int = 0
     skipped: int = 0
     warnings: list = field(default_factory=list)  # {"code", "message", "uid"}
-    preview: list = field(
-        default_factory=list
-    )  # {"title", "start", "end", "recurring", "status", "location"}
     not_modified: bool = False  # 304, or the same content as last time: nothing parsed
     event_count: int = 0
+    # The read events and the time they are judged at: `preview` sorts them only if somebody looks (the
+    # admin's preview, `import_ical`), not on every scheduled sync.
+    events: list = field(default_factory=list, repr=False)
+    now: datetime | None = field(default=None, repr=False)
+
+    @cached_property
+    def preview(self) -> list[dict]:
+        """The first events people will see: {"title", "start", "end", "recurring", "status", "location"}."""
+        from .sync_fields import preview_of
+
+        return preview_of(self.events, self.now) if self.events else []
 
     def counts(self) -> dict:
         return {

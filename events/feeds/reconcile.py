@@ -87,8 +87,8 @@ IndexRow = namedtuple("IndexRow", INDEX_FIELDS)
 
 
 def _index(feed: Feed) -> list[IndexRow]:
-    columns = ", ".join(_quote(Atelier._meta.get_field(name).column) for name in INDEX_FIELDS)
-    sql = f"SELECT {columns} FROM {_quote(Atelier._meta.db_table)} WHERE {_quote('feed_id')} = %s"
+    columns = ", ".join(_column(Atelier, name) for name in INDEX_FIELDS)
+    sql = f"SELECT {columns} FROM {_table(Atelier)} WHERE {_column(Atelier, 'feed')} = %s"
     with connection.cursor() as cursor:
         cursor.execute(sql, [feed.pk])
         return [IndexRow(pk, uid, digest, bool(off), state) for pk, uid, digest, off, state in cursor]
@@ -96,21 +96,25 @@ def _index(feed: Feed) -> list[IndexRow]:
 
 def _overrides(feed: Feed) -> list[SessionOverride]:
     sql = (
-        f"SELECT o.* FROM {_quote(SessionOverride._meta.db_table)} o "
-        f"INNER JOIN {_quote(Atelier._meta.db_table)} a ON a.{_quote('id')} = o.{_quote('atelier_id')} "
-        f"WHERE a.{_quote('feed_id')} = %s"
+        f"SELECT o.* FROM {_table(SessionOverride)} o INNER JOIN {_table(Atelier)} a "
+        f"ON a.{_column(Atelier, 'id')} = o.{_column(SessionOverride, 'atelier')} "
+        f"WHERE a.{_column(Atelier, 'feed')} = %s"
     )
     return list(SessionOverride.objects.raw(sql, [feed.pk]))
 
 
 def _ateliers(pks: list[int]) -> list[Atelier]:
     placeholders = ", ".join(["%s"] * len(pks))
-    sql = f"SELECT * FROM {_quote(Atelier._meta.db_table)} WHERE {_quote('id')} IN ({placeholders})"
+    sql = f"SELECT * FROM {_table(Atelier)} WHERE {_column(Atelier, 'id')} IN ({placeholders})"
     return list(Atelier.objects.raw(sql, pks))
 
 
-def _quote(name: str) -> str:
-    return connection.ops.quote_name(name)
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _column(model, name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
 class FeedImport:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.forms.models import model_to_dict
 
 from events import enums
-from events.bulk import insert_objects, update_objects
+from events.bulk import delete_where_in, insert_objects, update_objects
 from events.models import Atelier
 from tests.factories import StructureFactory
 
@@ -96,3 +96,15 @@ def test_update_objects_leaves_other_columns_and_rows_alone(db):
 def test_update_objects_of_nothing_runs_no_query(db, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert update_objects(Atelier, [], ["title"]) == 0
+
+
+def test_delete_where_in_deletes_only_the_rows_named_by_batches(db, django_assert_num_queries):
+    structure = StructureFactory()
+    ateliers = [atelier(structure, f"{n}@maillage") for n in range(5)]
+    insert_objects(Atelier, ateliers)
+    pks = sorted(Atelier.objects.values_list("pk", flat=True))
+
+    with django_assert_num_queries(2):
+        delete_where_in(Atelier, "id", pks[:3], batch_size=2)
+
+    assert sorted(Atelier.objects.values_list("pk", flat=True)) == pks[3:]

@@ -46,6 +46,10 @@ SUMMARY_MAX = 280
 NO_UID_PREFIX = "sans-uid"  # the parser names UID-less events "sans-uid-<hash of start + title>"
 # UID churn is only believed past this many previous events, and when most of them vanished at once.
 CHURN_MIN_EVENTS = 3
+# The block hash of an atelier that left the calendar once it was over (Outlook drops old events): such
+# ateliers stay as they happened and later runs no longer load them. Never a sha256, so an event that comes
+# back is read again.
+PAST_GONE = "passé"
 LOAD_BATCH = 500  # primary keys per query, well under every database's limit on parameters
 
 # What a run reads of every atelier of the feed before parsing.
@@ -187,8 +191,8 @@ class FeedImport:
     # ---- reading ---------------------------------------------------------------------------------------
 
     def _load(self, masters: dict, overrides: list) -> None:
-        """Load whole, in one query, the ateliers this run may compare, save, re-key or cancel: those the
-        read blocks name, and those neither unchanged nor named (vanished, or re-keyed by Outlook)."""
+        """Load whole, in one query, the ateliers this run may compare, save or cancel: those the read
+        blocks name, and those that vanished and may still be ahead. (Outlook's re-keying loads its own.)"""
         named = set(masters)
         for event in overrides:
             uid = event.uid.strip()
@@ -197,7 +201,11 @@ class FeedImport:
         wanted |= {
             row.id
             for row in self.index.values()
-            if row.id not in self.present and row.remote_uid not in named and not row.detached
+            if row.id not in self.present
+            and row.remote_uid not in named
+            and not row.detached
+            and row.status != enums.Status.CANCELLED
+            and row.block_hash != PAST_GONE
         }
         self._fetch(wanted)
 
@@ -235,9 +243,11 @@ class FeedImport:
         keyed = [
             r for r in self.index.values() if not r.detached and not r.remote_uid.startswith(NO_UID_PREFIX)
         ]
-        gone = [self._by_pk(r.id) for r in keyed if r.id not in self.present and r.remote_uid not in masters]
-        if not incoming or not gone:
+        gone_ids = [r.id for r in keyed if r.id not in self.present and r.remote_uid not in masters]
+        if not incoming or not gone_ids:
             return
+        self._fetch(gone_ids)
+        gone = [self.loaded[pk] for pk in gone_ids]
         by_key = {match_key(atelier.first_start, atelier.title): atelier for atelier in gone}
         matches = []
         for uid in incoming:
@@ -441,13 +451,17 @@ class FeedImport:
             if pk not in self.present
             and not atelier.detached
             and atelier.status != enums.Status.CANCELLED
-            and is_ahead(atelier, self.now)
+            and atelier.block_hash != PAST_GONE
         ]
         for atelier in gone:
-            atelier.status = enums.Status.CANCELLED
-            atelier.block_hash = ""  # back in the calendar one day: read again, and restored
-            self._save(atelier)
-            self.report.cancelled += 1
+            if is_ahead(atelier, self.now):
+                atelier.status = enums.Status.CANCELLED
+                atelier.block_hash = ""  # back in the calendar one day: read again, and restored
+                self._save(atelier)
+                self.report.cancelled += 1
+            else:  # stays as it happened, and is not looked at again
+                atelier.block_hash = PAST_GONE
+                self.restamped[atelier.pk] = atelier
         vanished = [
             item
             for item in self.overrides

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from events import enums
 from events.feeds.fetch import FetchError, HTTPStatusError
+from events.feeds.reconcile import PAST_GONE
 from events.feeds.sync import import_calendar, preview_feed, sync_feed
 from events.models import Atelier, Feed, FeedStatus, Occurrence, SessionOverride
 from events.recurrence import localize
@@ -262,6 +263,27 @@ def test_import_vanished_future_event_is_cancelled_and_past_one_untouched(struct
         "passe@x": enums.Status.SCHEDULED,
         "reste@x": enums.Status.SCHEDULED,
     }
+
+
+def test_import_vanished_past_event_is_not_loaded_again_and_comes_back_when_back(structure):
+    past, kept = vevent("passe@x", "Passé", PAST), vevent("reste@x", "Reste")
+    import_calendar(structure=structure, data=calendar(past, kept))
+    import_calendar(structure=structure, data=calendar(kept))
+    passe = Atelier.objects.get(remote_uid="passe@x")
+    sequence, updated = passe.sequence, passe.updated_at
+
+    with CaptureQueriesContext(connection) as queries:
+        import_calendar(structure=structure, data=calendar(vevent("reste@x", "Reste (salle 2)")))
+    back = import_calendar(structure=structure, data=calendar(past, vevent("reste@x", "Reste (salle 2)")))
+
+    reste = Atelier.objects.get(remote_uid="reste@x")
+    loads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT * FROM")]
+    assert [sql.rpartition(" IN ")[2] for sql in loads] == [f"({reste.pk})"]  # the changed atelier only
+    passe.refresh_from_db()
+    assert (passe.status, passe.sequence, passe.updated_at) == (enums.Status.SCHEDULED, sequence, updated)
+    assert counts(back) == (0, 0, 0, 2, 0)
+    passe.refresh_from_db()
+    assert passe.block_hash not in ("", PAST_GONE)
 
 
 def test_import_vanished_event_that_comes_back_is_restored(structure):

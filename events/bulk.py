@@ -47,6 +47,11 @@ ADAPTERS = {
 }
 
 
+# (database, its time zone settings, fields, extra) -> `_plan`. The converters hold no other state, so one
+# plan serves every connection (thread) to the same database.
+PLANS: dict[tuple, tuple] = {}
+
+
 def _converter(field):
     kind = type(field)
     if kind in AS_IS:
@@ -98,21 +103,31 @@ def _rows(objects, fields, *, add: bool, extra=()) -> list[list]:
     """Each instance's values of `fields` as the database takes them, `extra` attributes appended as is.
 
     One `attrgetter` call reads a whole row; `pre_save` runs only for the fields that need it, and each
-    column's converter is chosen once.
+    column's converter is chosen once per statement shape (`_plan`).
     """
-    names = [field.attname for field in fields] + list(extra)
-    read = attrgetter(*names)
-    special = [(index, field) for index, field in enumerate(fields) if _needs_pre_save(field)]
-    converters = [(index, convert) for index, field in enumerate(fields) if (convert := _converter(field))]
+    read, width, special, converters = _plan(tuple(fields), tuple(extra))
     rows = []
     for instance in objects:
-        row = list(read(instance)) if len(names) > 1 else [read(instance)]
+        row = list(read(instance)) if width > 1 else [read(instance)]
         for index, field in special:
             row[index] = field.pre_save(instance, add)
         for index, convert in converters:
             row[index] = convert(row[index])
         rows.append(row)
     return rows
+
+
+def _plan(fields: tuple, extra: tuple):
+    """How to read and convert rows of `fields` (+ `extra`), kept per database: a sync writes the same few
+    shapes of rows again and again, a handful at a time, and choosing converters cost more than writing."""
+    key = (connection.alias, connection.vendor, settings.USE_TZ, connection.timezone_name, fields, extra)
+    plan = PLANS.get(key)
+    if plan is None:
+        names = [field.attname for field in fields] + list(extra)
+        special = [(index, field) for index, field in enumerate(fields) if _needs_pre_save(field)]
+        converters = [(index, conv) for index, field in enumerate(fields) if (conv := _converter(field))]
+        plan = PLANS[key] = (attrgetter(*names), len(names), special, converters)
+    return plan
 
 
 def insert_objects(model, objects) -> int:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.forms.models import model_to_dict
 
 from events import enums
-from events.bulk import delete_where_in, insert_objects, update_objects
+from events.bulk import delete_where_in, insert_objects, select_objects, update_objects
 from events.models import Atelier
 from tests.factories import StructureFactory
 
@@ -108,3 +108,25 @@ def test_delete_where_in_deletes_only_the_rows_named_by_batches(db, django_asser
         delete_where_in(Atelier, "id", pks[:3], batch_size=2)
 
     assert sorted(Atelier.objects.values_list("pk", flat=True)) == pks[3:]
+
+
+def test_select_objects_builds_what_the_orm_builds(db, django_assert_num_queries):
+    structure = StructureFactory()
+    saved = atelier(structure, "saved@maillage")
+    saved.save(refresh_occurrences=False)
+    atelier(structure, "other@maillage").save(refresh_occurrences=False)
+    by_orm = Atelier.objects.get(pk=saved.pk)
+
+    with django_assert_num_queries(1):
+        (loaded,) = select_objects(Atelier, 'WHERE a."id" = %s', [saved.pk], alias="a")
+
+    # Every column converted alike: dates, times, decimals, JSON lists, booleans, UUID.
+    fields = [field.attname for field in Atelier._meta.concrete_fields]
+    values = [(name, getattr(loaded, name)) for name in fields]
+    assert values == [(name, getattr(by_orm, name)) for name in fields]
+    assert [type(value) for _name, value in values] == [type(getattr(by_orm, name)) for name in fields]
+    assert (loaded._state.adding, loaded._state.db) == (False, "default")
+
+
+def test_select_objects_of_no_row_is_an_empty_list(db):
+    assert select_objects(Atelier, 'WHERE a."id" = %s', [0], alias="a") == []

@@ -53,7 +53,7 @@ ADAPTERS = {
 # (database, its time zone settings, fields, extra) -> `_plan`. The converters hold no other state, so one
 # plan serves every connection (thread) to the same database.
 PLANS: dict[tuple, tuple] = {}
-# (database, its time zone settings, model) -> `_read_plan`.
+# (database, its time zone settings, model, table alias) -> `_read_plan`.
 READ_PLANS: dict[tuple, tuple] = {}
 
 
@@ -191,9 +191,10 @@ def delete_where_in(model, field_name: str, values, *, batch_size: int = 500) ->
             cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({placeholders})", batch)
 
 
-def _read_plan(model):
-    """The model's columns, and the converters the ORM would apply to each (backend's, then field's)."""
-    key = (connection.alias, connection.vendor, settings.USE_TZ, connection.timezone_name, model)
+def _read_plan(model, alias: str):
+    """`SELECT <columns> FROM <table> <alias>`, the attribute names, and the converters the ORM would apply
+    to each column (the backend's, then the field's)."""
+    key = (connection.alias, connection.vendor, settings.USE_TZ, connection.timezone_name, model, alias)
     plan = READ_PLANS.get(key)
     if plan is None:
         fields = model._meta.concrete_fields
@@ -204,7 +205,10 @@ def _read_plan(model):
             if functions:
                 converters.append((index, column, functions))
         names = tuple(field.attname for field in fields)
-        plan = READ_PLANS[key] = ([field.column for field in fields], names, converters)
+        quote = connection.ops.quote_name
+        columns = ", ".join(f"{alias}.{quote(field.column)}" for field in fields)
+        select = f"SELECT {columns} FROM {quote(model._meta.db_table)} {alias}"
+        plan = READ_PLANS[key] = (select, names, converters)
     return plan
 
 
@@ -215,10 +219,8 @@ def select_objects(model, tail: str, params, *, alias: str = "t") -> list:
     through the same converters as in a `QuerySet` (dates, booleans, JSON...), and instances come from
     `Model.from_db`, so they are saved, not adding, and bound to this database, like the ORM's.
     """
-    columns, names, converters = _read_plan(model)
-    ops = connection.ops
-    selected = ", ".join(f"{alias}.{ops.quote_name(column)}" for column in columns)
-    sql = f"SELECT {selected} FROM {ops.quote_name(model._meta.db_table)} {alias} {tail}"
+    select, names, converters = _read_plan(model, alias)
+    sql = f"{select} {tail}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

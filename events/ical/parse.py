@@ -135,8 +135,9 @@ def scan(text: str) -> Scan:
 
 def _close(result: Scan, block: str, name: str) -> None:
     block = block.rstrip("\n")
-    if not re.search(rf"\nEND:{name}$", block, re.IGNORECASE):
-        block += f"\nEND:{name}"
+    end = f"\nEND:{name}"
+    if block[-len(end) :].upper() != end:  # its END line is missing
+        block += end
     if name == "VEVENT":
         result.events.append(block)
     elif name == "VTIMEZONE":
@@ -155,10 +156,14 @@ def split_blocks(data: bytes) -> tuple[str, list[str], list[str]]:
     return "\n".join(found.header), list(found.timezones.values()), found.events
 
 
-def block_hash(block: str) -> str:
-    """sha256 of a VEVENT block without its DTSTAMP lines, which Google rewrites on every download."""
-    text = block.replace("\r\n", "\n").replace("\r", "\n").replace("\n ", "").replace("\n\t", "")
-    return hashlib.sha256(DTSTAMP_LINE.sub("", text).strip("\n").encode()).hexdigest()
+def block_hash(block: str, *, unfolded: bool = False) -> str:
+    """sha256 of a VEVENT block without its DTSTAMP lines, which Google rewrites on every download.
+
+    `unfolded`: the block comes from `scan`, already with LF line ends and unfolded (skips four passes).
+    """
+    if not unfolded:
+        block = block.replace("\r\n", "\n").replace("\r", "\n").replace("\n ", "").replace("\n\t", "")
+    return hashlib.sha256(DTSTAMP_LINE.sub("", block).strip("\n").encode()).hexdigest()
 
 
 def zone_context(header_lines: list[str], timezones: dict[str, str]) -> str:
@@ -236,7 +241,7 @@ def parse_calendar(
     # folded into every block's hash, so a change there re-reads every event rather than none.
     context = zone_context(found.header, found.timezones)
     for block in found.events:
-        digest = hashlib.sha256((context + block_hash(block)).encode()).hexdigest()
+        digest = hashlib.sha256((context + block_hash(block, unfolded=True)).encode()).hexdigest()
         if digest in known_hashes:
             unchanged.add(digest)
         else:

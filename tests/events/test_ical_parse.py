@@ -203,6 +203,7 @@ def test_split_blocks_and_block_hash():
     block = events[0]
     folded = block.replace("\n", "\r\n").replace("LOCATION:12 rue", "LOCATION:12\r\n  rue")
     assert block_hash(folded) == block_hash(block)  # folding and CRLF do not change the hash
+    assert block_hash(block, unfolded=True) == block_hash(block)  # scan's blocks skip the unfolding
     assert block_hash(block) == block_hash(
         block.replace("DTSTAMP:20260301T101010Z", "DTSTAMP:20990101T000000Z")
     )
@@ -273,3 +274,18 @@ def test_a_new_calendar_zone_makes_every_block_read_again():
     assert (len(same.events), len(same.unchanged_hashes)) == (0, 1)
     assert (len(moved.events), len(moved.unchanged_hashes)) == (1, 0)
     assert moved.events[0].start == datetime(2027, 1, 12, 15, 0)
+
+
+def test_a_block_without_its_end_line_ends_where_the_next_one_begins():
+    data = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@x\r\nDTSTART:20270105T100000\r\n"
+        b"SUMMARY:Sans fin\r\nBEGIN:VEVENT\r\nUID:b@x\r\nDTSTART:20270106T100000\r\nSUMMARY:Suivant\r\n"
+        b"end:vevent\r\nEND:VCALENDAR\r\n"
+    )
+
+    _header, _zones, events = split_blocks(data)
+
+    assert events == [
+        "BEGIN:VEVENT\nUID:a@x\nDTSTART:20270105T100000\nSUMMARY:Sans fin\nEND:VEVENT",
+        "BEGIN:VEVENT\nUID:b@x\nDTSTART:20270106T100000\nSUMMARY:Suivant\nend:vevent",
+    ]

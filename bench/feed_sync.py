@@ -49,6 +49,12 @@ def parse_args(argv=None):
     parser.add_argument("--events", type=int, default=50, help="événements par calendrier (50)")
     parser.add_argument("--recurring", type=float, default=0.2, help="part des séries (0.2)")
     parser.add_argument("--changed", type=float, default=0.05, help="part des événements modifiés (0.05)")
+    parser.add_argument(
+        "--shape",
+        choices=sorted(SHAPES),
+        default="google",
+        help="événements comme les exporte Google (≈ 800 octets, par défaut) ou réduits au minimum (≈ 375)",
+    )
     parser.add_argument("--no-etag", action="store_true", help="le serveur n'envoie ni ETag ni 304")
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument(
@@ -73,7 +79,8 @@ def setup_django() -> Path:
     return tmp_dir
 
 
-def vevent(feed: int, number: int, version: int, rng: random.Random, first: date) -> str:
+def simple_vevent(feed: int, number: int, version: int, rng: random.Random, first: date) -> str:
+    """A bare event (~375 bytes): the lightest a calendar app writes, for `--shape simple`."""
     day = first + timedelta(days=rng.randrange(0, 300))
     hour = rng.choice([9, 10, 14, 16, 18])
     lines = [
@@ -89,21 +96,110 @@ def vevent(feed: int, number: int, version: int, rng: random.Random, first: date
     ]
     if place := rng.choice(PLACES):
         lines.append("LOCATION:" + place.replace(",", "\\,"))
-    if rng.random() < 0.2:
+    if rng.random() < RECURRING[0]:
         lines.append(f"RRULE:FREQ=WEEKLY;COUNT={rng.randrange(4, 20)}")
     lines.append("END:VEVENT")
     return "\r\n".join(lines)
 
 
+SENTENCES = [
+    "Venez avec votre smartphone\\, votre tablette ou votre ordinateur portable : un médiateur numérique "
+    "répond à vos questions\\, pas à pas.",
+    "Au programme : créer une adresse électronique\\, envoyer une photo\\, prendre rendez-vous en ligne chez "
+    "le médecin ou à la préfecture.",
+    "Gratuit\\, sans inscription\\, ouvert à tous. Des ordinateurs sont prêtés sur place si vous n'en avez "
+    "pas.",
+    "Accès en fauteuil roulant par l'entrée côté parking. Pensez à apporter vos identifiants (France "
+    "Connect\\, Ameli\\, impots.gouv.fr).",
+    "Renseignements à l'accueil ou au 02 48 00 00 00.\\nAtelier animé par l'équipe de l'espace public "
+    "numérique.",
+]
+
+
+def fold(line: str) -> str:
+    """RFC 5545 folding at 75 octets, as Google writes it, never inside a UTF-8 character."""
+    parts, current, size = [], "", 0
+    for char in line:
+        width = len(char.encode())
+        if size + width > (75 if not parts else 74):
+            parts.append(current)
+            current, size = "", 0
+        current += char
+        size += width
+    parts.append(current)
+    return "\r\n ".join(parts)
+
+
+def google_vevent(feed: int, number: int, version: int, rng: random.Random, first: date) -> str:
+    """An event as Google Calendar exports it (~800 bytes, near the 10,000-event feed the iCal research
+    measured at ~1,000 events per second): CREATED, LAST-MODIFIED, STATUS, TRANSP, a folded French
+    description, TZID on every time; weekly series end by UNTIL (half), COUNT or never, with 1-4 EXDATE."""
+    day = first + timedelta(days=rng.randrange(0, 300))
+    hour = rng.choice([9, 10, 14, 16, 18])
+    created = f"2026{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}T{rng.randrange(8, 18):02d}1502Z"
+    modified = f"2026{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}T{rng.randrange(8, 18):02d}3011Z"
+    lines = [
+        "BEGIN:VEVENT",
+        f"DTSTART;TZID=Europe/Paris:{day:%Y%m%d}T{hour:02d}0000",
+        f"DTEND;TZID=Europe/Paris:{day:%Y%m%d}T{hour + 2:02d}0000",
+    ]
+    if rng.random() < RECURRING[0]:
+        weeks = rng.randrange(4, 20)
+        ending = rng.random()
+        if ending < 0.5:
+            until = day + timedelta(weeks=weeks - 1)
+            lines.append(
+                f"RRULE:FREQ=WEEKLY;WKST=MO;UNTIL={until:%Y%m%d}T215959Z;BYDAY={WEEKDAYS[day.weekday()]}"
+            )
+        elif ending < 0.75:
+            lines.append(f"RRULE:FREQ=WEEKLY;COUNT={weeks}")
+        else:
+            lines.append(f"RRULE:FREQ=WEEKLY;BYDAY={WEEKDAYS[day.weekday()]}")
+        for skipped in sorted(rng.sample(range(1, weeks), min(rng.randrange(1, 5), weeks - 1))):
+            lines.append(f"EXDATE;TZID=Europe/Paris:{day + timedelta(weeks=skipped):%Y%m%d}T{hour:02d}0000")
+    lines += [
+        "DTSTAMP:{dtstamp}",
+        f"UID:{feed:04d}{number:04d}bench{rng.randrange(10**12):012d}@google.com",
+        f"CREATED:{created}",
+        fold("DESCRIPTION:" + " ".join(rng.sample(SENTENCES, 3))),
+        f"LAST-MODIFIED:{modified}" if not version else f"LAST-MODIFIED:20270101T0{version % 10}0000Z",
+    ]
+    if place := rng.choice(PLACES):
+        lines.append(fold("LOCATION:" + place.replace(",", "\\,")))
+    lines += [
+        f"SEQUENCE:{version}",
+        "STATUS:CONFIRMED",
+        fold(f"SUMMARY:{rng.choice(WORDS)} n° {number}" + (" (modifié)" if version else "")),
+        "TRANSP:OPAQUE",
+        "END:VEVENT",
+    ]
+    return "\r\n".join(lines)
+
+
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+RECURRING = [0.2]  # share of weekly series, set from --recurring
+# Google writes this block for Europe/Paris in every export that uses the zone.
+PARIS_VTIMEZONE = (
+    "BEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\nX-LIC-LOCATION:Europe/Paris\r\nBEGIN:DAYLIGHT\r\n"
+    "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19700329T020000\r\n"
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\n"
+    "TZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
+    "END:STANDARD\r\nEND:VTIMEZONE\r\n"
+)
+SHAPES = {"google": google_vevent, "simple": simple_vevent}
+SHAPE = ["google"]  # set from --shape
+
+
 def calendar_text(feed: int, versions: list[int], seed: int) -> str:
     rng = random.Random(seed * 100_003 + feed)
     first = date.today() + timedelta(days=1)
+    vevent = SHAPES[SHAPE[0]]
     events = [vevent(feed, number, version, rng, first) for number, version in enumerate(versions)]
+    zone = PARIS_VTIMEZONE if SHAPE[0] == "google" else ""
     return (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n"
-        f"X-WR-CALNAME:Structure {feed}\r\nX-WR-TIMEZONE:Europe/Paris\r\n"
-        + "\r\n".join(events)
-        + "\r\nEND:VCALENDAR\r\n"
+        "BEGIN:VCALENDAR\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\nVERSION:2.0\r\n"
+        f"CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\nX-WR-CALNAME:Structure {feed}\r\n"
+        f"X-WR-TIMEZONE:Europe/Paris\r\n{zone}" + "\r\n".join(events) + "\r\nEND:VCALENDAR\r\n"
     )
 
 
@@ -195,6 +291,7 @@ def main(argv=None) -> int:
     if args.serve:
         serve_forever(Path(args.serve), etag=not args.no_etag)
         return 0
+    SHAPE[0], RECURRING[0] = args.shape, args.recurring
     tmp_dir = setup_django()
     try:
         return run(args)
@@ -249,18 +346,20 @@ def one_round(args, number: int, bassin, served: Path, base: str) -> tuple[float
     return first, unchanged, changed
 
 
-def run(args) -> int:
+def measure(args, served: Path, base: str) -> tuple[float, list[float], list[tuple]]:
+    """The floor (best of FLOOR_ROUNDS, and each), and (first, unchanged, changed) of each round."""
     from icalendar import Calendar
 
     from home.models import HomePage
     from network import domain
 
-    served = Path(tempfile.mkdtemp(prefix="maillage-feeds-"))
-    server, base = serve(served, etag=not args.no_etag)
     bassin = domain.create_bassin(
         home=HomePage.objects.get(), title="Bassin (bench)", slug="bench", main_commune="Bourges"
     )
-    print(f"{args.feeds} calendriers × {args.events} événements, ETag {'non' if args.no_etag else 'oui'}")
+    print(
+        f"{args.feeds} calendriers × {args.events} événements ({args.shape}), "
+        f"ETag {'non' if args.no_etag else 'oui'}"
+    )
 
     bodies = [
         calendar_text(feed, [0] * args.events, args.seed).replace("{dtstamp}", "20270101T000000Z").encode()
@@ -280,11 +379,20 @@ def run(args) -> int:
     for number in range(args.rounds):
         print(f"passage {number + 1} sur {args.rounds}")
         measures.append(one_round(args, number, bassin, served, base))
+    return floor, floors, measures
+
+
+def run(args) -> int:
+    served = Path(tempfile.mkdtemp(prefix="maillage-feeds-"))
+    server, base = serve(served, etag=not args.no_etag)
+    try:
+        floor, floors, measures = measure(args, served, base)
+    finally:  # the server process must not outlive a failed run
+        server.terminate()
+        server.wait()
+        shutil.rmtree(served, ignore_errors=True)
     first, unchanged, changed = (min(values) for values in zip(*measures, strict=True))
     changed_counts = LAST_CHANGED_COUNTS[0]
-    server.terminate()
-    server.wait()
-    shutil.rmtree(served, ignore_errors=True)
 
     rows = [
         ("plancher (icalendar.from_ical)", floor, "", None),

@@ -307,6 +307,17 @@ def main(argv=None) -> int:
 LAST_CHANGED_COUNTS = [{}]
 
 
+def download_only(feeds, numbers: set[int]) -> float:
+    """The time to only download the changed calendars again, unconditionally: the part of the re-sync
+    after changes that no importer can skip, whatever it does with the bytes."""
+    from events.feeds.fetch import fetch_feed
+
+    began = clock.perf_counter()
+    for number in sorted(numbers):
+        fetch_feed(feeds[number].url)
+    return clock.perf_counter() - began
+
+
 def one_round(args, number: int, bassin, served: Path, base: str) -> tuple[float, float, float]:
     """First sync, unchanged re-sync and re-sync after changes, of fresh feeds on an empty atelier table."""
     from events.models import Atelier, Feed, Occurrence
@@ -345,6 +356,8 @@ def one_round(args, number: int, bassin, served: Path, base: str) -> tuple[float
         text = calendar_text(feed, versions[feed], args.seed)
         (served / f"agenda-{feed}.ics").write_text(text, encoding="utf-8")
     changed, changed_counts = sync_all(feeds)
+    changed_counts["téléchargement seul (s)"] = round(download_only(feeds, {f for f, _p in changes}), 2)
+    changed_counts["calendriers modifiés"] = len({feed for feed, _position in changes})
     print(f"  re-synchro après {len(changes)} changements : {changed_counts}")
     print(f"  durées : {first:.2f} s, {unchanged:.2f} s, {changed:.2f} s")
     LAST_CHANGED_COUNTS[0] = changed_counts
@@ -420,9 +433,14 @@ def run(args) -> int:
         verdict = "" if ok is None else ("OK" if ok else "NON")
         print(f"{label:<32} {seconds:>8.2f}s  {target} {verdict}")
     reading, cpu = changed_counts["lecture iCal (s)"], changed_counts["CPU de Maillage (s)"]
+    download, touched = changed_counts["téléchargement seul (s)"], changed_counts["calendriers modifiés"]
     print(
         f"  re-synchro après changements : lecture iCal {reading:.2f} s ({reading / floor:.0%} du plancher), "
         f"CPU de Maillage {cpu:.2f} s ({cpu / floor:.0%}) ; le reste est l'attente du serveur et du disque"
+    )
+    print(
+        f"  les {touched} calendriers modifiés, seulement téléchargés : {download:.2f} s "
+        f"({download / floor:.0%} du plancher, {1000 * download / touched:.1f} ms chacun)"
     )
     print(f"  plancher mesuré {FLOOR_ROUNDS} fois : " + ", ".join(f"{value:.2f} s" for value in floors))
     return 0

@@ -13,7 +13,7 @@ REQUIREMENTS_STAMP := $(VENV)/.requirements.stamp
 DEV_REQUIREMENTS_STAMP := $(VENV)/.requirements-dev.stamp
 PYTEST_ARGS ?=
 
-.PHONY: help install install-dev run test lint format check migrate demo admin shell clean
+.PHONY: help install install-dev run test lint format messages check migrate demo admin shell clean
 
 help: ## Liste les commandes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ lint: $(DEV_REQUIREMENTS_STAMP) ## ruff check + ruff format --check
 format: $(DEV_REQUIREMENTS_STAMP) ## Reformate le code (ruff format, tri des imports)
 	$(BIN)/ruff check --fix --select I .
 	$(BIN)/ruff format .
+
+messages: $(REQUIREMENTS_STAMP) ## Met à jour les pluriels français (locale/fr) ; demande GNU gettext
+	$(MANAGE) french_plurals
 
 check: $(REQUIREMENTS_STAMP) ## manage.py check + migrations manquantes
 	$(MANAGE) check

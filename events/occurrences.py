@@ -19,6 +19,27 @@ from .bulk import delete_where_in, insert_objects, update_objects
 from .recurrence import localize, next_window, to_local_naive
 
 HORIZON_MONTHS = 12
+# The atelier fields `session_records` reads (with the structure's place, for the blanks): when none of
+# them changed, the stored sessions are still right and a sync does not rebuild them. Most edits of a
+# calendar are to a title or a description.
+SESSION_FIELDS = frozenset(
+    {
+        "status",
+        "start_date",
+        "start_time",
+        "end_date",
+        "end_time",
+        "all_day",
+        "rrule",
+        "rdates",
+        "exdates",
+        "place_name",
+        "address",
+        "commune",
+        "latitude",
+        "longitude",
+    }
+)
 
 
 def session_records(atelier, *, today: date | None = None, overrides=None) -> list[SimpleNamespace]:

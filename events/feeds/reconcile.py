@@ -25,7 +25,7 @@ from .. import enums
 from ..bulk import insert_objects, select_objects, update_objects
 from ..ical.parse import parse_calendar
 from ..models import Atelier, Feed, SessionOverride
-from ..occurrences import materialise_many
+from ..occurrences import SESSION_FIELDS, materialise_many
 from ..recurrence import localize
 from ..sanitize import clean_html
 from .report import SyncReport
@@ -311,7 +311,7 @@ class FeedImport:
         for name, value in [*values.items(), *bookkeeping.items()]:
             setattr(atelier, name, value)
         if changed:
-            self._save(atelier)
+            self._save(atelier, sessions=not changed.isdisjoint(SESSION_FIELDS))
             self.updated.add(atelier.pk)
         else:
             self.restamped[atelier.pk] = atelier
@@ -338,11 +338,13 @@ class FeedImport:
         atelier.structure = self.structure
         return atelier
 
-    def _save(self, atelier: Atelier) -> None:
+    def _save(self, atelier: Atelier, *, sessions: bool = True) -> None:
+        """Write `atelier` back whole; rebuild its sessions only when what they show changed (`sessions`)."""
         if atelier.pk not in self.saved:
             atelier.sequence += 1
         self.saved[atelier.pk] = atelier
-        self.touched[atelier.pk] = atelier
+        if sessions:
+            self.touched[atelier.pk] = atelier
 
     def _content(self, event, atelier: Atelier | None) -> dict:
         """The fields the calendar owns (`CONTENT_FIELDS`), rewritten whenever its block changes."""

@@ -224,6 +224,35 @@ def test_sync_feed_updates_calendar_fields_and_keeps_maillage_fields(feed, serve
     ]
 
 
+def test_import_text_change_keeps_the_sessions_rows(structure):
+    weekly = "RRULE:FREQ=WEEKLY;COUNT=4"
+    import_calendar(structure=structure, data=calendar(vevent("a@x", "Atelier", extra=weekly)))
+    sessions = list(Occurrence.objects.order_by("start").values_list("pk", "start"))
+    changed = f"{weekly}\nSEQUENCE:1\nDESCRIPTION:Apportez votre tablette."
+
+    report = import_calendar(
+        structure=structure, data=calendar(vevent("a@x", "Atelier tablette", extra=changed))
+    )
+
+    atelier = Atelier.objects.get(structure=structure)
+    assert counts(report) == (0, 1, 0, 0, 0)
+    assert (atelier.title, atelier.summary, atelier.sequence) == (
+        "Atelier tablette",
+        "Apportez votre tablette.",
+        1,
+    )
+    assert list(Occurrence.objects.order_by("start").values_list("pk", "start")) == sessions
+
+
+def test_import_place_change_rebuilds_the_sessions(structure):
+    import_calendar(structure=structure, data=calendar(vevent("a@x", "Atelier")))
+
+    changed = "SEQUENCE:1\nLOCATION:Médiathèque\\, 2 rue des Écoles\\, 18100 Vierzon"
+    import_calendar(structure=structure, data=calendar(vevent("a@x", "Atelier", extra=changed)))
+
+    assert list(Occurrence.objects.values_list("place_name", "commune")) == [("Médiathèque", "Vierzon")]
+
+
 def test_import_older_sequence_never_overwrites_newer(structure):
     import_calendar(structure=structure, data=calendar(vevent("a@x", "Version 3", extra="SEQUENCE:3")))
 

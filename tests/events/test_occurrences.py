@@ -5,8 +5,16 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from events import enums
+from events.feeds.reconcile import CONTENT_FIELDS
 from events.models import Atelier, Occurrence, SessionOverride
-from events.occurrences import build_rows, extend_all, materialise, materialise_many
+from events.occurrences import (
+    SESSION_FIELDS,
+    build_rows,
+    extend_all,
+    materialise,
+    materialise_many,
+    session_records,
+)
 from events.recurrence import PARIS, localize
 from tests.factories import AtelierFactory, StructureFactory
 
@@ -264,3 +272,34 @@ def test_materialise_many_writes_the_same_rows_as_materialise(clock, structure):
         date(2028, 1, 11),
         date(2027, 12, 30),
     }
+
+
+def test_session_records_read_no_synced_field_outside_session_fields(clock, structure):
+    """The sync keeps the sessions of an atelier whose other fields changed: they must not show them."""
+    atelier = weekly(structure, place_name="Médiathèque", commune="Vierzon")
+    before = [vars(record) for record in session_records(atelier, overrides=[])]
+    other_fields = sorted(set(CONTENT_FIELDS) - SESSION_FIELDS)
+    for name in other_fields:
+        setattr(atelier, name, "Autre valeur")
+
+    after = [vars(record) for record in session_records(atelier, overrides=[])]
+
+    assert other_fields == ["description", "postal_code", "summary", "title"]
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("start_time", time(15)),
+        ("status", enums.Status.CANCELLED),
+        ("place_name", "Mairie"),
+        ("latitude", 47.0),
+    ],
+)
+def test_session_records_show_each_session_field(clock, structure, name, value):
+    atelier = weekly(structure, latitude=47.22, longitude=2.07)
+    before = [vars(record) for record in session_records(atelier, overrides=[])]
+    setattr(atelier, name, value)
+
+    assert [vars(record) for record in session_records(atelier, overrides=[])] != before

@@ -42,7 +42,9 @@ logger = logging.getLogger(__name__)
 
 MAX_WARNINGS = 50
 MANUAL_FEED_NAME = "Import manuel"
-DTSTAMP_LINE = re.compile(rb"^DTSTAMP[;:][^\r\n]*(?:\r?\n[ \t][^\r\n]*)*\r?\n?", re.MULTILINE | re.IGNORECASE)
+# A DTSTAMP line, folded or not, with the "\n" before it (not its own: a DTSTAMP line may follow). Anchored
+# on a literal "\n" rather than `^` under re.MULTILINE, which re tries at every offset: 6x faster.
+DTSTAMP_LINE = re.compile(rb"\n(?i:DTSTAMP)[;:][^\r\n]*(?:\r?\n[ \t][^\r\n]*)*\r?(?=\n|\Z)")
 
 
 class InvalidCalendar(fetch.FetchError):

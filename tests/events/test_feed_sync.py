@@ -4,6 +4,7 @@ Calendars are served by a real HTTP server on 127.0.0.1 (the fetcher, its valida
 real); `import_calendar` is called directly where the network adds nothing.
 """
 
+import hashlib
 import threading
 from datetime import UTC, datetime, time, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,7 +17,7 @@ from django.utils import timezone
 from events import enums
 from events.feeds.fetch import FetchError, HTTPStatusError
 from events.feeds.reconcile import PAST_GONE
-from events.feeds.sync import import_calendar, preview_feed, sync_feed
+from events.feeds.sync import content_hash, import_calendar, preview_feed, sync_feed
 from events.models import Atelier, Feed, FeedStatus, Occurrence, SessionOverride
 from events.recurrence import localize
 from tests.factories import StructureFactory
@@ -558,6 +559,23 @@ def test_sync_feed_304_counts_an_unchanged_fetch(feed, server):
 
     feed.refresh_from_db()
     assert (report.not_modified, feed.unchanged_fetches, feed.etag, server.requests) == (True, 1, '"v1"', 2)
+
+
+@pytest.mark.parametrize(
+    ("body", "without"),
+    [
+        (b"BEGIN:VEVENT\r\nDTSTAMP:20260301T101010Z\r\nUID:a\r\n", b"BEGIN:VEVENT\r\nUID:a\r\n"),
+        (b"BEGIN:VEVENT\nDTSTAMP:20260301T101010Z\nUID:a\n", b"BEGIN:VEVENT\nUID:a\n"),
+        (
+            b"BEGIN:VEVENT\r\ndtstamp;VALUE=DATE-TIME:2026\r\n 0301T101010Z\r\nUID:a\r\n",
+            b"BEGIN:VEVENT\r\nUID:a\r\n",
+        ),
+        (b"BEGIN:VEVENT\r\nDTSTAMP:1\r\nDTSTAMP:2\r\nUID:a\r\n", b"BEGIN:VEVENT\r\nUID:a\r\n"),
+        (b"BEGIN:VEVENT\r\nDTSTAMPS:1\r\nUID:a\r\n", b"BEGIN:VEVENT\r\nDTSTAMPS:1\r\nUID:a\r\n"),
+    ],
+)
+def test_content_hash_is_the_hash_of_the_calendar_without_its_dtstamp_lines(body, without):
+    assert content_hash(body) == hashlib.sha256(without).hexdigest()
 
 
 def test_sync_feed_same_content_hash_skips_parsing(feed, server):

@@ -210,6 +210,22 @@ def test_split_blocks_and_block_hash():
 
 
 @pytest.mark.parametrize(
+    "stamped",
+    [
+        "BEGIN:VEVENT\nDTSTAMP:20260301T101010Z\nUID:a@x\nEND:VEVENT",
+        "BEGIN:VEVENT\ndtstamp:20260301T101010Z\nUID:a@x\nEND:VEVENT",
+        "BEGIN:VEVENT\nDTSTAMP;VALUE=DATE-TIME:20260301T101010Z\nUID:a@x\nEND:VEVENT",
+        "BEGIN:VEVENT\nDTSTAMP:20260301T101010Z\nDTSTAMP:20260302T101010Z\nUID:a@x\nEND:VEVENT",
+        "BEGIN:VEVENT\nUID:a@x\nDTSTAMP:20260301T101010Z\nEND:VEVENT",
+        "DTSTAMP:20260301T101010Z\nBEGIN:VEVENT\nUID:a@x\nEND:VEVENT",
+    ],
+)
+def test_block_hash_drops_every_dtstamp_line_and_only_those(stamped):
+    assert block_hash(stamped, unfolded=True) == block_hash("BEGIN:VEVENT\nUID:a@x\nEND:VEVENT")
+    assert block_hash(stamped.replace("UID:a@x", "DTSTAMPS:1\nUID:a@x")) != block_hash(stamped)
+
+
+@pytest.mark.parametrize(
     ("data", "fragment"),
     [
         (b"", "il est vide"),

@@ -460,12 +460,13 @@ def test_import_events_without_uid_are_matched_on_start_and_title(structure):
 # ---- cost ---------------------------------------------------------------------------------------------
 
 
-def resync_queries(structure, size: int) -> int:
-    """Queries of a re-import of a `size`-event calendar (a series among them) where one event changed."""
+def resync_queries(structure, size: int, *, hour: int = 14) -> int:
+    """Queries of a re-import of a `size`-event calendar (a series among them) where one event changed: its
+    title, and its time unless `hour` is left at 14."""
     events = [vevent(f"e{i}@x", f"Atelier {i}", DAY + timedelta(days=i)) for i in range(size - 1)]
     events.append(vevent("series@x", "Café numérique", extra="RRULE:FREQ=WEEKLY;COUNT=5"))
     import_calendar(structure=structure, data=calendar(*events))
-    events[0] = vevent("e0@x", "Atelier 0 (salle 2)", DAY)
+    events[0] = vevent("e0@x", "Atelier 0 (salle 2)", DAY, hour=hour)
     with CaptureQueriesContext(connection) as queries:
         report = import_calendar(structure=structure, data=calendar(*events))
     assert counts(report) == (0, 1, 0, size - 1, 0)
@@ -476,7 +477,15 @@ def test_resync_after_one_change_costs_the_same_queries_whatever_the_calendar_si
     small = resync_queries(StructureFactory(), 5)
     big = resync_queries(StructureFactory(), 60)
 
-    assert small == big
+    # The manual-import feed, the index, the overrides, the changed row, its UPDATE.
+    assert small == big == 5
+
+
+def test_resync_after_a_time_change_also_rewrites_the_sessions(db):
+    small = resync_queries(StructureFactory(), 5, hour=10)
+    big = resync_queries(StructureFactory(), 60, hour=10)
+
+    assert small == big == 5 + 3  # and the sessions: DELETE, INSERT, the ateliers' last session day
 
 
 # ---- failures, dry run, conditional requests ----------------------------------------------------------

@@ -10,6 +10,7 @@ queries for 5 contributions as for 500.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Prefetch, Subquery, TextField
 from django.db.models.functions import Cast
 from django.http import QueryDict
@@ -33,6 +34,9 @@ from ..models import Contribution, ContributionEvent, ContributionScore, CyclePa
 ACCEPTABLE_STATES = domain.STEPS["accept"].sources
 # Where a POST sends the person back to: the list, with the filters they had.
 RETURN_FIELD = "retour"
+# Rows per page of the review list: a regional cycle gathers hundreds of proposals, and a table of them all
+# was long to load and to go through with a screen reader; filters and the page stay in every link back.
+REVIEW_PAGE_SIZE = 50
 
 
 class ReviewFilterForm(forms.Form):
@@ -151,7 +155,10 @@ def review(request, slug):
     bassins, whole_cycle = reviewed_bassins(request.user, cycle)
     form = ReviewFilterForm(request.GET, cycle=cycle, bassins=bassins)
     contributions = form.filter(rights.reviewable_contributions(request.user, cycle))
-    rows = list(_sorted(review_rows(request.user, contributions), form.sort))
+    page_obj = Paginator(
+        _sorted(review_rows(request.user, contributions), form.sort), REVIEW_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    rows = list(page_obj.object_list)
     bassin_titles = {bassin.path: bassin.title for bassin in bassins}
     for row in rows:
         row.bassin_title = bassin_titles.get(row.structure.path[: -row.structure.steplen], "")
@@ -165,6 +172,9 @@ def review(request, slug):
             "cycle": cycle,
             "form": form,
             "rows": rows,
+            "page_obj": page_obj,
+            "result_count": page_obj.paginator.count,
+            "elided_page_range": page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1),
             "bassins": bassins,
             "whole_cycle": whole_cycle,
             "any_acceptable": any(row.acceptable for row in rows),

@@ -218,12 +218,13 @@ def test_review_of_unknown_cycle_is_404(client, cycle_coordinator, cycle):
 def test_review_query_count_does_not_grow_with_contributions(
     client, cycle, cycle_coordinator, territory, editors, proposals, django_assert_num_queries
 ):
-    """Session and user (2), membership (1), cycle (1), is-coordinator checks (3), territory (1), the rows
-    with their scores (1) and their last history lines (1), then the base template's menu and user bar (3)."""
+    """Session and user (2), membership (1), cycle (1), is-coordinator checks (3), territory (1), the count
+    for the pages (1), the rows with their scores (1) and their last history lines (1), then the base
+    template's menu and user bar (3)."""
     params = {"tri": "note", "public": AtelierPublic.SENIORS}
     client.force_login(cycle_coordinator)
     client.get(review_url(cycle))  # warms the site and content-type caches
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         small = client.get(review_url(cycle), params)
     for n in range(6):
         contribution = propose(
@@ -235,10 +236,27 @@ def test_review_query_count_does_not_grow_with_contributions(
         )
         ContributionScore.objects.create(contribution=contribution, reviewer=cycle_coordinator, value=3)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         large = client.get(review_url(cycle), params)
 
     assert (len(small.context["rows"]), len(large.context["rows"])) == (1, 7)
+
+
+def test_review_is_paged_and_the_pages_keep_the_filters(
+    client, cycle, cycle_coordinator, territory, editors, proposals, monkeypatch
+):
+    monkeypatch.setattr("programmes.views.review.REVIEW_PAGE_SIZE", 2)
+    propose(cycle, territory["mediatheque"], editors["mediatheque"], day=3, title="Smartphone")
+    client.force_login(cycle_coordinator)
+
+    first = client.get(review_url(cycle), {"tri": "date"})
+    second = client.get(review_url(cycle), {"tri": "date", "page": "2"})
+
+    assert (titles(first), titles(second)) == (["CV en ligne", "Tablette"], ["Smartphone"])
+    assert first.context["result_count"] == 3
+    content = first.content.decode()
+    assert "3 contributions" in content
+    assert 'href="?tri=date&amp;page=2"' in content
 
 
 # Scores -----------------------------------------------------------------------------------------------------

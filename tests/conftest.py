@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 
+from events.feeds.connections import POOL
 from home.models import HomePage
 
 pytest_plugins = ["tests.smtp_sink"]
@@ -14,6 +15,13 @@ def clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def close_kept_connections():
+    """Connections kept open to one test's calendar server are closed before the next test."""
+    yield
+    POOL.clear()
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Download a structure's iCal feed over HTTP(S), with the standard library only.
 
 Why not `urllib` or `requests`: the feed URL is untrusted, so the host must be resolved once, every address
-vetted (`netguard`), and the connection opened to that vetted address, never re-resolved (DNS rebinding).
+vetted (`netguard`), and the connection opened to that vetted address, never re-resolved (DNS rebinding);
+a connection is kept for the next fetch from the same host only under the same rule (`connections`).
 TLS still checks the certificate against the host name of the URL, and the Host header names it. Each
 redirect is judged like the first URL. The body is capped both as received and once un-gzipped (a small
 gzip can expand a thousandfold), and every failure carries a message in plain French that the structure
@@ -10,7 +11,6 @@ can act on, plus whether trying again later may help (`retryable`).
 
 import http.client
 import logging
-import socket
 import ssl
 import time
 import zlib
@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ..models.feed import normalise_feed_url
-from . import netguard
+from . import connections, netguard
 
 logger = logging.getLogger(__name__)
 
@@ -162,48 +162,6 @@ def _timeout_message() -> str:
     )
 
 
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """An HTTPConnection that connects to already vetted addresses, never resolving `host` again."""
-
-    def __init__(self, host: str, port: int, *, addresses: list[str], deadline: _Deadline):
-        super().__init__(host, port, timeout=deadline.connect)
-        self._addresses = addresses
-        self._deadline = deadline
-
-    def connect(self):
-        last_error: OSError | None = None
-        for address in self._addresses:
-            try:
-                sock = socket.create_connection((address, self.port), timeout=self._deadline.connect)
-            except OSError as error:
-                last_error = error
-                continue
-            sock.settimeout(self._deadline.read)
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            self.sock = sock
-            return
-        raise last_error or OSError("no address to connect to")
-
-
-class _PinnedHTTPSConnection(_PinnedHTTPConnection):
-    """TLS over the vetted address: SNI and certificate check use the URL's host name, not the address."""
-
-    default_port = http.client.HTTPS_PORT
-
-    def __init__(self, host: str, port: int, *, addresses: list[str], deadline: _Deadline):
-        super().__init__(host, port, addresses=addresses, deadline=deadline)
-        self._context = ssl.create_default_context()
-
-    def connect(self):
-        super().connect()
-        try:
-            self.sock = self._context.wrap_socket(self.sock, server_hostname=self.host)
-        except BaseException:
-            self.sock.close()
-            self.sock = None
-            raise
-
-
 def _parse(url: str) -> _Target:
     try:
         parts = urlsplit(url)
@@ -266,7 +224,6 @@ def _headers(etag: str, last_modified: str) -> dict[str, str]:
         "User-Agent": settings.MAILLAGE_FEED_USER_AGENT,
         "Accept": "text/calendar, text/plain;q=0.8, */*;q=0.5",
         "Accept-Encoding": "gzip",
-        "Connection": "close",
     }
     if etag:
         headers["If-None-Match"] = etag
@@ -333,17 +290,32 @@ def _read_body(response: http.client.HTTPResponse, max_bytes: int, deadline: _De
                 data = decoder.unconsumed_tail
     if decoder is not None and not decoder.eof and raw_size:
         raise NetworkError(_("Le calendrier a été reçu incomplet : Maillage réessaiera plus tard."))
+    if response.length == 0:
+        response.read()  # read1() leaves an answer read to its Content-Length open; this ends it
     return b"".join(parts)
 
 
 def _request(target: _Target, headers: dict[str, str], deadline: _Deadline, max_bytes: int, url: str):
-    """One request/response exchange. Returns (status, location, etag, last_modified, body)."""
+    """One request/response exchange. Returns (status, location, etag, last_modified, body).
+
+    On a connection kept from an earlier fetch to this host (`connections`), or a new one; it is kept again
+    only when its answer was read to the end and the server did not ask to close it.
+    """
     addresses = _vetted_addresses(target)
-    connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
-    connection = connection_class(target.host, target.port, addresses=addresses, deadline=deadline)
+    key = (target.scheme, target.host, target.port)
+    connection = connections.POOL.take(key, addresses)
+    kept = False
     try:
-        connection.request("GET", target.path, headers=headers)
-        response = connection.getresponse()
+        if connection is not None:
+            connection.set_read_timeout(deadline.read)
+            try:
+                response = _send(connection, target, headers)
+            except connections.STALE_ERRORS:  # closed by the server while idle: once more, anew
+                connection.close()
+                connection = None
+        if connection is None:
+            connection = _connection(target, addresses, deadline)
+            response = _send(connection, target, headers)
         status = response.status
         location = response.getheader("Location") or ""
         etag = response.getheader("ETag") or ""
@@ -351,6 +323,9 @@ def _request(target: _Target, headers: dict[str, str], deadline: _Deadline, max_
         body = None
         if 200 <= status < 300:
             body = _read_body(response, max_bytes, deadline)
+        elif status == 304:
+            response.read()  # empty by definition (http.client reads no body): frees the connection
+        kept = (status == 304 or body is not None) and response.isclosed() and not response.will_close
         return status, location, etag, last_modified, body
     except FetchError:
         raise
@@ -389,7 +364,27 @@ def _request(target: _Target, headers: dict[str, str], deadline: _Deadline, max_
             % {"host": target.host}
         ) from error
     finally:
-        connection.close()
+        if connection is not None:
+            if kept and connection.sock is not None:
+                connections.POOL.give(key, connection)
+            else:
+                connection.close()
+
+
+def _connection(target: _Target, addresses: list[str], deadline: _Deadline):
+    kind = connections.PinnedHTTPSConnection if target.scheme == "https" else connections.PinnedHTTPConnection
+    return kind(
+        target.host,
+        target.port,
+        addresses=addresses,
+        connect_timeout=deadline.connect,
+        read_timeout=deadline.read,
+    )
+
+
+def _send(connection, target: _Target, headers: dict[str, str]) -> http.client.HTTPResponse:
+    connection.request("GET", target.path, headers=headers)
+    return connection.getresponse()
 
 
 def fetch_feed(

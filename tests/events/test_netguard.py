@@ -10,7 +10,7 @@ import pytest
 
 from events.feeds import netguard
 from events.feeds.fetch import BlockedAddress, NetworkError, fetch_feed
-from tests.events.test_fetch import ICS, fake_dns, loopback_only, ok, serve  # noqa: F401 (fixtures)
+from tests.events.test_fetch import ICS, ok, serve
 
 REFUSED = [
     "10.0.0.1",
@@ -55,7 +55,7 @@ def strict(settings):
     [(address, False) for address in REFUSED] + [(address, True) for address in REFUSED if address != "::1"],
 )
 def test_internal_addresses_are_refused_before_any_connection(
-    fake_dns,  # noqa: F811
+    fake_dns,
     no_connection,
     settings,
     address,
@@ -80,7 +80,7 @@ def test_ip_literals_in_the_url_are_refused(no_connection, strict, address):
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "127.5.5.5", "::1", "::ffff:127.0.0.1"])
-def test_loopback_is_refused_unless_the_setting_allows_it(fake_dns, no_connection, strict, address):  # noqa: F811
+def test_loopback_is_refused_unless_the_setting_allows_it(fake_dns, no_connection, strict, address):
     fake_dns["calendrier.example"] = [address]
 
     with pytest.raises(BlockedAddress):
@@ -93,7 +93,7 @@ def test_allowing_loopback_relaxes_nothing_else(address):
     assert netguard.blocked_reason(address, allow_loopback=True) is not None
 
 
-def test_one_private_address_among_public_ones_refuses_the_host(fake_dns, no_connection):  # noqa: F811
+def test_one_private_address_among_public_ones_refuses_the_host(fake_dns, no_connection):
     fake_dns["calendrier.example"] = ["93.184.216.34", "10.0.0.1"]
 
     with pytest.raises(BlockedAddress) as caught:
@@ -106,7 +106,7 @@ def test_public_addresses_pass(address):
     assert netguard.blocked_reason(address) is None
 
 
-def test_connection_goes_to_the_vetted_address_only(fake_dns, monkeypatch):  # noqa: F811
+def test_connection_goes_to_the_vetted_address_only(fake_dns, monkeypatch):
     """The vetted address is used as is: no second resolution, that a rebinding DNS could answer otherwise."""
     fake_dns["calendrier.example"] = ["93.184.216.34"]
     attempts = []
@@ -129,7 +129,7 @@ def test_connection_goes_to_the_vetted_address_only(fake_dns, monkeypatch):  # n
     assert resolutions == ["calendrier.example"]
 
 
-def test_redirect_to_an_internal_address_is_refused(fake_dns, loopback_only):  # noqa: F811
+def test_redirect_to_an_internal_address_is_refused(fake_dns, loopback_only):
     fake_dns["intranet.example"] = ["10.0.0.1"]
     routes = {"/agenda.ics": lambda h: h.reply(302, headers={"Location": "http://intranet.example/admin"})}
 
@@ -141,7 +141,7 @@ def test_redirect_to_an_internal_address_is_refused(fake_dns, loopback_only):  #
     assert loopback_only == [("127.0.0.1", server.server_address[1])]
 
 
-def test_redirect_to_another_scheme_is_refused(loopback_only):  # noqa: F811
+def test_redirect_to_another_scheme_is_refused(loopback_only):
     routes = {"/agenda.ics": lambda h: h.reply(301, headers={"Location": "file:///etc/passwd"})}
 
     with serve(routes) as server, pytest.raises(Exception) as caught:
@@ -149,7 +149,7 @@ def test_redirect_to_another_scheme_is_refused(loopback_only):  # noqa: F811
     assert "http://, https:// ou webcal://" in str(caught.value)
 
 
-def test_redirect_to_an_allowed_host_is_followed(fake_dns, loopback_only):  # noqa: F811
+def test_redirect_to_an_allowed_host_is_followed(fake_dns, loopback_only):
     routes = {"/agenda.ics": ok()}
     with serve(routes) as server:
         fake_dns["miroir.test"] = ["127.0.0.1"]

@@ -51,6 +51,8 @@ TZID_PARAM = re.compile(r';TZID=(?:"([^"]*)"|([^:;]*))', re.IGNORECASE)
 FLOATING_START = re.compile(r"\n(?i:DTSTART(?:;VALUE=DATE-TIME)?):\d{8}T\d{6}[ \t]*(?=\n|\Z)")
 DTSTAMP_LINE = re.compile(r"\n(?i:DTSTAMP)[;:][^\n]*")  # with the newline before it; see `block_hash`
 CONTENT_LINE = re.compile(r"^[A-Za-z0-9-]+[;:]")
+LONE_CR = re.compile(rb"\r(?!\n)")
+FOLD = re.compile(rb"\n[ \t]")  # a folded line goes on after a newline and one space or tab
 
 
 @dataclass
@@ -65,9 +67,20 @@ class Scan:
 
 
 def decode(data: bytes) -> str:
-    """Unfolded text with LF line ends; UTF-8 first, then the Windows encodings of old exports."""
+    """Unfolded text with LF line ends; UTF-8 first, then the Windows encodings of old exports.
+
+    Line ends and folds are handled on the bytes, before decoding, with single-byte and regex passes: a
+    two-byte `replace` costs three to four times as much on a 40 kB calendar, and this runs on every
+    changed feed every hour. Unfolding first also mends a UTF-8 character that a producer folded in two.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if b"\r" in data:
+        if LONE_CR.search(data) is None:  # CRLF, the standard: the CRs go
+            data = data.translate(None, b"\r")
+        else:  # old Mac exports end lines with CR alone
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    data = FOLD.sub(b"", data)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -75,8 +88,7 @@ def decode(data: bytes) -> str:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             text = data.decode("latin-1")
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\n ", "").replace("\n\t", "")
+    return text.lstrip("\ufeff")
 
 
 def scan(text: str) -> Scan:

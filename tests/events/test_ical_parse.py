@@ -7,7 +7,7 @@ import pytest
 
 from events.enums import Theme
 from events.ical.categories import themes_for
-from events.ical.parse import NotICalendar, block_hash, parse_calendar, split_blocks
+from events.ical.parse import NotICalendar, block_hash, decode, parse_calendar, split_blocks
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ical"
 
@@ -305,3 +305,26 @@ def test_a_block_without_its_end_line_ends_where_the_next_one_begins():
         "BEGIN:VEVENT\nUID:a@x\nDTSTART:20270105T100000\nSUMMARY:Sans fin\nEND:VEVENT",
         "BEGIN:VEVENT\nUID:b@x\nDTSTART:20270106T100000\nSUMMARY:Suivant\nend:vevent",
     ]
+
+
+UTF8 = "SUMMARY:Café\n numérique\nLOCATION:Médiathèque\n".encode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(UTF8.replace(b"\n", b"\r\n"), id="crlf-the-standard"),
+        pytest.param(UTF8, id="lf-alone"),
+        pytest.param(UTF8.replace(b"\n", b"\r"), id="cr-alone-old-mac"),
+        pytest.param(UTF8.replace(b"\n ", b"\r\n\t", 1).replace(b"\nLOC", b"\rLOC"), id="mixed-tab-fold"),
+        pytest.param(b"\xef\xbb\xbf" + UTF8.replace(b"\n", b"\r\n"), id="bom"),
+        pytest.param(UTF8.decode().replace("\n", "\r\n").encode("cp1252"), id="windows-1252"),
+    ],
+)
+def test_decode_gives_unfolded_lf_text_whatever_the_line_ends_and_encoding(data):
+    assert decode(data) == "SUMMARY:Cafénumérique\nLOCATION:Médiathèque\n"
+
+
+def test_decode_mends_a_utf8_character_folded_in_two():
+    """Some producers fold at 75 octets even inside a character: "é" is C3 A9, cut after C3."""
+    assert decode(b"SUMMARY:Caf\xc3\r\n \xa9 solidaire\r\n") == "SUMMARY:Café solidaire\n"

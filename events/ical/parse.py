@@ -95,48 +95,52 @@ def scan(text: str) -> Scan:
     """Cut unfolded text into header lines, VTIMEZONE and VEVENT blocks with one regex pass over BEGIN/END.
 
     Producers get nesting wrong (a missing END:VEVENT, an END:VCALENDAR inside an event): a block then ends
-    where the next one starts, so that one missing line costs at most one event.
+    where the next one starts, so that one missing line costs at most one event. The loop runs for every
+    BEGIN/END line of every changed feed, hence its plain tests (`stack[-1] == name` before searching the
+    stack, lengths before list comparisons) instead of slices and copies.
     """
     result = Scan()
+    events = result.events
     header: list[str] = []
     stack: list[str] = []
     header_from: int | None = None  # offset where a stretch of the calendar's own properties starts
     block_start: int | None = None
     block_name, block_depth = "", 0
-
-    def close(end: int) -> None:
-        nonlocal block_start
-        _close(result, text[block_start:end], block_name)
-        block_start = None
-
     for kind, name, start, end in _markers(text):
         if header_from is not None:
             result.header.extend(text[header_from:start].split("\n"))
             header_from = None
         if kind == "BEGIN":
             if block_start is not None and name in ("VEVENT", "VTIMEZONE", "VCALENDAR"):
-                close(start)  # the previous block lacks its END line
+                _close(result, events, text[block_start:start], block_name)  # the previous one lacks its END
+                block_start = None
                 del stack[block_depth:]
             stack.append(name)
             if name == "VCALENDAR":
                 result.calendars += 1
                 header_from = end
             elif (
-                block_start is None and name in ("VEVENT", "VTIMEZONE") and stack[:-1] in ([], ["VCALENDAR"])
+                block_start is None
+                and (name == "VEVENT" or name == "VTIMEZONE")
+                and (len(stack) == 1 or (len(stack) == 2 and stack[0] == "VCALENDAR"))
             ):
                 block_start, block_name, block_depth = start, name, len(stack) - 1
             elif name in ("VTODO", "VJOURNAL"):
                 result.ignored += 1
             continue
-        if name not in stack:
+        if stack and stack[-1] == name:
+            stack.pop()
+        elif name in stack:
+            del stack[len(stack) - 1 - stack[::-1].index(name) :]
+        else:
             continue
-        del stack[len(stack) - 1 - stack[::-1].index(name) :]
         if block_start is not None and len(stack) <= block_depth:
-            close(end if name == block_name else start)
-        if stack == ["VCALENDAR"]:
+            _close(result, events, text[block_start : end if name == block_name else start], block_name)
+            block_start = None
+        if len(stack) == 1 and stack[0] == "VCALENDAR":
             header_from = end
     if block_start is not None:
-        close(len(text))
+        _close(result, events, text[block_start:], block_name)
     if header_from is not None:
         result.header.extend(text[header_from:].split("\n"))
     names: set[str] = set()
@@ -155,16 +159,17 @@ def _markers(text: str):
     if first:
         yield first.group(1).upper(), first.group(2).upper(), 0, first.end()
     for match in MARKER.finditer(text):
-        yield match.group(1).upper(), match.group(2).upper(), match.start(1), match.end()
+        kind, name = match.group(1, 2)
+        yield kind.upper(), name.upper(), match.start(1), match.end()
 
 
-def _close(result: Scan, block: str, name: str) -> None:
+def _close(result: Scan, events: list[str], block: str, name: str) -> None:
     block = block.rstrip("\n")
-    end = f"\nEND:{name}"
-    if block[-len(end) :].upper() != end:  # its END line is missing
+    end = "\nEND:" + name
+    if not block.endswith(end) and block[-len(end) :].upper() != end:  # its END line is missing
         block += end
     if name == "VEVENT":
-        result.events.append(block)
+        events.append(block)
     elif name == "VTIMEZONE":
         tzid = re.search(r"^TZID[;:](?:.*:)?(.*)$", block, re.MULTILINE | re.IGNORECASE)
         if tzid:

@@ -10,7 +10,8 @@ Why it stays safe: a kept connection is taken again only for the same scheme, ho
 the address it is connected to is among those the SSRF guard (`netguard`) has just vetted for this fetch:
 every fetch still resolves and vets the host before anything is sent. A connection the server closed while
 idle is dropped before use, and a request that finds it closed anyway is sent once more on a new one (a GET
-of a calendar can safely be repeated).
+of a calendar can safely be repeated). At most `MAX_IDLE` stay open per process; one idle for longer than
+`IDLE_SECONDS` is closed at the next fetch of that process, whatever its host.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ each series' key from them, takes the stored chunk whose key still matches, and 
 therefore never be served: it only costs the time of writing it again.
 
 Query count: three for the facts and chunks, plus, when some series are stale, three to load them in full
-and one upsert per 500 — the same whatever the number of sessions (asserted in tests/events/test_feeds.py).
+and one upsert per 500 — the same whatever the number of sessions (asserted in tests/events/test_exports.py).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def key_of(atelier, *, base_url: str) -> str:
     )
 
 
-def feed_body(ateliers, *, name: str, base_url: str) -> bytes:
+def calendar_body(ateliers, *, name: str, base_url: str) -> bytes:
     """The VCALENDAR of the ateliers of the queryset `ateliers`, in id order."""
     from network.models import StructurePage
 

@@ -26,7 +26,7 @@ from network.models import BassinPage, StructurePage
 from .. import enums
 from ..models import Occurrence
 from ..recurrence import PARIS, format_time
-from .feeds import MAX_AGE, agenda_form, base_url
+from .exports import MAX_AGE, agenda_form, base_url
 
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 20

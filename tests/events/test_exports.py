@@ -1,4 +1,4 @@
-"""Tests of the agenda feeds: iCal subscriptions, the JSON feed, conditional requests and query counts."""
+"""Tests of the agenda exports: iCal subscriptions, the JSON feed, conditional requests and query counts."""
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -68,7 +68,7 @@ def test_agenda_ics_lists_public_series_as_a_calendar(client, network):
         ({"bassin": "inconnu"}, ["Démarches", "Tablette"]),
     ],
 )
-def test_feeds_filters_narrow_ics_and_json(client, network, params, expected):
+def test_exports_filters_narrow_ics_and_json(client, network, params, expected):
     assert series_titles(get(client, "agenda_ics", params)) == expected
     assert json_titles(get(client, "agenda_json", params)) == expected
 
@@ -97,7 +97,7 @@ def test_co_organised_ateliers_are_in_the_co_organiser_structure_feeds_and_agend
     assert len(get(client, "agenda_json", {"structure": "mediatheque-vierzon"}).json()["results"]) == 5
 
 
-def test_feeds_unknown_slugs_are_not_found(client, network):
+def test_exports_unknown_slugs_are_not_found(client, network):
     assert get(client, "bassin_ics", slug="inconnu").status_code == 404
     assert get(client, "structure_ics", slug="inconnue").status_code == 404
     assert get(client, "bassin_ics", slug="mediatheque-vierzon").status_code == 404
@@ -114,7 +114,7 @@ def test_atelier_ics_gives_one_series_and_hides_pro_only(client, network):
     assert get(client, "atelier_ics", pk=pro.pk).status_code == 404
 
 
-def test_feeds_never_show_pro_only_ateliers(client, network):
+def test_exports_never_show_pro_only_ateliers(client, network):
     assert "Réservé aux pros" not in get(client, "agenda_ics").content.decode()
     assert "Réservé aux pros" not in get(client, "structure_ics", slug="mediatheque-vierzon").content.decode()
     assert "Réservé aux pros" not in json_titles(get(client, "agenda_json"))
@@ -315,7 +315,7 @@ def count_queries(client, url) -> int:
         "/agenda.json?bassin=centre&limite=500",
     ],
 )
-def test_feeds_query_count_does_not_grow_with_sessions(client, structure_only, url):
+def test_exports_query_count_does_not_grow_with_sessions(client, structure_only, url):
     add_weekly_ateliers(structure_only, 2)
     assert Occurrence.objects.count() == 100
     small = count_queries(client, url)
@@ -329,7 +329,7 @@ def test_feeds_query_count_does_not_grow_with_sessions(client, structure_only, u
 
 
 @pytest.mark.parametrize("restricted", ["bassin", "structure"])
-def test_feeds_of_a_restricted_page_or_under_one_are_not_found(client, network, restricted):
+def test_exports_of_a_restricted_page_or_under_one_are_not_found(client, network, restricted):
     """A view restriction (password, members only) on a bassin hides its feed and its structures' feeds."""
     from wagtail.models import PageViewRestriction
 

@@ -11,12 +11,11 @@ By default it works in a throwaway SQLite database in a temporary directory, del
 is given (the bench adds thousands of rows and never removes them there).
 
 Data is built fast, the way no user ever would: ateliers are bulk-inserted, then their occurrences are
-expanded with `events.occurrences.build_rows` and inserted with one `executemany` per batch (no `save()`
-per atelier). Requests go
-through Django's test `Client`; each is timed after a warm-up, and its SQL queries are counted. By default
-the cache is cleared before every timed request, so the figures are those of a first visit. The .ics then
-reads each series' stored VEVENTs (`events.ical.stored`); a last line measures it with none stored (every
-series written again, as after a migration), for information.
+expanded with `events.occurrences.build_occurrences` and inserted with one `executemany` per batch (no
+`save()` per atelier). Requests go through Django's test `Client`; each is timed after a warm-up, and its
+SQL queries are counted. By default the cache is cleared before every timed request, so the figures are
+those of a first visit. The .ics then reads each series' stored VEVENTs (`events.ical.stored`); a last line
+measures it with none stored (every series written again, as after a migration), for information.
 """
 
 from __future__ import annotations
@@ -181,7 +180,7 @@ def build_ateliers(structures, count: int, seed: int) -> tuple[int, int]:
 
     from events import enums
     from events.models import Atelier, Occurrence
-    from events.occurrences import HORIZON_MONTHS, build_rows
+    from events.occurrences import HORIZON_MONTHS, build_occurrences
     from events.recurrence import next_window
 
     rng = random.Random(seed)
@@ -211,13 +210,13 @@ def build_ateliers(structures, count: int, seed: int) -> tuple[int, int]:
         batch = []
         queryset = Atelier.objects.select_related("structure").prefetch_related("overrides")
         for atelier in queryset.iterator(chunk_size=1000):
-            batch.extend(build_rows(atelier, today=today))
+            batch.extend(build_occurrences(atelier, today=today))
             if len(batch) >= 5000:
                 occurrences += insert_occurrences(Occurrence, batch)
                 batch = []
         occurrences += insert_occurrences(Occurrence, batch)
         Atelier.objects.update(occurrences_until=horizon)
-        # What `materialise` records for each atelier: the day of its last session.
+        # What `events.domain.rebuild_sessions` records for each atelier: the day of its last session.
         last = (
             Occurrence.objects.filter(atelier=OuterRef("pk"))
             .values("atelier")

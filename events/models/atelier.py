@@ -208,17 +208,15 @@ class Atelier(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, refresh_occurrences=True, **kwargs):
-        """Sanitize, raise SEQUENCE on change (calendar apps then take the new version), then rebuild the
-        occurrences, so that pages and feeds never read a stale schedule."""
+    def save(self, *args, **kwargs):
+        """Sanitize, and raise SEQUENCE on change (calendar apps then take the new version).
+
+        Sessions are not rebuilt here: callers use `events.domain.save_atelier` or `rebuild_sessions`.
+        """
         self.description = clean_html(self.description)
         if self.pk:
             self.sequence += 1
         super().save(*args, **kwargs)
-        if refresh_occurrences:
-            from ..occurrences import materialise
-
-            materialise(self)
 
     def get_absolute_url(self) -> str:
         return reverse("events:atelier", kwargs={"pk": self.pk})
@@ -277,7 +275,7 @@ class Atelier(models.Model):
         return Rule.from_rrule(self.rrule)
 
     def describe_schedule(self) -> str:
-        return describe(self.rule, self.first_start, self.first_start + self.duration)
+        return describe(self.rule, self.first_start, self.first_start + self.duration, all_day=self.all_day)
 
     @property
     def is_public(self) -> bool:

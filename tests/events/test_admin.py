@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events import enums
+from events.domain import update_session
 from events.models import Atelier, Occurrence, SessionOverride
 from events.recurrence import localize, to_local_naive
 from network import domain
@@ -523,7 +524,7 @@ def test_update_session_full_with_seats_and_note(client, editor, ateliers):
 
 def test_duplicate_creates_copy_and_opens_it(client, editor, ateliers):
     own = ateliers[0]
-    SessionOverride.objects.create(
+    update_session(
         atelier=own, original_start=own.occurrences.first().recurrence_id, status=enums.Status.CANCELLED
     )
     client.force_login(editor)

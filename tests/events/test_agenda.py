@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from events import enums
-from events.models import Occurrence, SessionOverride
+from events.domain import update_session
+from events.models import Occurrence
 from events.views.agenda import month_start, week_code, week_start
 from network.enums import Service
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory
@@ -232,11 +233,11 @@ def test_agenda_labels_cancelled_full_and_places_left(client, mediatheque, tuesd
         capacity=10,
     )
     first, second, third = series.occurrences.order_by("start")
-    SessionOverride.objects.create(
+    update_session(
         atelier=series, original_start=first.start, status=enums.Status.CANCELLED, note="Salle indisponible"
     )
-    SessionOverride.objects.create(atelier=series, original_start=second.start, seats_taken=10)
-    SessionOverride.objects.create(atelier=series, original_start=third.start, seats_taken=7)
+    update_session(atelier=series, original_start=second.start, seats_taken=10)
+    update_session(atelier=series, original_start=third.start, seats_taken=7)
 
     response = client.get("/agenda/")
     text = response.text

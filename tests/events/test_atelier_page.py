@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from events import enums
+from events.domain import save_atelier, update_session
 from events.models import SessionOverride
 from network.enums import Service
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory
@@ -94,7 +95,7 @@ def test_atelier_page_shows_every_section(client, atelier):
 
 def test_atelier_page_lists_the_next_ten_dates_with_their_status(client, atelier, first_day):
     first = atelier.occurrences.order_by("start").first()
-    SessionOverride.objects.create(
+    update_session(
         atelier=atelier, original_start=first.start, status=enums.Status.CANCELLED, note="Formatrice absente"
     )
 
@@ -230,11 +231,11 @@ def test_atelier_jsonld_describes_the_next_session(client, atelier, first_day):
 
 def test_atelier_jsonld_follows_the_session_status(client, atelier):
     first, second = atelier.occurrences.order_by("start")[:2]
-    SessionOverride.objects.create(atelier=atelier, original_start=first.start, status=enums.Status.CANCELLED)
+    update_session(atelier=atelier, original_start=first.start, status=enums.Status.CANCELLED)
 
     cancelled = jsonld(client.get(f"/ateliers/{atelier.pk}/"))
     SessionOverride.objects.filter(atelier=atelier).update(status=enums.Status.SCHEDULED, seats_taken=8)
-    atelier.save()
+    save_atelier(atelier=atelier)
     full = jsonld(client.get(f"/ateliers/{atelier.pk}/"))
 
     assert cancelled["eventStatus"] == "https://schema.org/EventCancelled"

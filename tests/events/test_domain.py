@@ -103,7 +103,7 @@ def test_duplicate_atelier_new_identity_same_content_no_overrides(atelier):
 
 def test_duplicate_imported_atelier_becomes_local(atelier):
     atelier.source = enums.Source.FEED
-    atelier.save()
+    domain.save_atelier(atelier=atelier)
 
     copy = domain.duplicate_atelier(atelier=atelier)
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from events import enums
-from events.models import Occurrence, SessionOverride
+from events.domain import save_atelier, update_session
+from events.models import Occurrence
 from events.recurrence import PARIS
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory
 
@@ -163,9 +164,9 @@ def test_ics_etag_changes_with_an_atelier_an_override_and_the_query(client, netw
     atelier = network["bourges"].ateliers.get()
 
     atelier.title = "Démarches en ligne"
-    atelier.save()
+    save_atelier(atelier=atelier)
     after_edit = get(client, "agenda_ics")
-    SessionOverride.objects.create(
+    update_session(
         atelier=atelier,
         original_start=atelier.occurrences.first().recurrence_id,
         status=enums.Status.CANCELLED,
@@ -185,7 +186,7 @@ def test_ics_sequence_is_raised_after_an_edit(client, network):
     before = Calendar.from_ical(get(client, "atelier_ics", pk=atelier.pk).content).walk("VEVENT")[0]
 
     atelier.end_time = time(17)
-    atelier.save()
+    save_atelier(atelier=atelier)
     after = Calendar.from_ical(get(client, "atelier_ics", pk=atelier.pk).content).walk("VEVENT")[0]
 
     assert (before["SEQUENCE"], after["SEQUENCE"]) == (0, 1)
@@ -210,7 +211,7 @@ def test_agenda_json_item_shape(client, network):
         end_time=time(20),
     )
     session = atelier.occurrences.get()
-    SessionOverride.objects.create(atelier=atelier, original_start=session.recurrence_id, seats_taken=3)
+    update_session(atelier=atelier, original_start=session.recurrence_id, seats_taken=3)
     start = datetime.combine(atelier.start_date, time(18, 30), tzinfo=PARIS)
 
     response = get(client, "agenda_json", {"theme": NUMERIQUE, "niveau": "debutant"})
@@ -290,7 +291,7 @@ def add_weekly_ateliers(structure, count: int):
     for index in range(count):
         atelier = AtelierFactory(structure=structure, rrule="FREQ=WEEKLY;COUNT=50", capacity=10)
         if index % 2:
-            SessionOverride.objects.create(
+            update_session(
                 atelier=atelier, original_start=atelier.occurrences.first().recurrence_id, seats_taken=2
             )
 

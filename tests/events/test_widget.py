@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events import enums
-from events.models import SessionOverride
+from events.domain import update_session
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory
 
 WIDGET_URL = reverse("events:widget")
@@ -94,12 +94,8 @@ def test_widget_filters_and_limits(client, agenda, params, expected):
 def test_widget_shows_full_and_cancelled_plainly(client, agenda):
     atelier = agenda["bourges"].ateliers.get(title="Démarches")
     first, second = atelier.occurrences.order_by("start")[:2]
-    SessionOverride.objects.create(
-        atelier=atelier, original_start=first.recurrence_id, status=enums.Status.CANCELLED
-    )
-    SessionOverride.objects.create(
-        atelier=atelier, original_start=second.recurrence_id, status=enums.Status.FULL
-    )
+    update_session(atelier=atelier, original_start=first.recurrence_id, status=enums.Status.CANCELLED)
+    update_session(atelier=atelier, original_start=second.recurrence_id, status=enums.Status.FULL)
 
     content = get_widget(client, structure="fs-bourges", limite=3).content.decode()
 

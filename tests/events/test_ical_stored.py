@@ -8,8 +8,9 @@ from django.db import DatabaseError, connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
+from events.domain import save_atelier, update_session
 from events.ical.export import calendar_bytes
-from events.models import Atelier, SeriesExport, SessionOverride
+from events.models import Atelier, SeriesExport
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory
 
 URL = "/agenda.ics"
@@ -60,7 +61,7 @@ CHANGES = ["atelier", "new_override", "override_edit", "override_delete", "struc
 @pytest.mark.parametrize("change", CHANGES)
 def test_a_change_makes_the_stored_chunk_stale(client, structure, change):
     atelier = AtelierFactory(structure=structure, title="Tablette", rrule="FREQ=WEEKLY;COUNT=5")
-    override = SessionOverride.objects.create(
+    override = update_session(
         atelier=atelier, original_start=atelier.occurrences.first().recurrence_id, note="Salle 2"
     )
     feed(client)
@@ -69,9 +70,9 @@ def test_a_change_makes_the_stored_chunk_stale(client, structure, change):
 
     if change == "atelier":
         atelier.title = "Tablette (nouveau)"
-        atelier.save()
+        save_atelier(atelier=atelier)
     elif change == "new_override":
-        SessionOverride.objects.create(
+        update_session(
             atelier=atelier, original_start=atelier.occurrences.last().recurrence_id, note="Salle 3"
         )
     elif change == "override_edit":

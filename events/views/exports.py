@@ -262,10 +262,13 @@ def occurrence_data(occurrence, *, request, bassin_slugs: dict[str, str], labels
     return {
         "id": f"{atelier.pk}-{recurrence_id:%Y%m%dT%H%M}",
         "uid": atelier.uid,
-        "title": atelier.title,
+        "title": occurrence.display_title,
         "summary": atelier.summary,
         "start": occurrence.start.astimezone(PARIS).isoformat(),
         "end": occurrence.end.astimezone(PARIS).isoformat(),
+        # All day: `start` and `end` are the midnights around the day(s), `hours` says so in words.
+        "all_day": atelier.all_day,
+        "hours": occurrence.hours_label,
         "status": {"code": occurrence.status, "label": labels["status"][occurrence.status]},
         "cancelled": occurrence.is_cancelled,
         "moved": occurrence.is_moved,

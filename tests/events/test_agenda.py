@@ -427,3 +427,37 @@ def test_agenda_query_count_does_not_grow_with_sessions(
         response = client.get(url, params)
 
     assert response.context["result_count"] > 0
+
+
+@pytest.mark.parametrize("view", ["liste", "semaine", "mois"])
+def test_agenda_shows_an_all_day_session_as_such(client, mediatheque, tuesday, view):
+    AtelierFactory(
+        structure=mediatheque,
+        title="Portes ouvertes",
+        all_day=True,
+        start_date=tuesday,
+        start_time=time(0),
+        end_time=time(0),
+        end_date=tuesday + timedelta(days=1),
+    )
+
+    content = client.get("/agenda/", {"vue": view, "du": tuesday.isoformat()}).content.decode()
+
+    assert "toute la journée" in content
+    assert "0 h – 0 h" not in content
+
+
+def test_agenda_shows_a_session_under_its_own_title(client, mediatheque, tuesday):
+    series = AtelierFactory(
+        structure=mediatheque, title="Tablette", start_date=tuesday, rrule="FREQ=WEEKLY;COUNT=2"
+    )
+    first = series.occurrences.order_by("start").first()
+    update_session(atelier=series, original_start=first.recurrence_id, title="Tablette : spéciale photos")
+
+    response = client.get("/agenda/")
+
+    titles = [
+        occurrence.display_title for _day, sessions in response.context["days"] for occurrence in sessions
+    ]
+    assert titles == ["Tablette : spéciale photos", "Tablette"]
+    assert "Tablette : spéciale photos" in response.content.decode()

@@ -228,6 +228,8 @@ def test_agenda_json_item_shape(client, network):
                 "summary": "Bien utiliser son téléphone.",
                 "start": start.isoformat(),
                 "end": start.replace(hour=20, minute=0).isoformat(),
+                "all_day": False,
+                "hours": "18 h 30 – 20 h",
                 "status": {"code": "programme", "label": "Programmé"},
                 "cancelled": False,
                 "moved": False,
@@ -344,3 +346,25 @@ def test_exports_of_a_restricted_page_or_under_one_are_not_found(client, network
     expected = 404 if restricted == "bassin" else 200
     assert client.get("/bassins/sud/agenda.ics").status_code == expected
     assert client.get("/bassins/nord/agenda.ics").status_code == 200
+
+
+def test_agenda_json_of_an_all_day_session_with_its_own_title(client, structure_only):
+    day = timezone.localdate() + timedelta(days=3)
+    atelier = AtelierFactory(
+        structure=structure_only,
+        title="Portes ouvertes",
+        all_day=True,
+        start_date=day,
+        start_time=time(0),
+        end_time=time(0),
+        end_date=day + timedelta(days=1),
+    )
+    update_session(atelier=atelier, original_start=atelier.occurrences.get().recurrence_id, title="Jeux")
+
+    [item] = get(client, "agenda_json").json()["results"]
+
+    assert (item["title"], item["all_day"], item["hours"]) == ("Jeux", True, "toute la journée")
+    assert (item["start"], item["end"]) == (
+        datetime.combine(day, time(0), tzinfo=PARIS).isoformat(),
+        datetime.combine(day + timedelta(days=1), time(0), tzinfo=PARIS).isoformat(),
+    )

@@ -262,3 +262,74 @@ def test_text_with_commas_semicolons_backslashes_and_lines_reads_back_unchanged(
 
     assert str(event["SUMMARY"]) == title
     assert str(event["DESCRIPTION"]).startswith("Ligne 1\nLigne 2, avec virgule ; et point-virgule\n\n")
+
+
+def test_export_session_with_its_own_title_has_it_as_summary(weekly):
+    sessions = list(Occurrence.objects.filter(atelier=weekly).order_by("start"))
+    update_session(
+        atelier=weekly,
+        original_start=sessions[3].recurrence_id,
+        new_start=sessions[3].recurrence_id + timedelta(days=1),
+        title="Tablette : séance de Noël",
+    )
+    update_session(
+        atelier=weekly,
+        original_start=sessions[4].recurrence_id,
+        status=enums.Status.CANCELLED,
+        title="Tablette : photos",
+    )
+
+    series, moved, cancelled = export().walk("VEVENT")
+
+    assert [str(event["SUMMARY"]) for event in (series, moved, cancelled)] == [
+        "Tablette pas à pas",
+        "Tablette : séance de Noël",
+        "[Annulé] Tablette : photos",
+    ]
+
+
+def test_export_all_day_series_is_written_with_dates(structure):
+    day = next_weekday(timezone.localdate() + timedelta(days=3), 0)
+    atelier = AtelierFactory(
+        structure=structure,
+        title="Portes ouvertes",
+        all_day=True,
+        start_date=day,
+        start_time=time(0),
+        end_time=time(0),
+        end_date=day + timedelta(days=1),
+        rrule=f"FREQ=WEEKLY;UNTIL={day + timedelta(weeks=3):%Y%m%d}T235959",
+        exdates=[datetime.combine(day + timedelta(weeks=1), time(0)).isoformat()],
+    )
+    update_session(
+        atelier=atelier,
+        original_start=localize(datetime.combine(day + timedelta(weeks=2), time(0))),
+        title="Portes ouvertes : spéciale jeux",
+    )
+
+    calendar = export()
+    series, changed = calendar.walk("VEVENT")
+
+    assert (series["DTSTART"].params["VALUE"], series.decoded("DTSTART"), series.decoded("DTEND")) == (
+        "DATE",
+        day,
+        day + timedelta(days=1),
+    )
+    assert series["RRULE"]["UNTIL"] == [day + timedelta(weeks=3)]
+    assert [value.dt for value in series["EXDATE"].dts] == [day + timedelta(weeks=1)]
+    assert (changed.decoded("RECURRENCE-ID"), str(changed["SUMMARY"])) == (
+        day + timedelta(weeks=2),
+        "Portes ouvertes : spéciale jeux",
+    )
+    expanded = recurring_ical_events.of(calendar).between(day, day + timedelta(weeks=5))
+    assert sorted((event.decoded("DTSTART"), str(event["SUMMARY"])) for event in expanded) == [
+        (day, "Portes ouvertes"),
+        (day + timedelta(weeks=2), "Portes ouvertes : spéciale jeux"),
+        (day + timedelta(weeks=3), "Portes ouvertes"),
+    ]
+
+
+def test_export_until_of_an_all_day_series_stays_a_date():
+    assert utc_rrule("FREQ=WEEKLY;UNTIL=20270630T235959", all_day=True).to_ical() == (
+        b"FREQ=WEEKLY;UNTIL=20270630"
+    )

@@ -1,6 +1,6 @@
 """The atelier model: the checks editors meet in French, the sanitising, and the iCal identity."""
 
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 
 import pytest
@@ -153,3 +153,15 @@ def test_recurring_without_end(db):
     AtelierFactory(structure=structure)
 
     assert list(Atelier.objects.recurring_without_end()) == [open_ended]
+
+
+def test_an_all_day_atelier_describes_its_schedule_without_hours():
+    atelier = Atelier(
+        start_date=date(2027, 6, 1),
+        start_time=time(0),
+        end_time=time(0),
+        end_date=date(2027, 6, 2),
+        all_day=True,
+    )
+
+    assert atelier.describe_schedule() == "le mardi 1er juin 2027 toute la journée"

@@ -313,3 +313,36 @@ def test_build_occurrences_show_each_session_field(clock, structure, name, value
     setattr(atelier, name, value)
 
     assert records(atelier) != before
+
+
+def test_a_session_title_is_materialised_and_shown_instead_of_the_ateliers(clock, structure):
+    atelier = weekly(structure, title="Tablette", rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=3")
+    override(atelier, date(2027, 1, 19), title="Tablette : spéciale photos")
+
+    rows = by_day(atelier)
+
+    assert [rows[day].title for day in sorted(rows)] == ["", "Tablette : spéciale photos", ""]
+    assert [rows[day].display_title for day in sorted(rows)] == [
+        "Tablette",
+        "Tablette : spéciale photos",
+        "Tablette",
+    ]
+
+
+def test_an_all_day_series_has_whole_day_sessions(clock, structure):
+    atelier = weekly(
+        structure,
+        all_day=True,
+        start_time=time(0),
+        end_time=time(0),
+        end_date=date(2027, 1, 13),
+        rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=2",
+    )
+
+    rows = sessions(atelier)
+
+    assert [(row.local_date, row.end - row.start, row.is_evening) for row in rows] == [
+        (date(2027, 1, 12), timedelta(days=1), False),
+        (date(2027, 1, 19), timedelta(days=1), False),
+    ]
+    assert {row.hours_label for row in rows} == {"toute la journée"}

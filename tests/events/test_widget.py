@@ -138,3 +138,27 @@ def test_widget_help_page_without_choices_offers_the_default_snippet(client, age
         '<iframe src="http://127.0.0.1:8000/widget/agenda/?limite=5"'
     )
     assert 'value="fs-bourges"' in response.content.decode()
+
+
+def test_widget_shows_an_all_day_session_and_a_sessions_own_title(client, agenda):
+    today = timezone.localdate()
+    journee = AtelierFactory(
+        structure=agenda["vierzon"],
+        title="Portes ouvertes",
+        all_day=True,
+        start_date=today + timedelta(days=1),
+        start_time=time(0),
+        end_time=time(0),
+        end_date=today + timedelta(days=2),
+    )
+    update_session(
+        atelier=journee,
+        original_start=journee.occurrences.get().recurrence_id,
+        title="Portes ouvertes : jeux",
+    )
+
+    content = html.unescape(get_widget(client, structure="mediatheque-vierzon").content.decode())
+
+    assert "toute la journée" in content
+    assert "Portes ouvertes : jeux" in content
+    assert "0 h – 0 h" not in content

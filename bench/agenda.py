@@ -230,15 +230,6 @@ def build_ateliers(structures, count: int, seed: int) -> tuple[int, int]:
 # ---- measures ---------------------------------------------------------------------------------------
 
 
-def _url(name: str, fallback: str, **kwargs) -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return fallback
-
-
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     index = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
@@ -292,21 +283,22 @@ def measure(client, url: str, *, repeat: int, warmup: int, keep_cache: bool, hea
 
 def run_measures(args, bassin):
     from django.test import Client
+    from django.urls import reverse
 
     from events import enums
 
     client = Client(raise_request_exception=False)
     theme = enums.Theme.OUTILS_QUOTIDIEN.value
-    agenda = _url("events:agenda", "/agenda/")
+    agenda = reverse("events:agenda")
     cases = [
         (
             "Agenda d'un bassin",
-            _url("events:bassin_agenda", f"/bassins/{bassin.slug}/agenda/", slug=bassin.slug),
+            reverse("events:bassin_agenda", kwargs={"slug": bassin.slug}),
         ),
         ("Agenda filtré (thème + soir)", f"{agenda}?theme={theme.replace(' ', '+')}&soir=on"),
         (
             "Flux .ics d'un bassin",
-            _url("events:bassin_ics", f"/bassins/{bassin.slug}/agenda.ics", slug=bassin.slug),
+            reverse("events:bassin_ics", kwargs={"slug": bassin.slug}),
         ),
     ]
     results = []

@@ -5,11 +5,8 @@ bookmarked, subscribed to (`.ics`) or embedded. Unknown or invalid values are ig
 addresses are typed by hand and kept for years.
 """
 
-from datetime import timedelta
-
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.forms import LenientMultipleChoiceField
@@ -111,9 +108,3 @@ class AgendaFilterForm(forms.Form):
 
     def flags(self):
         return [self[name] for name in self.FLAGS]
-
-
-def default_range(today=None, days: int = 60):
-    """When no dates are given, agendas show what is ahead: today and the next `days` days."""
-    today = today or timezone.localdate()
-    return today, today + timedelta(days=days)

@@ -61,10 +61,6 @@ class Schedule:
         starts.difference_update(self.exdates)
         return sorted(starts)
 
-    @property
-    def is_recurring(self) -> bool:
-        return bool(self.rrule or self.rdates)
-
     def last_start(self) -> datetime | None:
         """The last session of a bounded series, None when the rule never ends."""
         if not self.rrule:

@@ -313,11 +313,3 @@ def join_calendar(chunks: Iterable[bytes], *, name: str) -> bytes:
     header = calendar_header(name=name).to_ical()
     end = b"END:VCALENDAR\r\n"
     return header[: -len(end)] + b"".join(chunks) + end
-
-
-def calendar_bytes(ateliers: Iterable, *, name: str, base_url: str) -> bytes:
-    """The serialized VCALENDAR of `ateliers` (their `structure` and `overrides` prefetched), built anew.
-
-    Exports go through `events.ical.stored.calendar_body`, which keeps each series' chunk between requests.
-    """
-    return join_calendar((series_chunk(atelier, base_url=base_url) for atelier in ateliers), name=name)

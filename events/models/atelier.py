@@ -44,10 +44,6 @@ class AtelierQuerySet(models.QuerySet):
     def in_bassin(self, bassin):
         return self.filter(structure__path__startswith=bassin.path, structure__depth=bassin.depth + 1)
 
-    def recurring_without_end(self):
-        """Series whose occurrences must be extended every night (no UNTIL, no COUNT)."""
-        return self.exclude(rrule="").exclude(rrule__contains="UNTIL=").exclude(rrule__contains="COUNT=")
-
 
 class Atelier(models.Model):
     structure = models.ForeignKey(
@@ -284,10 +280,6 @@ class Atelier(models.Model):
     @property
     def is_free(self) -> bool:
         return self.price != enums.Price.PAID
-
-    @property
-    def is_accessible(self) -> bool:
-        return self.wheelchair_accessible or bool(self.accessibility)
 
     @property
     def prerequisite_flags(self) -> list[str]:

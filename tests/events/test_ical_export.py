@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from events import enums
 from events.domain import save_atelier, update_session
-from events.ical.export import calendar_bytes, utc_rrule
+from events.ical.export import join_calendar, series_chunk, utc_rrule
 from events.models import Atelier, Occurrence
 from events.recurrence import PARIS, localize, next_window
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory
@@ -23,6 +23,11 @@ def next_weekday(start: date, weekday: int) -> date:
 
 def nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
     return next_weekday(date(year, month, 1), weekday) + timedelta(weeks=n - 1)
+
+
+def calendar_bytes(ateliers, *, name: str, base_url: str) -> bytes:
+    """The VCALENDAR of `ateliers` written anew (what an export serves when nothing is stored)."""
+    return join_calendar((series_chunk(atelier, base_url=base_url) for atelier in ateliers), name=name)
 
 
 def export(ateliers=None) -> Calendar:

@@ -145,16 +145,6 @@ def test_public_queryset_hides_professional_ateliers(db):
     assert list(Atelier.objects.public()) == [public]
 
 
-def test_recurring_without_end(db):
-    open_ended = AtelierFactory(rrule="FREQ=WEEKLY")
-    structure = open_ended.structure
-    AtelierFactory(structure=structure, rrule="FREQ=WEEKLY;COUNT=3")
-    AtelierFactory(structure=structure, rrule="FREQ=WEEKLY;UNTIL=20300101T235959")
-    AtelierFactory(structure=structure)
-
-    assert list(Atelier.objects.recurring_without_end()) == [open_ended]
-
-
 def test_an_all_day_atelier_describes_its_schedule_without_hours():
     atelier = Atelier(
         start_date=date(2027, 6, 1),

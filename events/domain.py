@@ -49,7 +49,6 @@ OVERRIDE_DEFAULTS = {
 # ---- sessions ----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def rebuild_sessions(*, atelier: Atelier, today: date | None = None) -> int:
     """Replace `atelier`'s occurrences by a fresh expansion; return how many there are.
 
@@ -59,7 +58,6 @@ def rebuild_sessions(*, atelier: Atelier, today: date | None = None) -> int:
     return rebuild_many_sessions(ateliers=[atelier], today=today)
 
 
-@transaction.atomic
 def rebuild_many_sessions(
     *, ateliers: Iterable[Atelier], overrides: dict | None = None, today: date | None = None
 ) -> int:
@@ -69,6 +67,9 @@ def rebuild_many_sessions(
     `overrides` ({atelier id: [SessionOverride]}) is what the caller already holds; without it, each
     atelier's `overrides` are read, and should be prefetched (their `structure` too). Unsaved ateliers are
     skipped. Sets `occurrences_until` and `last_session_date` on the given instances too.
+
+    Atomic without a savepoint of its own: inside a caller's transaction (a sync, an admin form) a failure
+    here fails the whole of it, which is what the caller wants, and no SAVEPOINT round trip is spent.
     """
     ateliers = [atelier for atelier in ateliers if atelier.pk is not None]
     today = today or timezone.localdate()
@@ -80,12 +81,15 @@ def rebuild_many_sessions(
         atelier.occurrences_until = until
         atelier.last_session_date = max((row.local_date for row in built), default=None)
         rows += built
-    for offset in range(0, len(ateliers), WRITE_BATCH):
-        batch = [atelier.pk for atelier in ateliers[offset : offset + WRITE_BATCH]]
-        Occurrence.objects.filter(atelier_id__in=batch).delete()
-    Occurrence.objects.bulk_create(rows, batch_size=WRITE_BATCH)
-    # `bulk_update`, not `save()`: it leaves `updated_at` (and so the exports' ETag and SEQUENCE) alone.
-    Atelier.objects.bulk_update(ateliers, ["occurrences_until", "last_session_date"], batch_size=WRITE_BATCH)
+    with transaction.atomic(savepoint=False):
+        for offset in range(0, len(ateliers), WRITE_BATCH):
+            batch = [atelier.pk for atelier in ateliers[offset : offset + WRITE_BATCH]]
+            Occurrence.objects.filter(atelier_id__in=batch).delete()
+        Occurrence.objects.bulk_create(rows, batch_size=WRITE_BATCH)
+        # `bulk_update`, not `save()`: it leaves `updated_at` (so the exports' ETag and SEQUENCE) alone.
+        Atelier.objects.bulk_update(
+            ateliers, ["occurrences_until", "last_session_date"], batch_size=WRITE_BATCH
+        )
     return len(rows)
 
 

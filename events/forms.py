@@ -1,4 +1,4 @@
-"""The agenda's filters, shared by the agenda pages, the iCal and JSON feeds and the widget.
+"""The agenda's filters, shared by the agenda pages, the iCal and JSON exports and the widget.
 
 Every filter is a query-string parameter, so a filtered agenda has an address that can be shared,
 bookmarked, subscribed to (`.ics`) or embedded. Unknown or invalid values are ignored, never an error:
@@ -29,14 +29,14 @@ class AgendaFilterForm(forms.Form):
     soir = forms.BooleanField(label=_("Le soir (après 18 h)"), required=False)
     weekend = forms.BooleanField(label=_("Le week-end"), required=False)
     places = forms.BooleanField(label=_("Places disponibles"), required=False)
-    # One structure's agenda (its page, its feed, the widget it embeds); given by slug, not shown as a field.
+    # One structure's agenda (its page, its export, its widget); given by slug, not shown as a field.
     structure = forms.SlugField(required=False, widget=forms.HiddenInput)
-    # One event cycle's programme (programmes.CyclePage, by slug): its feeds and widget are the agenda's.
+    # One event cycle's programme (programmes.CyclePage, by slug): its exports and widget are the agenda's.
     cycle = forms.SlugField(required=False, widget=forms.HiddenInput)
 
     CHOICE_GROUPS = ("theme", "public", "bassin", "commune", "niveau", "format")
     FLAGS = ("gratuit", "accessible", "soir", "weekend", "places")
-    # Query-string keys that are not filters: they never change what a feed contains.
+    # Query-string keys that are not filters: they never change what an export contains.
     NON_FILTER_KEYS = ("page", "vue", "semaine", "mois")
 
     def __init__(self, data=None, *, bassins=(), communes=(), **kwargs):

@@ -33,7 +33,7 @@ class AtelierQuerySet(models.QuerySet):
         return self.filter(visibility=enums.Visibility.PUBLIC, structure__live=True)
 
     def for_members(self):
-        """What the network's members see (`/pro/`, their private feed): every visibility, live structures."""
+        """What the network's members see (`/pro/`, their private .ics): every visibility, live structures."""
         return self.filter(structure__live=True)
 
     def of_structure(self, structure):
@@ -151,7 +151,7 @@ class Atelier(models.Model):
     all_day = models.BooleanField(_("toute la journée"), default=False)
     end_date = models.DateField(_("date de fin (si un autre jour)"), null=True, blank=True)
 
-    # Structures that organise the atelier with its host: it shows in their agendas and feeds too.
+    # Structures that organise the atelier with its host: it shows in their agendas and exports too.
     co_organisers = models.ManyToManyField(
         "network.StructurePage",
         blank=True,

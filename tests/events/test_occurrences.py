@@ -1,6 +1,6 @@
 """Materialised sessions: what agendas and exports read must match the series, its changes and the clock.
 
-The expansion is `events.occurrences`; writing it is `events.domain` (`rebuild_sessions` and friends).
+The expansion is `events.occurrences`; writing it is `events.domain` (see test_domain.py for the writers).
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -10,8 +10,6 @@ from django.forms.models import model_to_dict
 
 from events import enums
 from events.domain import (
-    extend_sessions,
-    rebuild_many_sessions,
     rebuild_sessions,
     save_atelier,
     update_session,
@@ -200,88 +198,6 @@ def test_a_cancelled_atelier_cancels_every_session(clock, structure):
     save_atelier(atelier=atelier)
 
     assert {row.status for row in sessions(atelier)} == {enums.Status.CANCELLED}
-
-
-def test_build_occurrences_does_not_write(clock, structure):
-    atelier = weekly(structure, rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=3")
-    Occurrence.objects.all().delete()
-
-    rows = build_occurrences(atelier, today=TODAY)
-
-    assert [row.pk for row in rows] == [None] * 3
-    assert Occurrence.objects.count() == 0
-    assert rebuild_sessions(atelier=atelier, today=TODAY) == 3
-
-
-def test_extend_sessions_adds_the_new_days_of_open_ended_series_only(clock, structure):
-    open_ended = weekly(structure)
-    long_series = weekly(
-        structure, rrule="FREQ=WEEKLY;BYDAY=WE;UNTIL=20290101T235959", start_date=date(2027, 1, 13)
-    )
-    bounded = weekly(structure, rrule="FREQ=WEEKLY;BYDAY=TH;COUNT=4", start_date=date(2027, 1, 14))
-    one_off = weekly(structure, rrule="", start_date=date(2027, 1, 15))
-    bounded_rows = sorted(Occurrence.objects.filter(atelier=bounded).values_list("pk", flat=True))
-    one_off_rows = list(Occurrence.objects.filter(atelier=one_off).values_list("pk", flat=True))
-    before = Occurrence.objects.filter(atelier=open_ended).count()
-
-    refreshed = extend_sessions(today=TODAY + timedelta(days=35))
-
-    assert refreshed == 2
-    last = Occurrence.objects.filter(atelier=open_ended).latest("start")
-    assert last.local_date == date(2028, 2, 15)
-    assert Occurrence.objects.filter(atelier=open_ended).count() == before + 5
-    assert Occurrence.objects.filter(atelier=long_series).latest("start").local_date == date(2028, 2, 16)
-    assert sorted(Occurrence.objects.filter(atelier=bounded).values_list("pk", flat=True)) == bounded_rows
-    assert list(Occurrence.objects.filter(atelier=one_off).values_list("pk", flat=True)) == one_off_rows
-    assert Atelier.objects.get(pk=bounded.pk).occurrences_until == date(2028, 2, 21)
-    # Nothing left to do the same night.
-    assert extend_sessions(today=TODAY + timedelta(days=35)) == 0
-
-
-def test_extend_sessions_follows_the_clock(clock, structure):
-    atelier = weekly(structure)
-
-    clock.move_to(datetime(2027, 2, 15, 3, 0, tzinfo=PARIS), tick=False)
-
-    assert extend_sessions() == 1
-    assert Occurrence.objects.filter(atelier=atelier).latest("start").local_date == date(2028, 2, 15)
-
-
-def test_rebuild_sessions_records_the_day_of_the_last_session(clock, structure):
-    bounded = weekly(structure, rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=3")
-    open_ended = weekly(structure)
-
-    bounded.refresh_from_db()
-    open_ended.refresh_from_db()
-
-    assert bounded.last_session_date == date(2027, 1, 26)
-    assert open_ended.last_session_date == date(2028, 1, 11)
-
-
-def test_rebuild_many_sessions_writes_the_same_rows_as_rebuild_sessions(clock, structure):
-    def snapshot(atelier):
-        return [
-            (row.recurrence_id, row.start, row.end, row.status, row.commune, row.is_evening)
-            for row in sessions(atelier)
-        ]
-
-    first = weekly(structure)
-    second = weekly(structure, rrule="FREQ=MONTHLY;BYDAY=-1TH", start_date=date(2027, 1, 28))
-    override(first, date(2027, 1, 19), status=enums.Status.CANCELLED)
-    expected = {first.pk: snapshot(first), second.pk: snapshot(second)}
-    Occurrence.objects.all().delete()
-    Atelier.objects.update(last_session_date=None)
-
-    count = rebuild_many_sessions(
-        ateliers=Atelier.objects.prefetch_related("overrides").select_related("structure")
-    )
-
-    assert {first.pk: snapshot(first), second.pk: snapshot(second)} == expected
-    assert count == len(expected[first.pk]) + len(expected[second.pk])
-    assert set(Atelier.objects.values_list("last_session_date", flat=True)) == {
-        date(2028, 1, 11),
-        date(2027, 12, 30),
-    }
 
 
 def test_build_occurrences_read_no_synced_field_outside_session_fields(clock, structure):

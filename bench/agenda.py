@@ -11,12 +11,11 @@ By default it works in a throwaway SQLite database in a temporary directory, del
 is given (the bench adds thousands of rows and never removes them there).
 
 Data is built fast, the way no user ever would: ateliers are bulk-inserted, then their occurrences are
-expanded with `events.occurrences.build_rows` and inserted with one `executemany` per batch (no `save()`
-per atelier). Requests go
-through Django's test `Client`; each is timed after a warm-up, and its SQL queries are counted. By default
-the cache is cleared before every timed request, so the figures are those of a first visit. The .ics then
-reads each series' stored VEVENTs (`events.ical.stored`); a last line measures it with none stored (every
-series written again, as after a migration), for information.
+expanded with `events.occurrences.build_occurrences` and inserted with one `executemany` per batch (no
+`save()` per atelier). Requests go through Django's test `Client`; each is timed after a warm-up, and its
+SQL queries are counted. By default the cache is cleared before every timed request, so the figures are
+those of a first visit. The .ics then reads each series' stored VEVENTs (`events.ical.stored`); a last line
+measures it with none stored (every series written again, as after a migration), for information.
 """
 
 from __future__ import annotations
@@ -181,7 +180,7 @@ def build_ateliers(structures, count: int, seed: int) -> tuple[int, int]:
 
     from events import enums
     from events.models import Atelier, Occurrence
-    from events.occurrences import HORIZON_MONTHS, build_rows
+    from events.occurrences import HORIZON_MONTHS, build_occurrences
     from events.recurrence import next_window
 
     rng = random.Random(seed)
@@ -211,13 +210,13 @@ def build_ateliers(structures, count: int, seed: int) -> tuple[int, int]:
         batch = []
         queryset = Atelier.objects.select_related("structure").prefetch_related("overrides")
         for atelier in queryset.iterator(chunk_size=1000):
-            batch.extend(build_rows(atelier, today=today))
+            batch.extend(build_occurrences(atelier, today=today))
             if len(batch) >= 5000:
                 occurrences += insert_occurrences(Occurrence, batch)
                 batch = []
         occurrences += insert_occurrences(Occurrence, batch)
         Atelier.objects.update(occurrences_until=horizon)
-        # What `materialise` records for each atelier: the day of its last session.
+        # What `events.domain.rebuild_sessions` records for each atelier: the day of its last session.
         last = (
             Occurrence.objects.filter(atelier=OuterRef("pk"))
             .values("atelier")
@@ -229,15 +228,6 @@ def build_ateliers(structures, count: int, seed: int) -> tuple[int, int]:
 
 
 # ---- measures ---------------------------------------------------------------------------------------
-
-
-def _url(name: str, fallback: str, **kwargs) -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return fallback
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -293,21 +283,22 @@ def measure(client, url: str, *, repeat: int, warmup: int, keep_cache: bool, hea
 
 def run_measures(args, bassin):
     from django.test import Client
+    from django.urls import reverse
 
     from events import enums
 
     client = Client(raise_request_exception=False)
     theme = enums.Theme.OUTILS_QUOTIDIEN.value
-    agenda = _url("events:agenda", "/agenda/")
+    agenda = reverse("events:agenda")
     cases = [
         (
             "Agenda d'un bassin",
-            _url("events:bassin_agenda", f"/bassins/{bassin.slug}/agenda/", slug=bassin.slug),
+            reverse("events:bassin_agenda", kwargs={"slug": bassin.slug}),
         ),
         ("Agenda filtré (thème + soir)", f"{agenda}?theme={theme.replace(' ', '+')}&soir=on"),
         (
             "Flux .ics d'un bassin",
-            _url("events:bassin_ics", f"/bassins/{bassin.slug}/agenda.ics", slug=bassin.slug),
+            reverse("events:bassin_ics", kwargs={"slug": bassin.slug}),
         ),
     ]
     results = []

@@ -101,7 +101,13 @@ class ScopedObjectMixin:
 
 
 class AtelierSavedMixin:
-    """After saving, stay on the edit page: it shows the schedule in words and the next sessions."""
+    """Saving rebuilds the sessions (in the view's transaction); then stay on the edit page: it shows the
+    schedule in words and the next sessions."""
+
+    def save_instance(self):
+        atelier = super().save_instance()
+        domain.rebuild_sessions(atelier=atelier)
+        return atelier
 
     def get_success_url(self):
         return reverse(self.edit_url_name, args=[self.object.pk])

@@ -28,8 +28,8 @@ from django.utils.text import slugify
 from network.demo import read_fixture
 
 from . import enums
+from .domain import rebuild_sessions
 from .models import Atelier, SessionOverride
-from .occurrences import materialise
 from .recurrence import WEEKDAY_CODES, Schedule, localize
 from .sanitize import clean_html
 
@@ -501,7 +501,7 @@ def load_demo_ateliers(*, today: date | None = None) -> DemoAteliersReport:
         atelier = existing.pop(item.values["uid"], None)
         if atelier is None:
             atelier = Atelier(structure=item.structure, is_demo=True, **item.values)
-            atelier.save(refresh_occurrences=False)
+            atelier.save()
             report.created += 1
             changed = True
         else:
@@ -510,12 +510,12 @@ def load_demo_ateliers(*, today: date | None = None) -> DemoAteliersReport:
                 for name, value in item.values.items():
                     setattr(atelier, name, value)
                 atelier.structure = item.structure
-                atelier.save(refresh_occurrences=False)
+                atelier.save()
                 report.updated += 1
         atelier.structure = item.structure
         changed = _sync_overrides(atelier, item.overrides) or changed
         if changed:
-            materialise(atelier, today=today)
+            rebuild_sessions(atelier=atelier, today=today)
         else:
             report.unchanged += 1
     if existing:

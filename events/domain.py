@@ -1,21 +1,33 @@
-"""Workflows on ateliers run from the admin: duplicating a series, changing or cancelling one session.
+"""Workflows on ateliers: saving one, rebuilding its sessions, duplicating it, changing one session.
 
-Each function is keyword-only and atomic, and goes through the models' `save()` / `delete()`, which rebuild
-the occurrences: pages and feeds never see a session change without its `Occurrence` row following.
+The `Occurrence` table is derived from an atelier and its overrides, and nothing rebuilds it behind the
+caller's back (no `save()` override, no signal): whoever changes a schedule, a place, a status or a session
+calls `save_atelier`, `rebuild_sessions` or `rebuild_many_sessions` in the same transaction, so that pages
+and exports never read a session change without its `Occurrence` row following. The admin, the programmes'
+publishing, the demo loader and the calendar sync all go through here.
+
+The .ics exports need no call: each series' stored text carries the key of the facts it was written from
+and is rewritten when they change (`events.ical.stored`).
+
 A session is always named by its *original* start (its RECURRENCE-ID), whatever was changed since.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import enums
-from .models import Atelier, SessionOverride
+from .models import Atelier, Occurrence, SessionOverride
+from .occurrences import build_occurrences, has_sessions_after, horizon
 from .recurrence import localize, to_local_naive
+
+WRITE_BATCH = 500
 
 COPY_SUFFIX = " (copie)"
 # Fields that say nothing about the original session: an override holding none of them is useless.
@@ -30,7 +42,101 @@ OVERRIDE_DEFAULTS = {
     "longitude": None,
     "seats_taken": 0,
     "note": "",
+    "title": "",
 }
+
+
+# ---- sessions ----------------------------------------------------------------------------------------
+
+
+def rebuild_sessions(*, atelier: Atelier, today: date | None = None) -> int:
+    """Replace `atelier`'s occurrences by a fresh expansion; return how many there are.
+
+    Call it after any change of the atelier's schedule, place or status, or of one of its overrides.
+    Readers never see half a series: the rows are deleted and inserted in one transaction.
+    """
+    return rebuild_many_sessions(ateliers=[atelier], today=today)
+
+
+def rebuild_many_sessions(
+    *, ateliers: Iterable[Atelier], overrides: dict | None = None, today: date | None = None
+) -> int:
+    """`rebuild_sessions` for many ateliers at once (a calendar sync, the nightly extension): one DELETE and
+    one UPDATE per 500 ateliers and batched INSERTs, whatever the number of series.
+
+    `overrides` ({atelier id: [SessionOverride]}) is what the caller already holds; without it, each
+    atelier's `overrides` are read, and should be prefetched (their `structure` too). Unsaved ateliers are
+    skipped. Sets `occurrences_until` and `last_session_date` on the given instances too.
+
+    Atomic without a savepoint of its own: inside a caller's transaction (a sync, an admin form) a failure
+    here fails the whole of it, which is what the caller wants, and no SAVEPOINT round trip is spent.
+    """
+    ateliers = [atelier for atelier in ateliers if atelier.pk is not None]
+    today = today or timezone.localdate()
+    until = horizon(today)
+    rows = []
+    for atelier in ateliers:
+        known = overrides.get(atelier.pk, []) if overrides is not None else None
+        built = build_occurrences(atelier, today=today, overrides=known)
+        atelier.occurrences_until = until
+        atelier.last_session_date = max((row.local_date for row in built), default=None)
+        rows += built
+    with transaction.atomic(savepoint=False):
+        for offset in range(0, len(ateliers), WRITE_BATCH):
+            batch = [atelier.pk for atelier in ateliers[offset : offset + WRITE_BATCH]]
+            Occurrence.objects.filter(atelier_id__in=batch).delete()
+        Occurrence.objects.bulk_create(rows, batch_size=WRITE_BATCH)
+        # `bulk_update`, not `save()`: it leaves `updated_at` (so the exports' ETag and SEQUENCE) alone.
+        Atelier.objects.bulk_update(
+            ateliers, ["occurrences_until", "last_session_date"], batch_size=WRITE_BATCH
+        )
+    return len(rows)
+
+
+def extend_sessions(*, today: date | None = None) -> int:
+    """Nightly: rebuild the series whose window moved and that have sessions in the new days.
+
+    Series already over inside the window (UNTIL or COUNT reached) are left as they are; only their
+    `occurrences_until` moves, so that they are not looked at again tomorrow. Returns how many were rebuilt.
+    Each batch is its own transaction: a long night's work never holds one lock for all series.
+    """
+    today = today or timezone.localdate()
+    until = horizon(today)
+    stale = (
+        Atelier.objects.exclude(rrule="")
+        .filter(occurrences_until__lt=until)
+        .select_related("structure")
+        .prefetch_related("overrides")
+        .order_by("pk")
+    )
+    count = 0
+    growing, finished = [], []
+    for atelier in stale.iterator(chunk_size=WRITE_BATCH):
+        if has_sessions_after(atelier, atelier.occurrences_until):
+            growing.append(atelier)
+        else:
+            finished.append(atelier.pk)
+        if len(growing) >= WRITE_BATCH:
+            rebuild_many_sessions(ateliers=growing, today=today)
+            count += len(growing)
+            growing = []
+    if growing:
+        rebuild_many_sessions(ateliers=growing, today=today)
+        count += len(growing)
+    for offset in range(0, len(finished), WRITE_BATCH):
+        Atelier.objects.filter(pk__in=finished[offset : offset + WRITE_BATCH]).update(occurrences_until=until)
+    return count
+
+
+# ---- ateliers ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_atelier(*, atelier: Atelier) -> Atelier:
+    """Save `atelier` (sanitized, SEQUENCE raised by `Atelier.save()`) and rebuild its sessions."""
+    atelier.save()
+    rebuild_sessions(atelier=atelier)
+    return atelier
 
 
 def is_session_of(atelier: Atelier, original_start: datetime) -> bool:
@@ -67,8 +173,7 @@ def duplicate_atelier(*, atelier: Atelier, user=None) -> Atelier:
     copy.occurrences_until = None
     max_title = Atelier._meta.get_field("title").max_length
     copy.title = atelier.title[: max_title - len(COPY_SUFFIX)] + COPY_SUFFIX
-    copy.save()
-    return copy
+    return save_atelier(atelier=copy)
 
 
 @transaction.atomic
@@ -88,6 +193,7 @@ def update_session(*, atelier: Atelier, original_start: datetime, **changes) -> 
         setattr(override, name, value)
     override.full_clean()
     override.save()
+    rebuild_sessions(atelier=atelier)
     return override
 
 
@@ -110,6 +216,8 @@ def restore_session(*, atelier: Atelier, original_start: datetime) -> SessionOve
     override.status = enums.Status.SCHEDULED
     if all(getattr(override, name) == default for name, default in OVERRIDE_DEFAULTS.items()):
         override.delete()
-        return None
-    override.save()
+        override = None
+    else:
+        override.save()
+    rebuild_sessions(atelier=atelier)
     return override

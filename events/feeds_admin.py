@@ -482,7 +482,7 @@ class DetachAtelierView(WagtailAdminTemplateMixin, TemplateView):
             return redirect(reverse("ateliers:edit", args=[atelier.pk]))
         atelier.detached = True
         atelier.source = enums.Source.LOCAL
-        atelier.save(update_fields=["detached", "source", "updated_at"], refresh_occurrences=False)
+        atelier.save(update_fields=["detached", "source", "updated_at"])
         messages.success(
             request,
             _(

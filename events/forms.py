@@ -1,15 +1,12 @@
-"""The agenda's filters, shared by the agenda pages, the iCal and JSON feeds and the widget.
+"""The agenda's filters, shared by the agenda pages, the iCal and JSON exports and the widget.
 
 Every filter is a query-string parameter, so a filtered agenda has an address that can be shared,
 bookmarked, subscribed to (`.ics`) or embedded. Unknown or invalid values are ignored, never an error:
 addresses are typed by hand and kept for years.
 """
 
-from datetime import timedelta
-
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.forms import LenientMultipleChoiceField
@@ -32,14 +29,14 @@ class AgendaFilterForm(forms.Form):
     soir = forms.BooleanField(label=_("Le soir (après 18 h)"), required=False)
     weekend = forms.BooleanField(label=_("Le week-end"), required=False)
     places = forms.BooleanField(label=_("Places disponibles"), required=False)
-    # One structure's agenda (its page, its feed, the widget it embeds); given by slug, not shown as a field.
+    # One structure's agenda (its page, its export, its widget); given by slug, not shown as a field.
     structure = forms.SlugField(required=False, widget=forms.HiddenInput)
-    # One event cycle's programme (programmes.CyclePage, by slug): its feeds and widget are the agenda's.
+    # One event cycle's programme (programmes.CyclePage, by slug): its exports and widget are the agenda's.
     cycle = forms.SlugField(required=False, widget=forms.HiddenInput)
 
     CHOICE_GROUPS = ("theme", "public", "bassin", "commune", "niveau", "format")
     FLAGS = ("gratuit", "accessible", "soir", "weekend", "places")
-    # Query-string keys that are not filters: they never change what a feed contains.
+    # Query-string keys that are not filters: they never change what an export contains.
     NON_FILTER_KEYS = ("page", "vue", "semaine", "mois")
 
     def __init__(self, data=None, *, bassins=(), communes=(), **kwargs):
@@ -111,9 +108,3 @@ class AgendaFilterForm(forms.Form):
 
     def flags(self):
         return [self[name] for name in self.FLAGS]
-
-
-def default_range(today=None, days: int = 60):
-    """When no dates are given, agendas show what is ahead: today and the next `days` days."""
-    today = today or timezone.localdate()
-    return today, today + timedelta(days=days)

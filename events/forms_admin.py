@@ -347,7 +347,7 @@ class AtelierAdminForm(ScheduleForm, WagtailAdminModelForm):
 
 
 class SessionForm(forms.Form):
-    """Change one session: full, another time or place, places booked, a note for the public."""
+    """Change one session: full, another time or place, places booked, its own title, a note."""
 
     original_start = forms.DateTimeField(widget=forms.HiddenInput)
     status = forms.ChoiceField(
@@ -369,6 +369,11 @@ class SessionForm(forms.Form):
     commune = forms.CharField(label=gettext_lazy("Commune"), max_length=120, required=False)
     seats_taken = forms.IntegerField(label=gettext_lazy("Places réservées"), min_value=0, initial=0)
     note = forms.CharField(label=gettext_lazy("Message pour le public"), max_length=255, required=False)
+    title = forms.CharField(
+        label=gettext_lazy("Titre de cette séance (vide : celui de l'atelier)"),
+        max_length=200,
+        required=False,
+    )
 
     def __init__(self, *args, atelier: Atelier, **kwargs):
         self.atelier = atelier
@@ -389,6 +394,7 @@ class SessionForm(forms.Form):
             else "",
             "seats_taken": occurrence.seats_taken,
             "note": occurrence.note,
+            "title": occurrence.title,
         }
 
     def clean(self):
@@ -416,5 +422,8 @@ class SessionForm(forms.Form):
         return cleaned
 
     def changes(self) -> dict:
-        fields = ("status", "new_start", "new_end", "place_name", "address", "commune", "seats_taken", "note")
+        fields = (
+            *("status", "new_start", "new_end", "place_name", "address", "commune", "seats_taken"),
+            *("note", "title"),
+        )
         return {name: self.cleaned_data[name] for name in fields}

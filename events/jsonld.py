@@ -1,10 +1,12 @@
 """schema.org `Event` description of an atelier's next session, for search engines and assistants.
 
 The builder returns plain data; `network.jsonld.dumps_for_script` makes it safe inside `<script>`. What must
-stay true: dates carry their UTC offset (a bare local time is ambiguous to a crawler), the status and the
-availability follow the session (not only the series), and unknown facts are left out rather than written
-empty.
+stay true: dates carry their UTC offset (a bare local time is ambiguous to a crawler; an all-day session is
+given as dates), the status and the availability follow the session (not only the series), and unknown
+facts are left out rather than written empty.
 """
+
+from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -99,7 +101,11 @@ def atelier_jsonld(atelier, occurrence, *, page_url: str, structure_url: str) ->
         "eventStatus": SCHEMA + EVENT_STATUS.get(status, "EventScheduled"),
         "eventAttendanceMode": SCHEMA + ATTENDANCE_MODE.get(atelier.format, "OfflineEventAttendanceMode"),
     }
-    if occurrence is not None:
+    if occurrence is not None and atelier.all_day:
+        # schema.org takes a Date: an all-day session has no hours (its end is the next midnight).
+        data["startDate"] = timezone.localtime(occurrence.start).date().isoformat()
+        data["endDate"] = (timezone.localtime(occurrence.end) - timedelta(days=1)).date().isoformat()
+    elif occurrence is not None:
         data["startDate"] = timezone.localtime(occurrence.start).isoformat()
         data["endDate"] = timezone.localtime(occurrence.end).isoformat()
     data["location"] = _location(atelier, occurrence)

@@ -61,10 +61,6 @@ class Schedule:
         starts.difference_update(self.exdates)
         return sorted(starts)
 
-    @property
-    def is_recurring(self) -> bool:
-        return bool(self.rrule or self.rdates)
-
     def last_start(self) -> datetime | None:
         """The last session of a bounded series, None when the rule never ends."""
         if not self.rrule:
@@ -154,6 +150,18 @@ def format_time(moment: time) -> str:
     return f"{moment.hour} h" if not moment.minute else f"{moment.hour} h {moment.minute:02d}"
 
 
+def format_hours(start: datetime, end: datetime, *, all_day: bool = False) -> str:
+    """« 14 h – 16 h » in Paris time; « toute la journée » for an all-day session, and the last day when it
+    lasts several (its end is the next midnight, as DTEND;VALUE=DATE is: never shown as « 0 h – 0 h »)."""
+    start, end = to_local_naive(start), to_local_naive(end)
+    if all_day:
+        last_day = (end - timedelta(days=1)).date()
+        if last_day <= start.date():
+            return _("toute la journée")
+        return _("toute la journée, jusqu'au %(date)s") % {"date": format_date(last_day, with_weekday=True)}
+    return f"{format_time(start.time())} – {format_time(end.time())}"
+
+
 def format_date(day: date, with_weekday: bool = False) -> str:
     """« 30 juin 2027 », and « 1er juillet 2027 »: French writes the first day of a month as an ordinal."""
     text = date_format(day, "F Y")
@@ -168,9 +176,13 @@ def join_french(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " " + _("et") + " " + items[-1]
 
 
-def describe(rule: Rule | None, start: datetime, end: datetime) -> str:
+def describe(rule: Rule | None, start: datetime, end: datetime, *, all_day: bool = False) -> str:
     """« tous les mardis et vendredis de 14 h à 16 h, jusqu'au 30 juin » — what people read and type."""
-    hours = _("de %(start)s à %(end)s") % {"start": format_time(start.time()), "end": format_time(end.time())}
+    if all_day:
+        hours = format_hours(start, end, all_day=True)
+    else:
+        times = {"start": format_time(start.time()), "end": format_time(end.time())}
+        hours = _("de %(start)s à %(end)s") % times
     if rule is None:
         return _("série importée, %(hours)s") % {"hours": hours}
     if not rule.frequency:

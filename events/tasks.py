@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
-from .occurrences import extend_all
+from .domain import extend_sessions
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ FEED_DISPATCH_JITTER_SECONDS = 60
 @shared_task(acks_late=True)
 def extend_occurrences() -> int:
     """Nightly (Celery beat): keep twelve months of sessions ahead for series without an end."""
-    count = extend_all()
+    count = extend_sessions()
     logger.info("Occurrences extended for %s series", count)
     return count
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agenda, feeds, widget
+from .views import agenda, exports, widget
 
 app_name = "events"
 
@@ -10,12 +10,12 @@ urlpatterns = [
     path("bassins/<slug:slug>/agenda/", agenda.bassin_agenda, name="bassin_agenda"),
     path("structures/<slug:slug>/agenda/", agenda.structure_agenda, name="structure_agenda"),
     path("ateliers/<int:pk>/", agenda.atelier_detail, name="atelier"),
-    # Feeds (events/views/feeds.py)
-    path("agenda.ics", feeds.agenda_ics, name="agenda_ics"),
-    path("agenda.json", feeds.agenda_json, name="agenda_json"),
-    path("bassins/<slug:slug>/agenda.ics", feeds.bassin_ics, name="bassin_ics"),
-    path("structures/<slug:slug>/agenda.ics", feeds.structure_ics, name="structure_ics"),
-    path("ateliers/<int:pk>.ics", feeds.atelier_ics, name="atelier_ics"),
+    # Exports (events/views/exports.py)
+    path("agenda.ics", exports.agenda_ics, name="agenda_ics"),
+    path("agenda.json", exports.agenda_json, name="agenda_json"),
+    path("bassins/<slug:slug>/agenda.ics", exports.bassin_ics, name="bassin_ics"),
+    path("structures/<slug:slug>/agenda.ics", exports.structure_ics, name="structure_ics"),
+    path("ateliers/<int:pk>.ics", exports.atelier_ics, name="atelier_ics"),
     # Embedding (events/views/widget.py)
     path("widget/agenda/", widget.widget, name="widget"),
     path("integrer-l-agenda/", widget.widget_help, name="widget_help"),

@@ -2,13 +2,14 @@
 
 The atelier is written from the contribution every time it is accepted or changed while accepted, and deleted
 when the contribution leaves the programme (declined, withdrawn, or sent back for changes is *not* a removal:
-the published version stays until a decision). Everything goes through `Atelier.save()`, which sanitizes,
-raises the iCal SEQUENCE and rebuilds the sessions, so feeds and agendas follow at once.
+the published version stays until a decision). Everything goes through `events.domain.save_atelier`, which
+sanitizes, raises the iCal SEQUENCE and rebuilds the sessions, so exports and agendas follow at once.
 """
 
 from django.utils.html import escape, linebreaks
 
 from events import enums as event_enums
+from events.domain import save_atelier
 from events.models import Atelier
 
 from .models import Contribution
@@ -59,7 +60,7 @@ def publish_contribution(contribution: Contribution) -> Atelier:
         for name, value in values.items():
             setattr(atelier, name, value)
     atelier.full_clean(exclude=["uid"])
-    atelier.save()
+    save_atelier(atelier=atelier)
     atelier.co_organisers.set(_co_organiser_ids(contribution))
     if contribution.atelier_id != atelier.pk:
         contribution.atelier = atelier

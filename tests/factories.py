@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from events.domain import save_atelier
 from home.models import HomePage
 from network import domain
 from network.models import BassinPage, StructurePage
@@ -116,3 +117,8 @@ class AtelierFactory(factory.django.DjangoModelFactory):
     start_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
     start_time = time(14, 0)
     end_time = time(16, 0)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Saved as the admin saves one (`events.domain.save_atelier`): its sessions are built."""
+        return save_atelier(atelier=model_class(*args, **kwargs))

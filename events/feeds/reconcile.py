@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 
 from .. import enums
 from ..bulk import insert_objects, select_objects, update_objects
+from ..domain import rebuild_many_sessions
 from ..ical.parse import parse_calendar
 from ..models import Atelier, Feed, SessionOverride
-from ..occurrences import SESSION_FIELDS, materialise_many
+from ..occurrences import SESSION_FIELDS
 from ..recurrence import localize
 from ..sanitize import clean_html
 from .report import SyncReport
@@ -498,7 +499,7 @@ class FeedImport:
         for item in [*self.overrides, *self.new_overrides]:
             if item.pk not in self.deleted_overrides or item.pk is None:
                 overrides.setdefault(item.atelier_id, []).append(item)
-        materialise_many(ateliers, overrides=overrides)
+        rebuild_many_sessions(ateliers=ateliers, overrides=overrides)
 
     def _count(self) -> None:
         created = {atelier.pk for atelier in self.created}

@@ -1,14 +1,16 @@
-"""Feeds assembled from each series' stored VEVENTs (`SeriesExport`), re-serializing only what changed.
+"""Exports assembled from each series' stored VEVENTs (`SeriesExport`), re-written only when they changed.
 
-Why: serializing a bassin's 1,000 series took most of a cold .ics request (~150 ms), while between two
-requests usually nothing, or one series, has changed. So a feed reads light facts first (per series: id,
+Why: writing a bassin's 1,000 series with icalendar is most of a cold .ics request, while between two
+requests usually nothing, or one series, has changed. So an export reads light facts first (per series: id,
 SEQUENCE, last change; per override: id, sequence, last change; per structure: last publication), computes
-each series' key from them, takes the stored chunk whose key still matches, and serializes the others with
-`events.ical.export` — then stores them, so the next request finds them. A stale or missing row can
-therefore never be served: it only costs the time of writing it again.
+each series' key from them, takes the stored text whose key still matches, and has `events.ical.export`
+(icalendar) write the others — then stores them, so the next request finds them. A stale or missing row
+can therefore never be served: it only costs the time of writing it again. No signal or `save()` keeps
+these rows: the key is the invalidation, and it includes the icalendar version and `FORMAT`, so that a
+change of the writer rewrites every series.
 
 Query count: three for the facts and chunks, plus, when some series are stale, three to load them in full
-and one upsert per 500 — the same whatever the number of sessions (asserted in tests/events/test_feeds.py).
+and one upsert per 500 — the same whatever the number of sessions (asserted in tests/events/test_exports.py).
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ import hashlib
 import logging
 from collections import defaultdict
 
+import icalendar
 from django.db import DatabaseError, transaction
 from django.utils.translation import get_language
+
+from network.models import StructurePage
 
 from ..models import SeriesExport, SessionOverride
 from .export import PREREQUISITE_FLAGS, join_calendar, series_chunk
@@ -26,10 +31,11 @@ from .export import PREREQUISITE_FLAGS, join_calendar, series_chunk
 logger = logging.getLogger(__name__)
 
 WRITE_BATCH = 500
+# Raise when `events.ical.export` writes something else for the same facts: every stored text goes stale.
+FORMAT = f"icalendar {icalendar.__version__}, 2"
 
-# What `events.ical.export` reads of an atelier: loading only these (not the description HTML, nor the
-# fields feeds do not carry) took a third off building a bassin's feed of 1,000 series. A field missing
-# here would cost one query per series, which the query-count tests would catch.
+# What `events.ical.export` reads of an atelier: only these, not the description HTML nor the fields exports
+# do not carry. A field missing here would cost one query per series, which the query-count tests catch.
 EXPORT_FIELDS = (
     "structure",
     "uid",
@@ -54,6 +60,7 @@ EXPORT_FIELDS = (
     "start_time",
     "end_time",
     "end_date",
+    "all_day",
     "rrule",
     "rdates",
     "exdates",
@@ -72,7 +79,7 @@ def series_key(*, pk, sequence, updated_at, overrides, published, base_url: str)
 
     `overrides`: (id, sequence, updated_at) of each of its session changes; `published`: when its structure
     was last published (the place and organiser lines come from the structure); the language and the base
-    URL are in the text too.
+    URL are in the text too, and so is the writer (`FORMAT`).
     """
     facts = (
         pk,
@@ -82,6 +89,7 @@ def series_key(*, pk, sequence, updated_at, overrides, published, base_url: str)
         _stamp(published),
         base_url,
         get_language() or "fr",
+        FORMAT,
     )
     return hashlib.sha256(repr(facts).encode()).hexdigest()
 
@@ -98,10 +106,8 @@ def key_of(atelier, *, base_url: str) -> str:
     )
 
 
-def feed_body(ateliers, *, name: str, base_url: str) -> bytes:
+def calendar_body(ateliers, *, name: str, base_url: str) -> bytes:
     """The VCALENDAR of the ateliers of the queryset `ateliers`, in id order."""
-    from network.models import StructurePage
-
     rows = list(
         ateliers.order_by("pk").values_list(
             "pk", "sequence", "updated_at", "structure_id", "series_export__key", "series_export__body"
@@ -157,5 +163,5 @@ def _refresh(ateliers, *, base_url: str) -> dict[int, bytes]:
                 update_fields=["key", "body"],
             )
     except DatabaseError:
-        logger.exception("Storing %s series exports failed; the feed is served all the same", len(exports))
+        logger.exception("Storing %s series exports failed; the export is served all the same", len(exports))
     return chunks

@@ -1,4 +1,4 @@
-"""Ateliers, their per-session changes, and the materialised occurrences that pages and feeds read."""
+"""Ateliers, their per-session changes, and the materialised occurrences that pages and exports read."""
 
 from .atelier import Atelier, AtelierQuerySet
 from .feed import Feed, FeedQuerySet, FeedStatus, normalise_feed_url

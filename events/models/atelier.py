@@ -33,7 +33,7 @@ class AtelierQuerySet(models.QuerySet):
         return self.filter(visibility=enums.Visibility.PUBLIC, structure__live=True)
 
     def for_members(self):
-        """What the network's members see (`/pro/`, their private feed): every visibility, live structures."""
+        """What the network's members see (`/pro/`, their private .ics): every visibility, live structures."""
         return self.filter(structure__live=True)
 
     def of_structure(self, structure):
@@ -43,10 +43,6 @@ class AtelierQuerySet(models.QuerySet):
 
     def in_bassin(self, bassin):
         return self.filter(structure__path__startswith=bassin.path, structure__depth=bassin.depth + 1)
-
-    def recurring_without_end(self):
-        """Series whose occurrences must be extended every night (no UNTIL, no COUNT)."""
-        return self.exclude(rrule="").exclude(rrule__contains="UNTIL=").exclude(rrule__contains="COUNT=")
 
 
 class Atelier(models.Model):
@@ -155,7 +151,7 @@ class Atelier(models.Model):
     all_day = models.BooleanField(_("toute la journée"), default=False)
     end_date = models.DateField(_("date de fin (si un autre jour)"), null=True, blank=True)
 
-    # Structures that organise the atelier with its host: it shows in their agendas and feeds too.
+    # Structures that organise the atelier with its host: it shows in their agendas and exports too.
     co_organisers = models.ManyToManyField(
         "network.StructurePage",
         blank=True,
@@ -208,17 +204,15 @@ class Atelier(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, refresh_occurrences=True, **kwargs):
-        """Sanitize, raise SEQUENCE on change (calendar apps then take the new version), then rebuild the
-        occurrences, so that pages and feeds never read a stale schedule."""
+    def save(self, *args, **kwargs):
+        """Sanitize, and raise SEQUENCE on change (calendar apps then take the new version).
+
+        Sessions are not rebuilt here: callers use `events.domain.save_atelier` or `rebuild_sessions`.
+        """
         self.description = clean_html(self.description)
         if self.pk:
             self.sequence += 1
         super().save(*args, **kwargs)
-        if refresh_occurrences:
-            from ..occurrences import materialise
-
-            materialise(self)
 
     def get_absolute_url(self) -> str:
         return reverse("events:atelier", kwargs={"pk": self.pk})
@@ -277,7 +271,7 @@ class Atelier(models.Model):
         return Rule.from_rrule(self.rrule)
 
     def describe_schedule(self) -> str:
-        return describe(self.rule, self.first_start, self.first_start + self.duration)
+        return describe(self.rule, self.first_start, self.first_start + self.duration, all_day=self.all_day)
 
     @property
     def is_public(self) -> bool:
@@ -286,10 +280,6 @@ class Atelier(models.Model):
     @property
     def is_free(self) -> bool:
         return self.price != enums.Price.PAID
-
-    @property
-    def is_accessible(self) -> bool:
-        return self.wheelchair_accessible or bool(self.accessibility)
 
     @property
     def prerequisite_flags(self) -> list[str]:

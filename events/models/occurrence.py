@@ -1,8 +1,8 @@
 """`Occurrence`: one dated session, materialised from its atelier for the next twelve months.
 
-Agendas, feeds and digests read this table only: "what happens between these dates, in this bassin, in the
+Agendas, exports and digests read this table only: "what happens between these dates, in this bassin, in the
 evening" becomes an indexed range query instead of expanding every series on every request. Rows are rebuilt
-by `events.occurrences.materialise` whenever an atelier or one of its sessions changes, and extended nightly.
+by `events.domain.rebuild_sessions` whenever an atelier or one of its sessions changes, and extended nightly.
 Time facts used by filters (local date, evening, weekend) are computed once, in Europe/Paris, when the row is
 written.
 """
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from network.fields import has_any
 
 from .. import enums
+from ..recurrence import format_hours
 
 
 class OccurrenceQuerySet(models.QuerySet):
@@ -130,6 +131,8 @@ class Occurrence(models.Model):
     longitude = models.FloatField(null=True, blank=True)
     seats_taken = models.PositiveIntegerField(default=0)
     note = models.CharField(max_length=255, blank=True)
+    # The session's own title (`SessionOverride.title`); empty: the atelier's.
+    title = models.CharField(_("titre de cette séance"), max_length=200, blank=True)
 
     objects = OccurrenceQuerySet.as_manager()
 
@@ -147,6 +150,21 @@ class Occurrence(models.Model):
 
     def __str__(self):
         return f"{self.atelier} — {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def display_title(self) -> str:
+        """What the session is called on pages and in exports: its own title, else its atelier's."""
+        return self.title or self.atelier.title
+
+    @property
+    def all_day(self) -> bool:
+        """An all-day series (a calendar's `VALUE=DATE` event) has all-day sessions: no hours to show."""
+        return self.atelier.all_day
+
+    @property
+    def hours_label(self) -> str:
+        """« 14 h – 16 h » in Paris time, what people read on a poster; « toute la journée » for a day."""
+        return format_hours(self.start, self.end, all_day=self.all_day)
 
     @property
     def is_cancelled(self) -> bool:

@@ -28,6 +28,13 @@ class SessionOverride(models.Model):
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     seats_taken = models.PositiveIntegerField(_("places réservées"), default=0)
     note = models.CharField(_("message pour le public"), max_length=255, blank=True)
+    # A calendar may give one instance its own SUMMARY (RECURRENCE-ID): shown instead of the atelier's.
+    title = models.CharField(
+        _("titre de cette séance"),
+        max_length=200,
+        blank=True,
+        help_text=_("Vide : le titre de l'atelier."),
+    )
     sequence = models.PositiveIntegerField(default=0, editable=False)
     # Changes that come from the structure's calendar (RECURRENCE-ID) are replaced at each sync; others stay.
     from_feed = models.BooleanField(default=False, editable=False)
@@ -46,20 +53,10 @@ class SessionOverride(models.Model):
         return f"{self.atelier} — {self.original_start:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
+        """Raise SEQUENCE on change. The sessions follow through `events.domain` (`update_session`…)."""
         if self.pk:
             self.sequence += 1
         super().save(*args, **kwargs)
-        from ..occurrences import materialise
-
-        materialise(self.atelier)
-
-    def delete(self, *args, **kwargs):
-        atelier = self.atelier
-        result = super().delete(*args, **kwargs)
-        from ..occurrences import materialise
-
-        materialise(atelier)
-        return result
 
     def clean(self):
         super().clean()

@@ -1,9 +1,9 @@
-"""`SeriesExport`: one series' VEVENTs as the feeds serve them, kept between requests.
+"""`SeriesExport`: one series' VEVENTs as the .ics exports serve them (icalendar's text), kept.
 
-Serializing is most of what a cold .ics costs (a bassin's feed of 1,000 series took ~150 ms, most of it
-writing text that had not changed). The rows are a cache, never a source: each carries the key of the facts
-it was written from (`events.ical.stored.series_key`), a feed re-serializes every series whose key no longer
-matches, and deleting the whole table only costs the next feed request its time.
+Writing is most of what a cold .ics costs, and most of it would be writing text that has not changed. The
+rows are a cache, never a source: each carries the key of the facts it was written from
+(`events.ical.stored.series_key`), an export rewrites every series whose key no longer matches, and deleting
+the whole table only costs the next export request its time. Nothing invalidates them on `save()`.
 """
 
 from django.db import models

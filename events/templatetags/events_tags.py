@@ -11,17 +11,14 @@ from network.jsonld import dumps_for_script
 
 from .. import enums
 from ..jsonld import atelier_jsonld
-from ..recurrence import format_time
 
 register = template.Library()
 
 
 @register.filter
 def time_range(occurrence) -> str:
-    """ "14 h – 16 h" in Paris time: what people read on a poster."""
-    start = timezone.localtime(occurrence.start)
-    end = timezone.localtime(occurrence.end)
-    return f"{format_time(start.time())} – {format_time(end.time())}"
+    """ "14 h – 16 h" in Paris time, « toute la journée » for an all-day session (see `hours_label`)."""
+    return occurrence.hours_label
 
 
 @register.filter

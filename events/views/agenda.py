@@ -43,7 +43,7 @@ _MONTH_RE = re.compile(r"(\d{4})-(\d{1,2})")
 
 @dataclass
 class Scope:
-    """What one agenda covers: its sessions, its title, its feeds and where it sits in the site."""
+    """What one agenda covers: its sessions, its title, its exports and where it sits in the site."""
 
     title: str
     occurrences: object
@@ -112,7 +112,7 @@ def _communes(ateliers, today: date) -> list[str]:
 
 
 def _filter_query(request) -> str:
-    """The query string of the filters only (no view, period or page): what a feed must carry."""
+    """The query string of the filters only (no view, period or page): what an export must carry."""
     query = request.GET.copy()
     for key in AgendaFilterForm.NON_FILTER_KEYS:
         query.pop(key, None)

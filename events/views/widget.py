@@ -25,8 +25,8 @@ from network.models import BassinPage, StructurePage
 
 from .. import enums
 from ..models import Occurrence
-from ..recurrence import PARIS, format_time
-from .feeds import MAX_AGE, agenda_form, base_url
+from ..recurrence import PARIS
+from .exports import MAX_AGE, agenda_form, base_url
 
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 20
@@ -58,12 +58,10 @@ def full_agenda_url(request) -> str:
 
 def session_row(occurrence) -> dict:
     """What one line of the widget says, with hours written the French way (« 14 h – 16 h 30 »)."""
-    start = timezone.localtime(occurrence.start, PARIS)
-    end = timezone.localtime(occurrence.end, PARIS)
     return {
         "occurrence": occurrence,
-        "start": start,
-        "hours": f"{format_time(start.time())} – {format_time(end.time())}",
+        "start": timezone.localtime(occurrence.start, PARIS),
+        "hours": occurrence.hours_label,
         "place": ", ".join(part for part in (occurrence.place_name, occurrence.commune) if part),
     }
 

@@ -3,7 +3,7 @@
 The page lists the sessions of professionals-only ateliers and of the network's own events (échanges de
 pratiques, formations, réunions de réseau) ahead, for the member's bassins or the whole region. The feed
 (`/pro/agenda/<token>.ics`) holds every atelier of the member's bassins, public and professional: it is the
-one subscription a professional needs. It is built by the public feeds' own machinery (`ical_response`:
+one subscription a professional needs. It is built by the public exports' own machinery (`ical_response`:
 stored series, ETag, 304), then marked private so that no shared cache keeps it.
 """
 
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Atelier, Occurrence
 from events.views.agenda import group_by_day
-from events.views.feeds import base_url, feed_ateliers, ical_response
+from events.views.exports import base_url, exported_series, ical_response
 from network.models import StructurePage
 from network.permissions import is_network_member, member_bassins
 
@@ -87,13 +87,13 @@ def agenda_feed(request, token):
     scope = scope.filter(structure__in=StructurePage.objects.in_bassins(bassins)) if bassins else scope.none()
     response = ical_response(
         request,
-        feed_ateliers(request, scope),
+        exported_series(request, scope),
         version_of=scope,
         scope="pro:" + ",".join(str(bassin.pk) for bassin in bassins),
         name=_("Agenda du réseau – Maillage"),
         filename="maillage-pro.ics",
     )
-    # `ical_response` marks feeds public; this one is someone's own: browsers may keep it, proxies may not.
+    # `ical_response` marks exports public; this one is someone's own: browsers may keep it, proxies may not.
     patch_cache_control(response, private=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

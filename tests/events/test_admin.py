@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events import enums
+from events.domain import update_session
 from events.models import Atelier, Occurrence, SessionOverride
 from events.recurrence import localize, to_local_naive
 from network import domain
@@ -521,9 +522,30 @@ def test_update_session_full_with_seats_and_note(client, editor, ateliers):
     assert (occurrence.is_moved, occurrence.start - session.start) == (True, timedelta(hours=1))
 
 
+def test_update_session_gives_it_its_own_title(client, editor, ateliers):
+    own = ateliers[0]
+    client.force_login(editor)
+    session = own.occurrences.order_by("start")[1]
+    key = to_local_naive(session.recurrence_id).isoformat()
+
+    client.post(
+        url("update_session", own),
+        {
+            "original_start": key,
+            "status": enums.Status.SCHEDULED,
+            "seats_taken": "0",
+            "title": "Spéciale photos",
+        },
+    )
+
+    occurrence = Occurrence.objects.get(atelier=own, recurrence_id=session.recurrence_id)
+    assert (occurrence.title, occurrence.display_title) == ("Spéciale photos", "Spéciale photos")
+    assert own.overrides.get().title == "Spéciale photos"
+
+
 def test_duplicate_creates_copy_and_opens_it(client, editor, ateliers):
     own = ateliers[0]
-    SessionOverride.objects.create(
+    update_session(
         atelier=own, original_start=own.occurrences.first().recurrence_id, status=enums.Status.CANCELLED
     )
     client.force_login(editor)

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from events import enums
-from events.models import Occurrence, SessionOverride
+from events.domain import update_session
+from events.models import Occurrence
 from events.views.agenda import month_start, week_code, week_start
 from network.enums import Service
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory
@@ -232,11 +233,11 @@ def test_agenda_labels_cancelled_full_and_places_left(client, mediatheque, tuesd
         capacity=10,
     )
     first, second, third = series.occurrences.order_by("start")
-    SessionOverride.objects.create(
+    update_session(
         atelier=series, original_start=first.start, status=enums.Status.CANCELLED, note="Salle indisponible"
     )
-    SessionOverride.objects.create(atelier=series, original_start=second.start, seats_taken=10)
-    SessionOverride.objects.create(atelier=series, original_start=third.start, seats_taken=7)
+    update_session(atelier=series, original_start=second.start, seats_taken=10)
+    update_session(atelier=series, original_start=third.start, seats_taken=7)
 
     response = client.get("/agenda/")
     text = response.text
@@ -426,3 +427,37 @@ def test_agenda_query_count_does_not_grow_with_sessions(
         response = client.get(url, params)
 
     assert response.context["result_count"] > 0
+
+
+@pytest.mark.parametrize("view", ["liste", "semaine", "mois"])
+def test_agenda_shows_an_all_day_session_as_such(client, mediatheque, tuesday, view):
+    AtelierFactory(
+        structure=mediatheque,
+        title="Portes ouvertes",
+        all_day=True,
+        start_date=tuesday,
+        start_time=time(0),
+        end_time=time(0),
+        end_date=tuesday + timedelta(days=1),
+    )
+
+    content = client.get("/agenda/", {"vue": view, "du": tuesday.isoformat()}).content.decode()
+
+    assert "toute la journée" in content
+    assert "0 h – 0 h" not in content
+
+
+def test_agenda_shows_a_session_under_its_own_title(client, mediatheque, tuesday):
+    series = AtelierFactory(
+        structure=mediatheque, title="Tablette", start_date=tuesday, rrule="FREQ=WEEKLY;COUNT=2"
+    )
+    first = series.occurrences.order_by("start").first()
+    update_session(atelier=series, original_start=first.recurrence_id, title="Tablette : spéciale photos")
+
+    response = client.get("/agenda/")
+
+    titles = [
+        occurrence.display_title for _day, sessions in response.context["days"] for occurrence in sessions
+    ]
+    assert titles == ["Tablette : spéciale photos", "Tablette"]
+    assert "Tablette : spéciale photos" in response.content.decode()

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from events import enums
+from events.domain import save_atelier, update_session
 from events.models import SessionOverride
 from network.enums import Service
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory
@@ -94,7 +95,7 @@ def test_atelier_page_shows_every_section(client, atelier):
 
 def test_atelier_page_lists_the_next_ten_dates_with_their_status(client, atelier, first_day):
     first = atelier.occurrences.order_by("start").first()
-    SessionOverride.objects.create(
+    update_session(
         atelier=atelier, original_start=first.start, status=enums.Status.CANCELLED, note="Formatrice absente"
     )
 
@@ -230,11 +231,11 @@ def test_atelier_jsonld_describes_the_next_session(client, atelier, first_day):
 
 def test_atelier_jsonld_follows_the_session_status(client, atelier):
     first, second = atelier.occurrences.order_by("start")[:2]
-    SessionOverride.objects.create(atelier=atelier, original_start=first.start, status=enums.Status.CANCELLED)
+    update_session(atelier=atelier, original_start=first.start, status=enums.Status.CANCELLED)
 
     cancelled = jsonld(client.get(f"/ateliers/{atelier.pk}/"))
     SessionOverride.objects.filter(atelier=atelier).update(status=enums.Status.SCHEDULED, seats_taken=8)
-    atelier.save()
+    save_atelier(atelier=atelier)
     full = jsonld(client.get(f"/ateliers/{atelier.pk}/"))
 
     assert cancelled["eventStatus"] == "https://schema.org/EventCancelled"
@@ -274,3 +275,31 @@ def test_atelier_page_query_count_does_not_grow_with_sessions(client, atelier, d
     # The atelier with its structure (1), its next sessions (1), its bassin (1).
     with django_assert_num_queries(3):
         client.get(f"/ateliers/{atelier.pk}/")
+
+
+def test_atelier_page_of_an_all_day_atelier_shows_no_hours(client, structure, first_day):
+    atelier = AtelierFactory(
+        structure=structure,
+        title="Portes ouvertes",
+        all_day=True,
+        start_date=first_day,
+        start_time=time(0),
+        end_time=time(0),
+        end_date=first_day + timedelta(days=1),
+    )
+
+    response = client.get(f"/ateliers/{atelier.pk}/")
+
+    content = response.content.decode()
+    assert content.count("toute la journée") == 2  # « Quand : » and the date in the list
+    assert "0 h" not in content
+    assert (jsonld(response)["startDate"], jsonld(response)["endDate"]) == (first_day.isoformat(),) * 2
+
+
+def test_atelier_page_dates_show_a_sessions_own_title(client, atelier):
+    second = atelier.occurrences.order_by("start")[1]
+    update_session(atelier=atelier, original_start=second.recurrence_id, title="Séance spéciale : les photos")
+
+    content = client.get(f"/ateliers/{atelier.pk}/").content.decode()
+
+    assert content.count("Séance spéciale : les photos") == 1

@@ -34,7 +34,7 @@ def atelier(structure, uid: str) -> Atelier:
 def test_insert_objects_stores_what_save_stores(db):
     structure = StructureFactory()
     saved = atelier(structure, "saved@maillage")
-    saved.save(refresh_occurrences=False)
+    saved.save()
 
     assert insert_objects(Atelier, [atelier(structure, "inserted@maillage")]) == 1
 
@@ -55,15 +55,15 @@ def test_insert_objects_of_nothing_runs_no_query(db, django_assert_num_queries):
 def test_update_objects_stores_what_save_stores(db):
     structure = StructureFactory()
     saved, updated = atelier(structure, "saved@maillage"), atelier(structure, "updated@maillage")
-    saved.save(refresh_occurrences=False)
-    updated.save(refresh_occurrences=False)
+    saved.save()
+    updated.save()
     stamped = Atelier.objects.get(pk=updated.pk).updated_at
     for instance in (saved, updated):
         instance.title = "Démarches en ligne"
         instance.rdates = ["2027-05-11T14:00:00", "2027-05-18T14:00:00"]
         instance.price_amount = Decimal("3.00")
         instance.start_time = time(9, 30)
-    saved.save(refresh_occurrences=False)
+    saved.save()
 
     fields = ["title", "rdates", "price_amount", "start_time", "updated_at"]
     assert update_objects(Atelier, [updated], fields) == 1
@@ -82,7 +82,7 @@ def test_update_objects_leaves_other_columns_and_rows_alone(db):
     structure = StructureFactory()
     first, second = atelier(structure, "a@maillage"), atelier(structure, "b@maillage")
     for instance in (first, second):
-        instance.save(refresh_occurrences=False)
+        instance.save()
     first.title, first.summary = "Nouveau titre", "changé en mémoire, pas écrit"
 
     update_objects(Atelier, [first], ["title"])
@@ -113,8 +113,8 @@ def test_delete_where_in_deletes_only_the_rows_named_by_batches(db, django_asser
 def test_select_objects_builds_what_the_orm_builds(db, django_assert_num_queries):
     structure = StructureFactory()
     saved = atelier(structure, "saved@maillage")
-    saved.save(refresh_occurrences=False)
-    atelier(structure, "other@maillage").save(refresh_occurrences=False)
+    saved.save()
+    atelier(structure, "other@maillage").save()
     by_orm = Atelier.objects.get(pk=saved.pk)
 
     with django_assert_num_queries(1):

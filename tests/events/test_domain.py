@@ -1,15 +1,17 @@
-"""Workflows of `events.domain`: duplicating an atelier, changing, cancelling and restoring one session."""
+"""Workflows of `events.domain`: rebuilding and extending sessions, duplicating an atelier, changing,
+cancelling and restoring one session."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from events import domain, enums
-from events.models import Occurrence, SessionOverride
-from events.recurrence import localize
-from tests.factories import AtelierFactory
+from events.models import Atelier, Occurrence, SessionOverride
+from events.occurrences import build_occurrences
+from events.recurrence import PARIS, localize
+from tests.factories import AtelierFactory, StructureFactory
 
 
 @pytest.fixture
@@ -103,9 +105,124 @@ def test_duplicate_atelier_new_identity_same_content_no_overrides(atelier):
 
 def test_duplicate_imported_atelier_becomes_local(atelier):
     atelier.source = enums.Source.FEED
-    atelier.save()
+    domain.save_atelier(atelier=atelier)
 
     copy = domain.duplicate_atelier(atelier=atelier)
 
     assert copy.source == enums.Source.LOCAL
     assert copy.start_date >= timezone.localdate()
+
+
+# ---- rebuilding sessions -------------------------------------------------------------------------------
+
+# A Monday in winter, morning in Paris.
+TODAY = date(2027, 1, 11)
+
+
+@pytest.fixture
+def clock(time_machine):
+    time_machine.move_to(datetime(2027, 1, 11, 8, 0, tzinfo=PARIS), tick=False)
+    return time_machine
+
+
+@pytest.fixture
+def structure(db):
+    return StructureFactory(commune="Vierzon", adresse="1 rue de la Gare", latitude=47.22, longitude=2.07)
+
+
+def weekly(structure, **fields) -> Atelier:
+    values = {
+        "structure": structure,
+        "start_date": date(2027, 1, 12),
+        "start_time": time(14),
+        "end_time": time(16),
+        "rrule": "FREQ=WEEKLY;BYDAY=TU",
+        "capacity": 10,
+    }
+    return AtelierFactory(**(values | fields))
+
+
+def sessions(atelier):
+    return list(Occurrence.objects.filter(atelier=atelier).order_by("recurrence_id"))
+
+
+def test_build_occurrences_does_not_write(clock, structure):
+    atelier = weekly(structure, rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=3")
+    Occurrence.objects.all().delete()
+
+    rows = build_occurrences(atelier, today=TODAY)
+
+    assert [row.pk for row in rows] == [None] * 3
+    assert Occurrence.objects.count() == 0
+    assert domain.rebuild_sessions(atelier=atelier, today=TODAY) == 3
+
+
+def test_extend_sessions_adds_the_new_days_of_open_ended_series_only(clock, structure):
+    open_ended = weekly(structure)
+    long_series = weekly(
+        structure, rrule="FREQ=WEEKLY;BYDAY=WE;UNTIL=20290101T235959", start_date=date(2027, 1, 13)
+    )
+    bounded = weekly(structure, rrule="FREQ=WEEKLY;BYDAY=TH;COUNT=4", start_date=date(2027, 1, 14))
+    one_off = weekly(structure, rrule="", start_date=date(2027, 1, 15))
+    bounded_rows = sorted(Occurrence.objects.filter(atelier=bounded).values_list("pk", flat=True))
+    one_off_rows = list(Occurrence.objects.filter(atelier=one_off).values_list("pk", flat=True))
+    before = Occurrence.objects.filter(atelier=open_ended).count()
+
+    refreshed = domain.extend_sessions(today=TODAY + timedelta(days=35))
+
+    assert refreshed == 2
+    last = Occurrence.objects.filter(atelier=open_ended).latest("start")
+    assert last.local_date == date(2028, 2, 15)
+    assert Occurrence.objects.filter(atelier=open_ended).count() == before + 5
+    assert Occurrence.objects.filter(atelier=long_series).latest("start").local_date == date(2028, 2, 16)
+    assert sorted(Occurrence.objects.filter(atelier=bounded).values_list("pk", flat=True)) == bounded_rows
+    assert list(Occurrence.objects.filter(atelier=one_off).values_list("pk", flat=True)) == one_off_rows
+    assert Atelier.objects.get(pk=bounded.pk).occurrences_until == date(2028, 2, 21)
+    # Nothing left to do the same night.
+    assert domain.extend_sessions(today=TODAY + timedelta(days=35)) == 0
+
+
+def test_extend_sessions_follows_the_clock(clock, structure):
+    atelier = weekly(structure)
+
+    clock.move_to(datetime(2027, 2, 15, 3, 0, tzinfo=PARIS), tick=False)
+
+    assert domain.extend_sessions() == 1
+    assert Occurrence.objects.filter(atelier=atelier).latest("start").local_date == date(2028, 2, 15)
+
+
+def test_rebuild_sessions_records_the_day_of_the_last_session(clock, structure):
+    bounded = weekly(structure, rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=3")
+    open_ended = weekly(structure)
+
+    bounded.refresh_from_db()
+    open_ended.refresh_from_db()
+
+    assert bounded.last_session_date == date(2027, 1, 26)
+    assert open_ended.last_session_date == date(2028, 1, 11)
+
+
+def test_rebuild_many_sessions_writes_the_same_rows_as_rebuild_sessions(clock, structure):
+    def snapshot(atelier):
+        return [
+            (row.recurrence_id, row.start, row.end, row.status, row.commune, row.is_evening)
+            for row in sessions(atelier)
+        ]
+
+    first = weekly(structure)
+    second = weekly(structure, rrule="FREQ=MONTHLY;BYDAY=-1TH", start_date=date(2027, 1, 28))
+    domain.cancel_session(atelier=first, original_start=localize(datetime(2027, 1, 19, 14)))
+    expected = {first.pk: snapshot(first), second.pk: snapshot(second)}
+    Occurrence.objects.all().delete()
+    Atelier.objects.update(last_session_date=None)
+
+    count = domain.rebuild_many_sessions(
+        ateliers=Atelier.objects.prefetch_related("overrides").select_related("structure")
+    )
+
+    assert {first.pk: snapshot(first), second.pk: snapshot(second)} == expected
+    assert count == len(expected[first.pk]) + len(expected[second.pk])
+    assert set(Atelier.objects.values_list("last_session_date", flat=True)) == {
+        date(2028, 1, 11),
+        date(2027, 12, 30),
+    }

@@ -8,8 +8,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from events import enums
-from events.ical.export import calendar_bytes, fold, utc_rrule
-from events.models import Atelier, Occurrence, SessionOverride
+from events.domain import save_atelier, update_session
+from events.ical.export import join_calendar, series_chunk, utc_rrule
+from events.models import Atelier, Occurrence
 from events.recurrence import PARIS, localize, next_window
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory
 
@@ -22,6 +23,11 @@ def next_weekday(start: date, weekday: int) -> date:
 
 def nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
     return next_weekday(date(year, month, 1), weekday) + timedelta(weeks=n - 1)
+
+
+def calendar_bytes(ateliers, *, name: str, base_url: str) -> bytes:
+    """The VCALENDAR of `ateliers` written anew (what an export serves when nothing is stored)."""
+    return join_calendar((series_chunk(atelier, base_url=base_url) for atelier in ateliers), name=name)
 
 
 def export(ateliers=None) -> Calendar:
@@ -92,10 +98,8 @@ def test_export_round_trip_equals_occurrences(structure, weekly):
     AtelierFactory(structure=structure, title="Atelier complet", status=enums.Status.FULL)
     sessions = list(Occurrence.objects.filter(atelier=weekly).order_by("start"))
     cancelled, moved = sessions[10], sessions[40]
-    SessionOverride.objects.create(
-        atelier=weekly, original_start=cancelled.recurrence_id, status=enums.Status.CANCELLED
-    )
-    SessionOverride.objects.create(
+    update_session(atelier=weekly, original_start=cancelled.recurrence_id, status=enums.Status.CANCELLED)
+    update_session(
         atelier=weekly,
         original_start=moved.recurrence_id,
         new_start=moved.recurrence_id + timedelta(days=1, hours=-4),
@@ -104,7 +108,7 @@ def test_export_round_trip_equals_occurrences(structure, weekly):
         commune="Mehun-sur-Yèvre",
     )
     monthly_sessions = list(Occurrence.objects.filter(atelier=monthly).order_by("start"))
-    SessionOverride.objects.create(
+    update_session(
         atelier=monthly, original_start=monthly_sessions[3].recurrence_id, status=enums.Status.FULL
     )
 
@@ -190,7 +194,7 @@ def test_export_sequence_is_raised_after_an_edit(weekly):
     before = export().walk("VEVENT")[0]["SEQUENCE"]
 
     weekly.title = "Tablette, deuxième niveau"
-    weekly.save()
+    save_atelier(atelier=weekly)
     after = export().walk("VEVENT")[0]
 
     assert (before, after["SEQUENCE"], str(after["SUMMARY"])) == (0, 1, "Tablette, deuxième niveau")
@@ -198,7 +202,7 @@ def test_export_sequence_is_raised_after_an_edit(weekly):
 
 def test_export_moved_session_has_recurrence_id_and_its_own_place(weekly):
     session = Occurrence.objects.filter(atelier=weekly).order_by("start")[5]
-    override = SessionOverride.objects.create(
+    override = update_session(
         atelier=weekly,
         original_start=session.recurrence_id,
         new_start=session.recurrence_id + timedelta(hours=1),
@@ -223,33 +227,34 @@ def test_export_moved_session_has_recurrence_id_and_its_own_place(weekly):
 
 def test_export_skips_overrides_of_removed_sessions(weekly):
     session = Occurrence.objects.filter(atelier=weekly).order_by("start")[5]
-    SessionOverride.objects.create(
-        atelier=weekly, original_start=session.recurrence_id, status=enums.Status.CANCELLED
-    )
+    update_session(atelier=weekly, original_start=session.recurrence_id, status=enums.Status.CANCELLED)
     weekly.exdates = [
         *weekly.exdates,
         session.recurrence_id.astimezone(PARIS).replace(tzinfo=None).isoformat(),
     ]
-    weekly.save()
+    save_atelier(atelier=weekly)
 
     assert len(export().walk("VEVENT")) == 1
 
 
 @pytest.mark.parametrize(
-    "line",
+    "title",
     [
-        "SUMMARY:Atelier",
-        "DESCRIPTION:" + "x" * 200,
-        "DESCRIPTION:" + "Découvrir sa tablette à la médiathèque, étape par étape. " * 6,
-        "LOCATION:" + "é" * 80,
+        "Atelier",
+        "x" * 200,
+        ("Découvrir sa tablette à la médiathèque, étape par étape. " * 4)[:200],
+        "é" * 80,
     ],
 )
-def test_fold_keeps_lines_within_75_octets_and_unfolds_to_the_original(line):
-    folded = fold(line)
+def test_export_lines_stay_within_75_octets_and_read_back_unchanged(structure, title):
+    AtelierFactory(structure=structure, title=title)
+    series = Atelier.objects.select_related("structure").prefetch_related("overrides")
 
-    physical = folded.split(b"\r\n")[:-1]
-    assert all(len(part) <= 75 for part in physical)
-    assert b"".join(part[1:] if index else part for index, part in enumerate(physical)).decode() == line
+    body = calendar_bytes(series, name="Ateliers – Maillage", base_url=BASE_URL)
+
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+    [event] = Calendar.from_ical(body).walk("VEVENT")
+    assert str(event["SUMMARY"]) == title
 
 
 def test_text_with_commas_semicolons_backslashes_and_lines_reads_back_unchanged(structure):
@@ -262,3 +267,74 @@ def test_text_with_commas_semicolons_backslashes_and_lines_reads_back_unchanged(
 
     assert str(event["SUMMARY"]) == title
     assert str(event["DESCRIPTION"]).startswith("Ligne 1\nLigne 2, avec virgule ; et point-virgule\n\n")
+
+
+def test_export_session_with_its_own_title_has_it_as_summary(weekly):
+    sessions = list(Occurrence.objects.filter(atelier=weekly).order_by("start"))
+    update_session(
+        atelier=weekly,
+        original_start=sessions[3].recurrence_id,
+        new_start=sessions[3].recurrence_id + timedelta(days=1),
+        title="Tablette : séance de Noël",
+    )
+    update_session(
+        atelier=weekly,
+        original_start=sessions[4].recurrence_id,
+        status=enums.Status.CANCELLED,
+        title="Tablette : photos",
+    )
+
+    series, moved, cancelled = export().walk("VEVENT")
+
+    assert [str(event["SUMMARY"]) for event in (series, moved, cancelled)] == [
+        "Tablette pas à pas",
+        "Tablette : séance de Noël",
+        "[Annulé] Tablette : photos",
+    ]
+
+
+def test_export_all_day_series_is_written_with_dates(structure):
+    day = next_weekday(timezone.localdate() + timedelta(days=3), 0)
+    atelier = AtelierFactory(
+        structure=structure,
+        title="Portes ouvertes",
+        all_day=True,
+        start_date=day,
+        start_time=time(0),
+        end_time=time(0),
+        end_date=day + timedelta(days=1),
+        rrule=f"FREQ=WEEKLY;UNTIL={day + timedelta(weeks=3):%Y%m%d}T235959",
+        exdates=[datetime.combine(day + timedelta(weeks=1), time(0)).isoformat()],
+    )
+    update_session(
+        atelier=atelier,
+        original_start=localize(datetime.combine(day + timedelta(weeks=2), time(0))),
+        title="Portes ouvertes : spéciale jeux",
+    )
+
+    calendar = export()
+    series, changed = calendar.walk("VEVENT")
+
+    assert (series["DTSTART"].params["VALUE"], series.decoded("DTSTART"), series.decoded("DTEND")) == (
+        "DATE",
+        day,
+        day + timedelta(days=1),
+    )
+    assert series["RRULE"]["UNTIL"] == [day + timedelta(weeks=3)]
+    assert [value.dt for value in series["EXDATE"].dts] == [day + timedelta(weeks=1)]
+    assert (changed.decoded("RECURRENCE-ID"), str(changed["SUMMARY"])) == (
+        day + timedelta(weeks=2),
+        "Portes ouvertes : spéciale jeux",
+    )
+    expanded = recurring_ical_events.of(calendar).between(day, day + timedelta(weeks=5))
+    assert sorted((event.decoded("DTSTART"), str(event["SUMMARY"])) for event in expanded) == [
+        (day, "Portes ouvertes"),
+        (day + timedelta(weeks=2), "Portes ouvertes : spéciale jeux"),
+        (day + timedelta(weeks=3), "Portes ouvertes"),
+    ]
+
+
+def test_export_until_of_an_all_day_series_stays_a_date():
+    assert utc_rrule("FREQ=WEEKLY;UNTIL=20270630T235959", all_day=True).to_ical() == (
+        b"FREQ=WEEKLY;UNTIL=20270630"
+    )

@@ -1,4 +1,4 @@
-"""Tests of the stored series chunks behind the .ics feeds: used when current, rewritten when not."""
+"""Tests of the stored series chunks behind the .ics exports: used when current, rewritten when not."""
 
 from unittest import mock
 
@@ -8,8 +8,9 @@ from django.db import DatabaseError, connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
-from events.ical.export import calendar_bytes
-from events.models import Atelier, SeriesExport, SessionOverride
+from events.domain import save_atelier, update_session
+from events.ical.export import join_calendar, series_chunk
+from events.models import Atelier, SeriesExport
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory
 
 URL = "/agenda.ics"
@@ -21,7 +22,13 @@ def structure(db):
     return StructureFactory(bassin=BassinFactory(slug="centre"), slug="espace-centre", title="Espace Centre")
 
 
-def feed(client) -> bytes:
+def written_anew(ateliers) -> bytes:
+    """The VCALENDAR of `ateliers` written anew, nothing stored."""
+    chunks = (series_chunk(atelier, base_url=BASE_URL) for atelier in ateliers)
+    return join_calendar(chunks, name="Ateliers – Maillage")
+
+
+def served(client) -> bytes:
     cache.clear()  # The whole-body cache would hide what this module does.
     response = client.get(URL)
     assert response.status_code == 200
@@ -36,22 +43,19 @@ def test_first_request_stores_each_series_and_serves_what_a_fresh_build_gives(cl
     first = AtelierFactory(structure=structure, title="Tablette", rrule="FREQ=WEEKLY;COUNT=5")
     second = AtelierFactory(structure=structure, title="Smartphone")
 
-    body = feed(client)
+    body = served(client)
 
     assert sorted(SeriesExport.objects.values_list("atelier_id", flat=True)) == [first.pk, second.pk]
     series = Atelier.objects.filter(pk__in=[first.pk, second.pk]).order_by("pk")
-    fresh = calendar_bytes(
-        series.prefetch_related("structure", "overrides"), name="Ateliers – Maillage", base_url=BASE_URL
-    )
-    assert body == fresh
+    assert body == written_anew(series.prefetch_related("structure", "overrides"))
 
 
 def test_a_current_chunk_is_served_as_stored(client, structure):
     AtelierFactory(structure=structure, title="Tablette")
-    feed(client)
+    served(client)
     SeriesExport.objects.update(body="BEGIN:VEVENT\r\nSUMMARY:Lu depuis la base\r\nEND:VEVENT\r\n")
 
-    assert b"SUMMARY:Lu depuis la base" in feed(client)
+    assert b"SUMMARY:Lu depuis la base" in served(client)
 
 
 CHANGES = ["atelier", "new_override", "override_edit", "override_delete", "structure"]
@@ -60,18 +64,18 @@ CHANGES = ["atelier", "new_override", "override_edit", "override_delete", "struc
 @pytest.mark.parametrize("change", CHANGES)
 def test_a_change_makes_the_stored_chunk_stale(client, structure, change):
     atelier = AtelierFactory(structure=structure, title="Tablette", rrule="FREQ=WEEKLY;COUNT=5")
-    override = SessionOverride.objects.create(
+    override = update_session(
         atelier=atelier, original_start=atelier.occurrences.first().recurrence_id, note="Salle 2"
     )
-    feed(client)
+    served(client)
     marker = "BEGIN:VEVENT\r\nSUMMARY:Ancienne version\r\nEND:VEVENT\r\n"
     SeriesExport.objects.update(body=marker)
 
     if change == "atelier":
         atelier.title = "Tablette (nouveau)"
-        atelier.save()
+        save_atelier(atelier=atelier)
     elif change == "new_override":
-        SessionOverride.objects.create(
+        update_session(
             atelier=atelier, original_start=atelier.occurrences.last().recurrence_id, note="Salle 3"
         )
     elif change == "override_edit":
@@ -81,7 +85,7 @@ def test_a_change_makes_the_stored_chunk_stale(client, structure, change):
         override.delete()
     else:
         structure.save_revision().publish()
-    body = feed(client)
+    body = served(client)
 
     assert b"Ancienne version" not in body
     assert SeriesExport.objects.get().body != marker
@@ -105,11 +109,11 @@ def test_current_chunks_save_the_loading_queries(client, structure):
     assert cold - warm == 6
 
 
-def test_a_failed_store_still_serves_the_feed(client, structure):
+def test_a_failed_store_still_serves_the_export(client, structure):
     AtelierFactory(structure=structure, title="Tablette")
 
     with mock.patch.object(SeriesExport.objects, "bulk_create", side_effect=DatabaseError("lecture seule")):
-        body = feed(client)
+        body = served(client)
 
     assert summaries(body) == ["Tablette"]
     assert SeriesExport.objects.count() == 0

@@ -1,6 +1,6 @@
 """The atelier model: the checks editors meet in French, the sanitising, and the iCal identity."""
 
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 
 import pytest
@@ -145,11 +145,13 @@ def test_public_queryset_hides_professional_ateliers(db):
     assert list(Atelier.objects.public()) == [public]
 
 
-def test_recurring_without_end(db):
-    open_ended = AtelierFactory(rrule="FREQ=WEEKLY")
-    structure = open_ended.structure
-    AtelierFactory(structure=structure, rrule="FREQ=WEEKLY;COUNT=3")
-    AtelierFactory(structure=structure, rrule="FREQ=WEEKLY;UNTIL=20300101T235959")
-    AtelierFactory(structure=structure)
+def test_an_all_day_atelier_describes_its_schedule_without_hours():
+    atelier = Atelier(
+        start_date=date(2027, 6, 1),
+        start_time=time(0),
+        end_time=time(0),
+        end_date=date(2027, 6, 2),
+        all_day=True,
+    )
 
-    assert list(Atelier.objects.recurring_without_end()) == [open_ended]
+    assert atelier.describe_schedule() == "le mardi 1er juin 2027 toute la journée"

@@ -1,20 +1,22 @@
-"""Materialised sessions: what agendas and feeds read must match the series, its changes and the clock."""
+"""Materialised sessions: what agendas and exports read must match the series, its changes and the clock.
+
+The expansion is `events.occurrences`; writing it is `events.domain` (see test_domain.py for the writers).
+"""
 
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from django.forms.models import model_to_dict
 
 from events import enums
+from events.domain import (
+    rebuild_sessions,
+    save_atelier,
+    update_session,
+)
 from events.feeds.reconcile import CONTENT_FIELDS
 from events.models import Atelier, Occurrence, SessionOverride
-from events.occurrences import (
-    SESSION_FIELDS,
-    build_rows,
-    extend_all,
-    materialise,
-    materialise_many,
-    session_records,
-)
+from events.occurrences import SESSION_FIELDS, build_occurrences
 from events.recurrence import PARIS, localize
 from tests.factories import AtelierFactory, StructureFactory
 
@@ -111,7 +113,12 @@ def test_sessions_keep_their_wall_clock_time_across_the_march_change(clock, stru
 
 def override(atelier, day: date, **fields) -> SessionOverride:
     moment = localize(datetime.combine(day, atelier.start_time))
-    return SessionOverride.objects.create(atelier=atelier, original_start=moment, **fields)
+    return update_session(atelier=atelier, original_start=moment, **fields)
+
+
+def records(atelier) -> list[dict]:
+    """The unsaved sessions `build_occurrences` gives, as plain values."""
+    return [model_to_dict(row) for row in build_occurrences(atelier, overrides=[])]
 
 
 def by_day(atelier) -> dict[date, Occurrence]:
@@ -155,6 +162,7 @@ def test_deleting_an_override_restores_the_session(clock, structure):
     change = override(atelier, date(2027, 1, 12), status=enums.Status.CANCELLED)
 
     change.delete()
+    rebuild_sessions(atelier=atelier)
 
     assert by_day(atelier)[date(2027, 1, 12)].status == enums.Status.SCHEDULED
 
@@ -164,7 +172,7 @@ def test_editing_the_series_keeps_its_overrides(clock, structure):
     override(atelier, date(2027, 1, 19), status=enums.Status.CANCELLED)
 
     atelier.title = "Tablette : les bases"
-    atelier.save()
+    save_atelier(atelier=atelier)
 
     assert by_day(atelier)[date(2027, 1, 19)].status == enums.Status.CANCELLED
     assert Occurrence.objects.filter(atelier=atelier).count() == 3
@@ -175,7 +183,7 @@ def test_an_override_whose_session_is_gone_is_kept_but_ignored(clock, structure)
     override(atelier, date(2027, 1, 19), status=enums.Status.CANCELLED)
 
     atelier.start_time, atelier.end_time = time(15), time(17)
-    atelier.save()
+    save_atelier(atelier=atelier)
 
     assert SessionOverride.objects.filter(atelier=atelier).count() == 1
     assert {row.status for row in sessions(atelier)} == {enums.Status.SCHEDULED}
@@ -187,102 +195,20 @@ def test_a_cancelled_atelier_cancels_every_session(clock, structure):
     override(atelier, date(2027, 1, 19), status=enums.Status.SCHEDULED, seats_taken=2)
 
     atelier.status = enums.Status.CANCELLED
-    atelier.save()
+    save_atelier(atelier=atelier)
 
     assert {row.status for row in sessions(atelier)} == {enums.Status.CANCELLED}
 
 
-def test_build_rows_does_not_write(clock, structure):
-    atelier = weekly(structure, rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=3")
-    Occurrence.objects.all().delete()
-
-    rows = build_rows(atelier, today=TODAY)
-
-    assert [row.pk for row in rows] == [None] * 3
-    assert Occurrence.objects.count() == 0
-    assert materialise(atelier, today=TODAY) == 3
-
-
-def test_extend_all_adds_the_new_days_of_open_ended_series_only(clock, structure):
-    open_ended = weekly(structure)
-    long_series = weekly(
-        structure, rrule="FREQ=WEEKLY;BYDAY=WE;UNTIL=20290101T235959", start_date=date(2027, 1, 13)
-    )
-    bounded = weekly(structure, rrule="FREQ=WEEKLY;BYDAY=TH;COUNT=4", start_date=date(2027, 1, 14))
-    one_off = weekly(structure, rrule="", start_date=date(2027, 1, 15))
-    bounded_rows = sorted(Occurrence.objects.filter(atelier=bounded).values_list("pk", flat=True))
-    one_off_rows = list(Occurrence.objects.filter(atelier=one_off).values_list("pk", flat=True))
-    before = Occurrence.objects.filter(atelier=open_ended).count()
-
-    refreshed = extend_all(today=TODAY + timedelta(days=35))
-
-    assert refreshed == 2
-    last = Occurrence.objects.filter(atelier=open_ended).latest("start")
-    assert last.local_date == date(2028, 2, 15)
-    assert Occurrence.objects.filter(atelier=open_ended).count() == before + 5
-    assert Occurrence.objects.filter(atelier=long_series).latest("start").local_date == date(2028, 2, 16)
-    assert sorted(Occurrence.objects.filter(atelier=bounded).values_list("pk", flat=True)) == bounded_rows
-    assert list(Occurrence.objects.filter(atelier=one_off).values_list("pk", flat=True)) == one_off_rows
-    assert Atelier.objects.get(pk=bounded.pk).occurrences_until == date(2028, 2, 21)
-    # Nothing left to do the same night.
-    assert extend_all(today=TODAY + timedelta(days=35)) == 0
-
-
-def test_extend_all_follows_the_clock(clock, structure):
-    atelier = weekly(structure)
-
-    clock.move_to(datetime(2027, 2, 15, 3, 0, tzinfo=PARIS), tick=False)
-
-    assert extend_all() == 1
-    assert Occurrence.objects.filter(atelier=atelier).latest("start").local_date == date(2028, 2, 15)
-
-
-def test_materialise_records_the_day_of_the_last_session(clock, structure):
-    bounded = weekly(structure, rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=3")
-    open_ended = weekly(structure)
-
-    bounded.refresh_from_db()
-    open_ended.refresh_from_db()
-
-    assert bounded.last_session_date == date(2027, 1, 26)
-    assert open_ended.last_session_date == date(2028, 1, 11)
-
-
-def test_materialise_many_writes_the_same_rows_as_materialise(clock, structure):
-    def snapshot(atelier):
-        return [
-            (row.recurrence_id, row.start, row.end, row.status, row.commune, row.is_evening)
-            for row in sessions(atelier)
-        ]
-
-    first = weekly(structure)
-    second = weekly(structure, rrule="FREQ=MONTHLY;BYDAY=-1TH", start_date=date(2027, 1, 28))
-    SessionOverride.objects.create(
-        atelier=first, original_start=localize(datetime(2027, 1, 19, 14)), status=enums.Status.CANCELLED
-    )
-    expected = {first.pk: snapshot(first), second.pk: snapshot(second)}
-    Occurrence.objects.all().delete()
-    Atelier.objects.update(last_session_date=None)
-
-    count = materialise_many(Atelier.objects.prefetch_related("overrides").select_related("structure"))
-
-    assert {first.pk: snapshot(first), second.pk: snapshot(second)} == expected
-    assert count == len(expected[first.pk]) + len(expected[second.pk])
-    assert set(Atelier.objects.values_list("last_session_date", flat=True)) == {
-        date(2028, 1, 11),
-        date(2027, 12, 30),
-    }
-
-
-def test_session_records_read_no_synced_field_outside_session_fields(clock, structure):
+def test_build_occurrences_read_no_synced_field_outside_session_fields(clock, structure):
     """The sync keeps the sessions of an atelier whose other fields changed: they must not show them."""
     atelier = weekly(structure, place_name="Médiathèque", commune="Vierzon")
-    before = [vars(record) for record in session_records(atelier, overrides=[])]
+    before = records(atelier)
     other_fields = sorted(set(CONTENT_FIELDS) - SESSION_FIELDS)
     for name in other_fields:
         setattr(atelier, name, "Autre valeur")
 
-    after = [vars(record) for record in session_records(atelier, overrides=[])]
+    after = records(atelier)
 
     assert other_fields == ["description", "postal_code", "summary", "title"]
     assert after == before
@@ -297,9 +223,42 @@ def test_session_records_read_no_synced_field_outside_session_fields(clock, stru
         ("latitude", 47.0),
     ],
 )
-def test_session_records_show_each_session_field(clock, structure, name, value):
+def test_build_occurrences_show_each_session_field(clock, structure, name, value):
     atelier = weekly(structure, latitude=47.22, longitude=2.07)
-    before = [vars(record) for record in session_records(atelier, overrides=[])]
+    before = records(atelier)
     setattr(atelier, name, value)
 
-    assert [vars(record) for record in session_records(atelier, overrides=[])] != before
+    assert records(atelier) != before
+
+
+def test_a_session_title_is_materialised_and_shown_instead_of_the_ateliers(clock, structure):
+    atelier = weekly(structure, title="Tablette", rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=3")
+    override(atelier, date(2027, 1, 19), title="Tablette : spéciale photos")
+
+    rows = by_day(atelier)
+
+    assert [rows[day].title for day in sorted(rows)] == ["", "Tablette : spéciale photos", ""]
+    assert [rows[day].display_title for day in sorted(rows)] == [
+        "Tablette",
+        "Tablette : spéciale photos",
+        "Tablette",
+    ]
+
+
+def test_an_all_day_series_has_whole_day_sessions(clock, structure):
+    atelier = weekly(
+        structure,
+        all_day=True,
+        start_time=time(0),
+        end_time=time(0),
+        end_date=date(2027, 1, 13),
+        rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=2",
+    )
+
+    rows = sessions(atelier)
+
+    assert [(row.local_date, row.end - row.start, row.is_evening) for row in rows] == [
+        (date(2027, 1, 12), timedelta(days=1), False),
+        (date(2027, 1, 19), timedelta(days=1), False),
+    ]
+    assert {row.hours_label for row in rows} == {"toute la journée"}

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from events.recurrence import Rule, Schedule, describe, localize, next_window
+from events.recurrence import Rule, Schedule, describe, format_hours, localize, next_window
 
 TWO_HOURS = timedelta(hours=2)
 YEAR_2027 = (datetime(2027, 1, 1), datetime(2028, 1, 1))
@@ -96,7 +96,6 @@ def test_rdate_adds_sessions_even_to_a_one_off():
         datetime(2027, 2, 1, 9),
     ]
     one_off = Schedule(start=datetime(2027, 3, 1, 10), duration=TWO_HOURS, rdates=(datetime(2027, 3, 8, 10),))
-    assert one_off.is_recurring
     assert one_off.starts_between(*YEAR_2027) == [datetime(2027, 3, 1, 10), datetime(2027, 3, 8, 10)]
 
 
@@ -208,3 +207,27 @@ def test_next_window_keeps_a_year_of_history_and_twelve_months_ahead():
 
     assert start == datetime(2026, 1, 14)
     assert end == datetime(2027, 1, 15) + timedelta(days=372)
+
+
+def test_format_hours_writes_hours_the_french_way():
+    start = localize(datetime(2027, 6, 1, 14))
+
+    assert format_hours(start, start + timedelta(hours=2, minutes=30)) == "14 h – 16 h 30"
+
+
+def test_format_hours_of_an_all_day_session_says_so_never_midnight():
+    start = localize(datetime(2027, 6, 1))
+
+    one_day = format_hours(start, start + timedelta(days=1), all_day=True)
+    three_days = format_hours(start, start + timedelta(days=3), all_day=True)
+
+    assert (one_day, three_days) == ("toute la journée", "toute la journée, jusqu'au jeudi 3 juin 2027")
+
+
+def test_describe_an_all_day_series():
+    rule = Rule.from_rrule("FREQ=WEEKLY;BYDAY=TU;UNTIL=20270629T235959")
+    start = datetime(2027, 6, 1)
+
+    assert describe(rule, start, start + timedelta(days=1), all_day=True) == (
+        "tous les mardis toute la journée, jusqu'au 29 juin 2027"
+    )

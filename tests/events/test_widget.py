@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events import enums
-from events.models import SessionOverride
+from events.domain import update_session
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory
 
 WIDGET_URL = reverse("events:widget")
@@ -94,12 +94,8 @@ def test_widget_filters_and_limits(client, agenda, params, expected):
 def test_widget_shows_full_and_cancelled_plainly(client, agenda):
     atelier = agenda["bourges"].ateliers.get(title="Démarches")
     first, second = atelier.occurrences.order_by("start")[:2]
-    SessionOverride.objects.create(
-        atelier=atelier, original_start=first.recurrence_id, status=enums.Status.CANCELLED
-    )
-    SessionOverride.objects.create(
-        atelier=atelier, original_start=second.recurrence_id, status=enums.Status.FULL
-    )
+    update_session(atelier=atelier, original_start=first.recurrence_id, status=enums.Status.CANCELLED)
+    update_session(atelier=atelier, original_start=second.recurrence_id, status=enums.Status.FULL)
 
     content = get_widget(client, structure="fs-bourges", limite=3).content.decode()
 
@@ -142,3 +138,27 @@ def test_widget_help_page_without_choices_offers_the_default_snippet(client, age
         '<iframe src="http://127.0.0.1:8000/widget/agenda/?limite=5"'
     )
     assert 'value="fs-bourges"' in response.content.decode()
+
+
+def test_widget_shows_an_all_day_session_and_a_sessions_own_title(client, agenda):
+    today = timezone.localdate()
+    journee = AtelierFactory(
+        structure=agenda["vierzon"],
+        title="Portes ouvertes",
+        all_day=True,
+        start_date=today + timedelta(days=1),
+        start_time=time(0),
+        end_time=time(0),
+        end_date=today + timedelta(days=2),
+    )
+    update_session(
+        atelier=journee,
+        original_start=journee.occurrences.get().recurrence_id,
+        title="Portes ouvertes : jeux",
+    )
+
+    content = html.unescape(get_widget(client, structure="mediatheque-vierzon").content.decode())
+
+    assert "toute la journée" in content
+    assert "Portes ouvertes : jeux" in content
+    assert "0 h – 0 h" not in content

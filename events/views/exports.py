@@ -1,16 +1,18 @@
-"""The agenda as feeds: iCalendar subscriptions (whole agenda, a bassin, a structure, an atelier) and JSON.
+"""The agenda exported: iCalendar subscriptions (whole agenda, a bassin, a structure, an atelier) and JSON.
 
-Every feed starts from `Occurrence.objects.public()`, so professionals-only ateliers and unpublished
-structures never leave the site, and reads the agenda's own filters (`AgendaFilterForm`) from the query
-string: a filtered agenda page and its feed share the same address parameters.
+("Feeds", in Maillage, are the calendars structures publish elsewhere and Maillage reads, see `calendars`;
+what this module serves are exports.) Every export starts from `Occurrence.objects.public()`, so
+professionals-only ateliers and unpublished structures never leave the site, and reads the agenda's own
+filters (`AgendaFilterForm`) from the query string: a filtered agenda page and its export share the same
+address parameters.
 
-iCal feeds hold whole series: a series appears, with all its sessions, as soon as one of its sessions from
+iCal exports hold whole series: a series appears, with all its sessions, as soon as one of its sessions from
 thirty days ago onwards matches the filters (calendar applications cannot show "part of" a series, and a
 subscription must not lose a series when its sessions move on).
 
-Calendar applications poll subscriptions every few minutes. Each feed therefore answers a conditional request
-(If-None-Match / If-Modified-Since) from one aggregate query, without building anything, and caches the built
-body under its ETag. Query counts do not depend on the number of ateliers or sessions (see the tests).
+Calendar applications poll subscriptions every few minutes. Each export therefore answers a conditional
+request (If-None-Match / If-Modified-Since) from one aggregate query, without building anything, and caches
+the built body under its ETag. Query counts do not depend on the number of ateliers or sessions (see tests).
 """
 
 from __future__ import annotations
@@ -35,11 +37,11 @@ from network.models import BassinPage, StructurePage
 
 from .. import enums
 from ..forms import AgendaFilterForm
-from ..ical.stored import feed_body
+from ..ical.stored import calendar_body
 from ..models import Atelier, Occurrence
 from ..recurrence import PARIS, localize
 
-# A series stays in the feeds while one of its sessions is at most this old.
+# A series stays in the exports while one of its sessions is at most this old.
 HISTORY_DAYS = 30
 MAX_AGE = 300
 JSON_DEFAULT_LIMIT = 100
@@ -48,7 +50,7 @@ ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
 def base_url(request=None) -> str:
-    """The site's canonical root (no trailing slash): links in feeds and snippets outlive the request that
+    """The site's canonical root (no trailing slash): links in exports and snippets outlive the request that
     built them, so they use the configured address, and the request's only when none is configured."""
     configured = getattr(settings, "WAGTAILADMIN_BASE_URL", "")
     if configured:
@@ -75,7 +77,7 @@ def agenda_form(request) -> AgendaFilterForm:
 def _unrestricted(pages):
     """`pages` without those under a view restriction, in the same query.
 
-    Wagtail's `.public()` first loads every restriction (one more query); a feed's 304 answer is three
+    Wagtail's `.public()` first loads every restriction (one more query); an export's 304 answer is three
     queries, so the test is written as NOT EXISTS (a restriction on the page or on one of its ancestors: a
     page whose path is a prefix of this one's).
     """
@@ -85,22 +87,22 @@ def _unrestricted(pages):
     return pages.filter(~Exists(restricted))
 
 
-# A feed reads its page's identity and place in the tree only: loading every column of a page (and building
+# An export reads its page's identity and place in the tree only: loading every column of a page (and building
 # the model from them) was a third of a 304 answer.
-FEED_PAGE_FIELDS = ("id", "title", "slug", "path", "depth", "live")
+EXPORT_PAGE_FIELDS = ("id", "title", "slug", "path", "depth", "live")
 
 
 def _public_structure(slug):
-    pages = _unrestricted(StructurePage.objects.live()).only(*FEED_PAGE_FIELDS)
+    pages = _unrestricted(StructurePage.objects.live()).only(*EXPORT_PAGE_FIELDS)
     return get_object_or_404(pages, slug=slug)
 
 
 def _bassin(slug):
-    return get_object_or_404(_unrestricted(BassinPage.objects.live()).only(*FEED_PAGE_FIELDS), slug=slug)
+    return get_object_or_404(_unrestricted(BassinPage.objects.live()).only(*EXPORT_PAGE_FIELDS), slug=slug)
 
 
-def feed_scope(*, bassin=None, structure=None):
-    """The public ateliers a feed draws from, before any filter on their sessions."""
+def export_scope(*, bassin=None, structure=None):
+    """The public ateliers an export draws from, before any filter on their sessions."""
     ateliers = Atelier.objects.public()
     if bassin is not None:
         ateliers = ateliers.in_bassin(bassin)
@@ -109,7 +111,7 @@ def feed_scope(*, bassin=None, structure=None):
     return ateliers
 
 
-def feed_ateliers(request, scope):
+def exported_series(request, scope):
     """The series of `scope` having a session that matches the filters, from thirty days ago onwards.
 
     Written as EXISTS over the (atelier, start) index, so that it stays a few index seeks per series rather
@@ -125,10 +127,10 @@ def feed_ateliers(request, scope):
 # ---- conditional requests -----------------------------------------------------------------------------
 
 
-def feed_version(request, ateliers, scope: str) -> tuple[str, datetime]:
-    """ETag and Last-Modified of a feed, from one aggregate query over its scope (`feed_scope`).
+def export_version(request, ateliers, scope: str) -> tuple[str, datetime]:
+    """ETag and Last-Modified of an export, from one aggregate query over its scope (`export_scope`).
 
-    Which series a feed holds depends only on the ateliers of its scope, their session changes, the
+    Which series an export holds depends only on the ateliers of its scope, their session changes, the
     filters and the date: any edit of an atelier or of one of its sessions moves an `updated_at`; an atelier
     added, deleted, hidden or unpublished, or a session change deleted, moves a count; the query string and
     the date ("thirty days ago" moves) are part of the key. So the aggregate runs over the scope, without
@@ -162,7 +164,7 @@ def ical_response(request, ateliers, *, version_of, scope: str, name: str, filen
     Pass a function when choosing the series costs something (the filter form, its EXISTS): a 304 or a
     cached body then never pays for it — a calendar application's poll is the common case by far.
     """
-    etag, last_modified = feed_version(request, version_of, scope)
+    etag, last_modified = export_version(request, version_of, scope)
     not_modified = get_conditional_response(
         request, etag=quote_etag(etag), last_modified=last_modified.timestamp()
     )
@@ -172,21 +174,21 @@ def ical_response(request, ateliers, *, version_of, scope: str, name: str, filen
     body = cache.get(cache_key)
     if body is None:
         series = ateliers() if callable(ateliers) else ateliers
-        body = feed_body(series, name=name, base_url=base_url(request))
+        body = calendar_body(series, name=name, base_url=base_url(request))
         cache.set(cache_key, body, MAX_AGE)
     response = HttpResponse(body, content_type=ICAL_CONTENT_TYPE)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return _with_validators(response, etag, last_modified)
 
 
-# ---- iCalendar feeds ----------------------------------------------------------------------------------
+# ---- iCalendar exports --------------------------------------------------------------------------------
 
 
 def agenda_ics(request):
-    scope = feed_scope()
+    scope = export_scope()
     return ical_response(
         request,
-        lambda: feed_ateliers(request, scope),
+        lambda: exported_series(request, scope),
         version_of=scope,
         scope="agenda",
         name=_("Ateliers – Maillage"),
@@ -196,10 +198,10 @@ def agenda_ics(request):
 
 def bassin_ics(request, slug):
     bassin = _bassin(slug)
-    scope = feed_scope(bassin=bassin)
+    scope = export_scope(bassin=bassin)
     return ical_response(
         request,
-        lambda: feed_ateliers(request, scope),
+        lambda: exported_series(request, scope),
         version_of=scope,
         scope=f"bassin:{bassin.pk}",
         name=_("Ateliers – %(bassin)s – Maillage") % {"bassin": bassin.title},
@@ -209,10 +211,10 @@ def bassin_ics(request, slug):
 
 def structure_ics(request, slug):
     structure = _public_structure(slug)
-    scope = feed_scope(structure=structure)
+    scope = export_scope(structure=structure)
     return ical_response(
         request,
-        lambda: feed_ateliers(request, scope),
+        lambda: exported_series(request, scope),
         version_of=scope,
         scope=f"structure:{structure.pk}",
         name=_("Ateliers – %(structure)s – Maillage") % {"structure": structure.title},
@@ -248,7 +250,7 @@ def _positive_int(value, default: int, maximum: int | None = None) -> int:
 
 
 def occurrence_data(occurrence, *, request, bassin_slugs: dict[str, str], labels: dict) -> dict:
-    """One session as the JSON feed shows it.
+    """One session as the JSON export shows it.
 
     `id` is stable across edits (the series and the session's original start), unlike the row's primary
     key: rows are rebuilt whenever their atelier changes.
@@ -260,10 +262,13 @@ def occurrence_data(occurrence, *, request, bassin_slugs: dict[str, str], labels
     return {
         "id": f"{atelier.pk}-{recurrence_id:%Y%m%dT%H%M}",
         "uid": atelier.uid,
-        "title": atelier.title,
+        "title": occurrence.display_title,
         "summary": atelier.summary,
         "start": occurrence.start.astimezone(PARIS).isoformat(),
         "end": occurrence.end.astimezone(PARIS).isoformat(),
+        # All day: `start` and `end` are the midnights around the day(s), `hours` says so in words.
+        "all_day": atelier.all_day,
+        "hours": occurrence.hours_label,
         "status": {"code": occurrence.status, "label": labels["status"][occurrence.status]},
         "cancelled": occurrence.is_cancelled,
         "moved": occurrence.is_moved,

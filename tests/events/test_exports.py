@@ -1,4 +1,4 @@
-"""Tests of the agenda feeds: iCal subscriptions, the JSON feed, conditional requests and query counts."""
+"""Tests of the agenda exports: iCal subscriptions, the JSON feed, conditional requests and query counts."""
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -13,7 +13,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from events import enums
-from events.models import Occurrence, SessionOverride
+from events.domain import save_atelier, update_session
+from events.models import Occurrence
 from events.recurrence import PARIS
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory
 
@@ -68,7 +69,7 @@ def test_agenda_ics_lists_public_series_as_a_calendar(client, network):
         ({"bassin": "inconnu"}, ["Démarches", "Tablette"]),
     ],
 )
-def test_feeds_filters_narrow_ics_and_json(client, network, params, expected):
+def test_exports_filters_narrow_ics_and_json(client, network, params, expected):
     assert series_titles(get(client, "agenda_ics", params)) == expected
     assert json_titles(get(client, "agenda_json", params)) == expected
 
@@ -97,7 +98,7 @@ def test_co_organised_ateliers_are_in_the_co_organiser_structure_feeds_and_agend
     assert len(get(client, "agenda_json", {"structure": "mediatheque-vierzon"}).json()["results"]) == 5
 
 
-def test_feeds_unknown_slugs_are_not_found(client, network):
+def test_exports_unknown_slugs_are_not_found(client, network):
     assert get(client, "bassin_ics", slug="inconnu").status_code == 404
     assert get(client, "structure_ics", slug="inconnue").status_code == 404
     assert get(client, "bassin_ics", slug="mediatheque-vierzon").status_code == 404
@@ -114,7 +115,7 @@ def test_atelier_ics_gives_one_series_and_hides_pro_only(client, network):
     assert get(client, "atelier_ics", pk=pro.pk).status_code == 404
 
 
-def test_feeds_never_show_pro_only_ateliers(client, network):
+def test_exports_never_show_pro_only_ateliers(client, network):
     assert "Réservé aux pros" not in get(client, "agenda_ics").content.decode()
     assert "Réservé aux pros" not in get(client, "structure_ics", slug="mediatheque-vierzon").content.decode()
     assert "Réservé aux pros" not in json_titles(get(client, "agenda_json"))
@@ -163,9 +164,9 @@ def test_ics_etag_changes_with_an_atelier_an_override_and_the_query(client, netw
     atelier = network["bourges"].ateliers.get()
 
     atelier.title = "Démarches en ligne"
-    atelier.save()
+    save_atelier(atelier=atelier)
     after_edit = get(client, "agenda_ics")
-    SessionOverride.objects.create(
+    update_session(
         atelier=atelier,
         original_start=atelier.occurrences.first().recurrence_id,
         status=enums.Status.CANCELLED,
@@ -185,7 +186,7 @@ def test_ics_sequence_is_raised_after_an_edit(client, network):
     before = Calendar.from_ical(get(client, "atelier_ics", pk=atelier.pk).content).walk("VEVENT")[0]
 
     atelier.end_time = time(17)
-    atelier.save()
+    save_atelier(atelier=atelier)
     after = Calendar.from_ical(get(client, "atelier_ics", pk=atelier.pk).content).walk("VEVENT")[0]
 
     assert (before["SEQUENCE"], after["SEQUENCE"]) == (0, 1)
@@ -210,7 +211,7 @@ def test_agenda_json_item_shape(client, network):
         end_time=time(20),
     )
     session = atelier.occurrences.get()
-    SessionOverride.objects.create(atelier=atelier, original_start=session.recurrence_id, seats_taken=3)
+    update_session(atelier=atelier, original_start=session.recurrence_id, seats_taken=3)
     start = datetime.combine(atelier.start_date, time(18, 30), tzinfo=PARIS)
 
     response = get(client, "agenda_json", {"theme": NUMERIQUE, "niveau": "debutant"})
@@ -227,6 +228,8 @@ def test_agenda_json_item_shape(client, network):
                 "summary": "Bien utiliser son téléphone.",
                 "start": start.isoformat(),
                 "end": start.replace(hour=20, minute=0).isoformat(),
+                "all_day": False,
+                "hours": "18 h 30 – 20 h",
                 "status": {"code": "programme", "label": "Programmé"},
                 "cancelled": False,
                 "moved": False,
@@ -290,7 +293,7 @@ def add_weekly_ateliers(structure, count: int):
     for index in range(count):
         atelier = AtelierFactory(structure=structure, rrule="FREQ=WEEKLY;COUNT=50", capacity=10)
         if index % 2:
-            SessionOverride.objects.create(
+            update_session(
                 atelier=atelier, original_start=atelier.occurrences.first().recurrence_id, seats_taken=2
             )
 
@@ -315,7 +318,7 @@ def count_queries(client, url) -> int:
         "/agenda.json?bassin=centre&limite=500",
     ],
 )
-def test_feeds_query_count_does_not_grow_with_sessions(client, structure_only, url):
+def test_exports_query_count_does_not_grow_with_sessions(client, structure_only, url):
     add_weekly_ateliers(structure_only, 2)
     assert Occurrence.objects.count() == 100
     small = count_queries(client, url)
@@ -329,7 +332,7 @@ def test_feeds_query_count_does_not_grow_with_sessions(client, structure_only, u
 
 
 @pytest.mark.parametrize("restricted", ["bassin", "structure"])
-def test_feeds_of_a_restricted_page_or_under_one_are_not_found(client, network, restricted):
+def test_exports_of_a_restricted_page_or_under_one_are_not_found(client, network, restricted):
     """A view restriction (password, members only) on a bassin hides its feed and its structures' feeds."""
     from wagtail.models import PageViewRestriction
 
@@ -343,3 +346,25 @@ def test_feeds_of_a_restricted_page_or_under_one_are_not_found(client, network, 
     expected = 404 if restricted == "bassin" else 200
     assert client.get("/bassins/sud/agenda.ics").status_code == expected
     assert client.get("/bassins/nord/agenda.ics").status_code == 200
+
+
+def test_agenda_json_of_an_all_day_session_with_its_own_title(client, structure_only):
+    day = timezone.localdate() + timedelta(days=3)
+    atelier = AtelierFactory(
+        structure=structure_only,
+        title="Portes ouvertes",
+        all_day=True,
+        start_date=day,
+        start_time=time(0),
+        end_time=time(0),
+        end_date=day + timedelta(days=1),
+    )
+    update_session(atelier=atelier, original_start=atelier.occurrences.get().recurrence_id, title="Jeux")
+
+    [item] = get(client, "agenda_json").json()["results"]
+
+    assert (item["title"], item["all_day"], item["hours"]) == ("Jeux", True, "toute la journée")
+    assert (item["start"], item["end"]) == (
+        datetime.combine(day, time(0), tzinfo=PARIS).isoformat(),
+        datetime.combine(day + timedelta(days=1), time(0), tzinfo=PARIS).isoformat(),
+    )

@@ -11,7 +11,7 @@ host is another machine), DTSTAMP rewritten on every request as Google does, wit
 800 bytes each: CREATED, LAST-MODIFIED, TRANSP, a folded description, a VTIMEZONE, EXDATEs), which
 icalendar reads at the ~1,000 events per second the targets were set on; `--shape simple` writes bare
 events (about 375 bytes) that it reads twice as fast, which makes every ratio to the floor harder. The sync
-runs for real (`events.feeds.sync.sync_feed`: fetch, parse, write, occurrences) in a throwaway SQLite
+runs for real (`calendars.sync.sync_feed`: fetch, parse, write, occurrences) in a throwaway SQLite
 database, one feed after the other. The floor is `icalendar.Calendar.from_ical` on the same bytes, the
 best of three rounds after a warm-up call; the syncs are run `--rounds` times from an empty table, and each
 keeps its best too (this machine's timings vary up to twofold from one minute to the next).
@@ -277,7 +277,7 @@ PARSING = [0.0]  # seconds spent in `parse_calendar` (scan, hashes, reading the 
 
 def time_parsing() -> None:
     """Count the time of the iCal reading inside the syncs, to tell it apart from fetching and writing."""
-    from events.feeds import reconcile
+    from calendars import reconcile
 
     parse = reconcile.parse_calendar
 
@@ -292,7 +292,7 @@ def time_parsing() -> None:
 
 
 def sync_all(feeds) -> tuple[float, dict]:
-    from events.feeds.sync import sync_feed
+    from calendars.sync import sync_feed
 
     totals: dict[str, int] = {}
     PARSING[0] = 0.0
@@ -327,7 +327,7 @@ LAST_CHANGED_COUNTS = [{}]
 def download_only(feeds, numbers: set[int]) -> float:
     """The time to only download the changed calendars again, unconditionally: the part of the re-sync
     after changes that no importer can skip, whatever it does with the bytes."""
-    from events.feeds.fetch import fetch_feed
+    from calendars.fetch import fetch_feed
 
     began = clock.perf_counter()
     for number in sorted(numbers):
@@ -337,7 +337,8 @@ def download_only(feeds, numbers: set[int]) -> float:
 
 def one_round(args, number: int, bassin, served: Path, base: str) -> tuple[float, float, float]:
     """First sync, unchanged re-sync and re-sync after changes, of fresh feeds on an empty atelier table."""
-    from events.models import Atelier, Feed, Occurrence
+    from calendars.models import Feed
+    from events.models import Atelier, Occurrence
     from network import domain
 
     Occurrence.objects.all().delete()

@@ -5,14 +5,14 @@
 
 Why: structures publish calendars from every tool there is (Google, Outlook, Nextcloud, Thunderbird…), often
 broken in small ways; one bad line must not cost a structure its agenda. Each .ics under DIR (recursively) is
-imported with `events.feeds.sync.import_calendar` into a throwaway structure, one file at a time and each with
+imported with `calendars.sync.import_calendar` into a throwaway structure, one file at a time and each with
 a fresh feed, in a throwaway SQLite database deleted at the end. Printed per file: events read, ateliers
 imported, warnings, and the French reason when nothing could be imported; then a summary. A crash (any
 exception other than "not a calendar") is a bug: the target is 0. The corpus MANIFEST's "fails" column names
 the files icalendar rejects whole; the summary says how many of those still give ateliers (target ≥ 14).
 
 `--compare` imports nothing: it reads each file with `parse_calendar(fast=True)` and `(fast=False)` and names
-the files whose events or warnings differ; the fast VEVENT reader (`events.ical.fast`) must give exactly
+the files whose events or warnings differ; the fast VEVENT reader (`calendars.fast`) must give exactly
 icalendar's result, so the target is 0. It also counts the blocks the fast reader took.
 """
 
@@ -96,9 +96,10 @@ def main(argv=None) -> int:
 
 
 def run(corpus: Path, files: list[Path], *, quiet: bool) -> int:
-    from events.feeds.sync import import_calendar
-    from events.ical.parse import NotICalendar
-    from events.models import Atelier, Feed
+    from calendars.models import Feed
+    from calendars.parse import NotICalendar
+    from calendars.sync import import_calendar
+    from events.models import Atelier
     from home.models import HomePage
     from network import domain
 
@@ -185,8 +186,8 @@ def run(corpus: Path, files: list[Path], *, quiet: bool) -> int:
 
 
 def compare(corpus: Path, files: list[Path]) -> int:
-    from events.ical.fast import calendar_zone, read_block
-    from events.ical.parse import decode, parse_calendar, scan
+    from calendars.fast import calendar_zone, read_block
+    from calendars.parse import decode, parse_calendar, scan
 
     def outcome(data: bytes, fast: bool):
         try:

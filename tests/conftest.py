@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from events.feeds.connections import POOL
+from calendars.connections import POOL
 from home.models import HomePage
 
 pytest_plugins = ["tests.smtp_sink"]

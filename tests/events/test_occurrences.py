@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from calendars.reconcile import CONTENT_FIELDS
 from events import enums
-from events.feeds.reconcile import CONTENT_FIELDS
 from events.models import Atelier, Occurrence, SessionOverride
 from events.occurrences import (
     SESSION_FIELDS,

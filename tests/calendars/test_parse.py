@@ -1,0 +1,330 @@
+"""Reading structures' iCal feeds: each producer's quirks, the hash skip of unchanged blocks, broken input."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from calendars.categories import themes_for
+from calendars.parse import NotICalendar, block_hash, decode, parse_calendar, split_blocks
+from events.enums import Theme
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ical"
+
+
+def load(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def by_uid(result, uid, recurrence_id=None):
+    [event] = [e for e in result.events if e.uid == uid and e.recurrence_id == recurrence_id]
+    return event
+
+
+def codes(result):
+    return [warning.code for warning in result.warnings]
+
+
+def test_google_export_with_x_wr_timezone():
+    result = parse_calendar(load("google.ics"))
+    assert result.calendar_name == "Espace numérique de Belleville"
+    assert result.block_count == 5
+    assert result.warnings == []
+    series = by_uid(result, "serie-tablette@google.com")
+    assert (series.start, series.end, series.all_day) == (
+        datetime(2026, 3, 24, 14),
+        datetime(2026, 3, 24, 16),
+        False,
+    )
+    # UNTIL 11:59:59 UTC is 13:59:59 in Paris summer time.
+    assert series.rrule == "FREQ=WEEKLY;UNTIL=20260428T135959;BYDAY=TU"
+    # A comma list in Paris time and a separate line in UTC, all as Paris wall clock.
+    assert series.exdates == [datetime(2026, 4, 7, 14), datetime(2026, 4, 14, 14), datetime(2026, 4, 21, 14)]
+    assert series.sequence == 2
+    assert series.last_modified == datetime(2026, 3, 1, 9, tzinfo=UTC)
+    assert series.location == "12 rue de Belleville, 75020 Paris"
+    assert series.geo == (48.8722, 2.377)
+    assert series.categories == ["Tablette", "Smartphone"]
+    assert series.themes == [Theme.OUTILS_QUOTIDIEN.value]
+    assert (
+        series.description == "<b>Apportez</b> votre tablette ou votre smartphone, nous fournissons le reste."
+    )
+    assert series.url == "https://example.org/ateliers/tablette"
+    assert series.status == "CONFIRMED"
+
+
+def test_google_override_in_utc_is_matched_in_paris_time():
+    moved = by_uid(parse_calendar(load("google.ics")), "serie-tablette@google.com", datetime(2026, 3, 31, 14))
+    assert (moved.start, moved.end, moved.sequence) == (
+        datetime(2026, 3, 31, 15),
+        datetime(2026, 3, 31, 17),
+        3,
+    )
+    assert moved.rrule == ""
+
+
+def test_google_floating_all_day_and_cancelled():
+    result = parse_calendar(load("google.ics"))
+    floating = by_uid(result, "demarches@google.com")
+    assert (floating.start, floating.end) == (datetime(2026, 5, 12, 10), datetime(2026, 5, 12, 12))
+    assert floating.themes == [Theme.DEMARCHES.value]
+    all_day = by_uid(result, "portes-ouvertes@google.com")
+    assert (all_day.start, all_day.end, all_day.all_day) == (datetime(2026, 6, 1), datetime(2026, 6, 3), True)
+    cancelled = by_uid(result, "cv@google.com")
+    assert (cancelled.status, cancelled.start) == ("CANCELLED", datetime(2026, 5, 20, 10))
+    assert cancelled.themes == [Theme.INSERTION_PRO.value]
+
+
+def test_google_without_time_zone_reads_paris_and_says_so():
+    result = parse_calendar(load("google_floating_no_zone.ics"))
+    [event] = result.events
+    assert (event.start, event.end) == (datetime(2026, 5, 12, 10), datetime(2026, 5, 12, 11, 30))
+    [warning] = result.warnings
+    assert warning.code == "missing_timezone"
+    assert warning.message.startswith("Votre agenda Google n'indique pas de fuseau horaire")
+    assert "Paramètres > Fuseau horaire" in warning.message
+
+
+def test_outlook_windows_zones_local_until_and_override_in_another_zone():
+    result = parse_calendar(load("outlook.ics"))
+    series = by_uid(result, "040000008200E00074C5B7101A82E00800000000A1B2")
+    assert (series.start, series.end) == (datetime(2026, 3, 25, 9, 30), datetime(2026, 3, 25, 11, 30))
+    assert series.rrule == "FREQ=WEEKLY;UNTIL=20260630T093000;INTERVAL=1;BYDAY=WE;WKST=MO"
+    # 08:30 London summer time is 09:30 in Paris.
+    assert series.exdates == [datetime(2026, 4, 15, 9, 30), datetime(2026, 4, 22, 9, 30)]
+    assert series.summary == "Permanence numérique"
+    assert series.description == ""
+    # RECURRENCE-ID 00:30 Pacific time is the 09:30 Paris session; DURATION gives the end.
+    moved = by_uid(result, series.uid, datetime(2026, 4, 1, 9, 30))
+    assert (moved.start, moved.end) == (datetime(2026, 4, 1, 10), datetime(2026, 4, 1, 11, 30))
+    unknown = by_uid(result, "040000008200E00074C5B7101A82E00800000000C3D4")
+    assert unknown.start == datetime(2026, 5, 5, 14)
+    assert codes(result) == ["windows_timezone"]
+    assert "Customized Time Zone 7" in result.warnings[0].message
+
+
+def test_nextcloud_clock_changes_rdate_defaults_and_broken_components():
+    result = parse_calendar(load("nextcloud.ics"))
+    assert result.calendar_name == "Médiathèque"
+    assert result.block_count == 9
+    march = by_uid(result, "nc-mars@example.org")
+    assert (march.start, march.rrule) == (datetime(2026, 3, 28, 14), "FREQ=DAILY;COUNT=3")
+    assert march.rdates == [datetime(2026, 4, 4, 10)]
+    assert march.themes == [Theme.SECURITE.value]
+    before, after = by_uid(result, "nc-avant@example.org"), by_uid(result, "nc-apres@example.org")
+    assert (before.start, before.end) == (datetime(2026, 10, 24, 14), datetime(2026, 10, 24, 15))
+    assert (after.start, after.end) == (datetime(2026, 10, 26, 14), datetime(2026, 10, 26, 16))
+    all_day = by_uid(result, "nc-journee@example.org")
+    assert (all_day.start, all_day.end, all_day.all_day) == (
+        datetime(2026, 10, 31),
+        datetime(2026, 11, 1),
+        True,
+    )
+    no_end = by_uid(result, "nc-sans-fin@example.org")
+    assert no_end.end == datetime(2026, 11, 5, 11)
+    assert no_end.themes == [Theme.COMPREHENSION.value]
+    assert "nc-todo@example.org" not in {e.uid for e in result.events}
+    skipped = {w.uid: w.message for w in result.warnings if w.code == "skipped_component"}
+    assert set(skipped) == {"nc-date-cassee@example.org", "nc-sans-date@example.org"}
+    assert "« Date cassée »" in skipped["nc-date-cassee@example.org"]
+    assert "todo_ignored" in codes(result)
+    [anonymous] = [e for e in result.events if e.uid.startswith("sans-uid-")]
+    assert anonymous.summary == "Atelier CV"
+    assert [w.uid for w in result.warnings if w.code == "no_uid"] == [anonymous.uid]
+    assert len(result.events) == 7
+
+
+def test_synthetic_uid_is_stable():
+    first = parse_calendar(load("nextcloud.ics"))
+    second = parse_calendar(load("nextcloud.ics"))
+    assert [e.uid for e in first.events] == [e.uid for e in second.events]
+
+
+def test_several_calendars_bom_and_mixed_line_ends():
+    result = parse_calendar(load("two_calendars_bom_mixed_eol.ics"))
+    assert [(e.uid, e.start, e.summary) for e in result.events] == [
+        ("tb-1@example.org", datetime(2026, 6, 10, 14), "Retouche photo"),
+        ("tb-2@example.org", datetime(2026, 6, 11, 14), "Impression 3D"),
+    ]
+    assert all(e.themes == [Theme.LOISIRS.value] for e in result.events)
+
+
+def test_cp1252_bytes():
+    [event] = parse_calendar(load("cp1252.ics")).events
+    assert event.summary == "Atelier réseaux sociaux – débutants"
+    assert event.location == "Café associatif"
+    assert event.start == datetime(2026, 6, 15, 11)
+
+
+def test_a_broken_vtimezone_does_not_lose_the_events():
+    """iCloud file whose Berlin VTIMEZONE makes icalendar reject everything: events are read one by one."""
+    result = parse_calendar(load("icloud_bad_vtimezone.ics"))
+    assert len(result.events) == result.block_count == 4
+    series = by_uid(result, "0ED5515F-D6C2-4678-9EB1-8C483A12C410")
+    assert series.start == datetime(2016, 2, 22, 16, 15)
+    assert series.rrule == "FREQ=WEEKLY;UNTIL=20161001T235959"
+    assert len(series.exdates) == 11
+
+
+def test_exchange_empty_dtstart_is_skipped_others_kept():
+    result = parse_calendar(load("exchange_ms_timezones.ics"))
+    assert (result.block_count, len(result.events)) == (4, 3)
+    assert "skipped_component" in codes(result)
+
+
+def test_known_hashes_skip_unchanged_blocks():
+    data = load("google.ics")
+    first = parse_calendar(data)
+    known = {e.block_hash for e in first.events}
+    changed = data.replace(b"SUMMARY:Portes ouvertes", b"SUMMARY:Portes ouvertes (complet)")
+    second = parse_calendar(changed, known_hashes=frozenset(known))
+    [event] = second.events
+    assert event.summary == "Portes ouvertes (complet)"
+    assert event.block_hash not in known
+    assert second.unchanged_hashes == known - {by_uid(first, "portes-ouvertes@google.com").block_hash}
+    assert second.block_count == 5
+
+
+def test_dtstamp_change_keeps_the_hash():
+    data = load("google.ics")
+    known = {e.block_hash for e in parse_calendar(data).events}
+    again = parse_calendar(
+        data.replace(b"DTSTAMP:20260301T101010Z", b"DTSTAMP:20260415T000000Z"), known_hashes=known
+    )
+    assert again.events == []
+    assert again.unchanged_hashes == known
+
+
+def test_split_blocks_and_block_hash():
+    header, timezones, events = split_blocks(load("google.ics"))
+    assert "X-WR-TIMEZONE:Europe/Paris" in header.split("\n")
+    assert len(timezones) == 1 and timezones[0].startswith("BEGIN:VTIMEZONE")
+    assert len(events) == 5 and all(b.startswith("BEGIN:VEVENT") and b.endswith("END:VEVENT") for b in events)
+    block = events[0]
+    folded = block.replace("\n", "\r\n").replace("LOCATION:12 rue", "LOCATION:12\r\n  rue")
+    assert block_hash(folded) == block_hash(block)  # folding and CRLF do not change the hash
+    assert block_hash(block, unfolded=True) == block_hash(block)  # scan's blocks skip the unfolding
+    assert block_hash(block) == block_hash(
+        block.replace("DTSTAMP:20260301T101010Z", "DTSTAMP:20990101T000000Z")
+    )
+
+
+@pytest.mark.parametrize(
+    "stamped",
+    [
+        "BEGIN:VEVENT\nDTSTAMP:20260301T101010Z\nUID:a@x\nEND:VEVENT",
+        "BEGIN:VEVENT\ndtstamp:20260301T101010Z\nUID:a@x\nEND:VEVENT",
+        "BEGIN:VEVENT\nDTSTAMP;VALUE=DATE-TIME:20260301T101010Z\nUID:a@x\nEND:VEVENT",
+        "BEGIN:VEVENT\nDTSTAMP:20260301T101010Z\nDTSTAMP:20260302T101010Z\nUID:a@x\nEND:VEVENT",
+        "BEGIN:VEVENT\nUID:a@x\nDTSTAMP:20260301T101010Z\nEND:VEVENT",
+        "DTSTAMP:20260301T101010Z\nBEGIN:VEVENT\nUID:a@x\nEND:VEVENT",
+    ],
+)
+def test_block_hash_drops_every_dtstamp_line_and_only_those(stamped):
+    assert block_hash(stamped, unfolded=True) == block_hash("BEGIN:VEVENT\nUID:a@x\nEND:VEVENT")
+    assert block_hash(stamped.replace("UID:a@x", "DTSTAMPS:1\nUID:a@x")) != block_hash(stamped)
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (b"", "il est vide"),
+        (b"   \r\n", "il est vide"),
+        (b"<!DOCTYPE html><html><body>Connexion</body></html>", "page web"),
+        (b'{"events": []}', "JSON"),
+        (b"hello world", "BEGIN:VCALENDAR"),
+    ],
+)
+def test_not_icalendar(data, fragment):
+    with pytest.raises(NotICalendar) as error:
+        parse_calendar(data)
+    assert str(error.value).startswith("Ce fichier n'est pas un calendrier iCal : ")
+    assert fragment in str(error.value)
+
+
+def test_empty_calendar_is_not_an_error():
+    result = parse_calendar(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")
+    assert (result.events, result.block_count, result.warnings) == ([], 0, [])
+
+
+def test_unreadable_rrule_keeps_the_first_session():
+    data = load("google.ics").replace(b"RRULE:FREQ=WEEKLY;", b"RRULE:FREQ=FORTNIGHTLY;")
+    result = parse_calendar(data)
+    series = by_uid(result, "serie-tablette@google.com")
+    assert (series.rrule, series.start) == ("", datetime(2026, 3, 24, 14))
+    assert "bad_rrule" in codes(result)
+
+
+@pytest.mark.parametrize(
+    ("categories", "summary", "themes"),
+    [
+        (["Démarches"], "", [Theme.DEMARCHES]),
+        ([], "Déclarer ses impôts", [Theme.DEMARCHES]),
+        (["mail"], "", [Theme.OUTILS_QUOTIDIEN]),
+        ([], "Refaire son CV", [Theme.INSERTION_PRO]),
+        ([], "Mot de passe : les bons réflexes", [Theme.SECURITE]),
+        (["Parents"], "Écrans et enfants", [Theme.PARENTALITE]),
+        ([], "Jeux de société numériques", [Theme.LOISIRS]),
+        ([], "L'IA au quotidien", [Theme.COMPREHENSION]),
+        (["Accès libre"], "Wifi", [Theme.ACCES_MATERIEL]),
+        ([], "Vente d'ordinateurs reconditionnés", [Theme.OUTILS_QUOTIDIEN, Theme.MATERIEL_SOLIDAIRE]),
+        ([], "Via Paris : visite", []),
+    ],
+)
+def test_themes_from_french_keywords(categories, summary, themes):
+    assert themes_for(categories, summary) == [theme.value for theme in themes]
+
+
+def test_a_new_calendar_zone_makes_every_block_read_again():
+    def calendar(zone: str) -> bytes:
+        return (
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//FR\r\nX-WR-TIMEZONE:" + zone + "\r\n"
+            "BEGIN:VEVENT\r\nUID:zone-1\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270112T140000\r\n"
+            "DTEND:20270112T160000\r\nSUMMARY:Atelier tablette\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        ).encode()
+
+    first = parse_calendar(calendar("Europe/Paris"))
+    same = parse_calendar(calendar("Europe/Paris"), known_hashes={first.events[0].block_hash})
+    moved = parse_calendar(calendar("Europe/London"), known_hashes={first.events[0].block_hash})
+
+    assert (len(same.events), len(same.unchanged_hashes)) == (0, 1)
+    assert (len(moved.events), len(moved.unchanged_hashes)) == (1, 0)
+    assert moved.events[0].start == datetime(2027, 1, 12, 15, 0)
+
+
+def test_a_block_without_its_end_line_ends_where_the_next_one_begins():
+    data = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@x\r\nDTSTART:20270105T100000\r\n"
+        b"SUMMARY:Sans fin\r\nBEGIN:VEVENT\r\nUID:b@x\r\nDTSTART:20270106T100000\r\nSUMMARY:Suivant\r\n"
+        b"end:vevent\r\nEND:VCALENDAR\r\n"
+    )
+
+    _header, _zones, events = split_blocks(data)
+
+    assert events == [
+        "BEGIN:VEVENT\nUID:a@x\nDTSTART:20270105T100000\nSUMMARY:Sans fin\nEND:VEVENT",
+        "BEGIN:VEVENT\nUID:b@x\nDTSTART:20270106T100000\nSUMMARY:Suivant\nend:vevent",
+    ]
+
+
+UTF8 = "SUMMARY:Café\n numérique\nLOCATION:Médiathèque\n".encode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(UTF8.replace(b"\n", b"\r\n"), id="crlf-the-standard"),
+        pytest.param(UTF8, id="lf-alone"),
+        pytest.param(UTF8.replace(b"\n", b"\r"), id="cr-alone-old-mac"),
+        pytest.param(UTF8.replace(b"\n ", b"\r\n\t", 1).replace(b"\nLOC", b"\rLOC"), id="mixed-tab-fold"),
+        pytest.param(b"\xef\xbb\xbf" + UTF8.replace(b"\n", b"\r\n"), id="bom"),
+        pytest.param(UTF8.decode().replace("\n", "\r\n").encode("cp1252"), id="windows-1252"),
+    ],
+)
+def test_decode_gives_unfolded_lf_text_whatever_the_line_ends_and_encoding(data):
+    assert decode(data) == "SUMMARY:Cafénumérique\nLOCATION:Médiathèque\n"
+
+
+def test_decode_mends_a_utf8_character_folded_in_two():
+    """Some producers fold at 75 octets even inside a character: "é" is C3 A9, cut after C3."""
+    assert decode(b"SUMMARY:Caf\xc3\r\n \xa9 solidaire\r\n") == "SUMMARY:Café solidaire\n"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.digest.factories import SubscriptionFactory, day_of
 from tests.calendars.test_tasks import database_for_worker
+from tests.digest.factories import SubscriptionFactory, day_of
 from tests.factories import AtelierFactory, UserFactory
 from tests.test_celery import WorkerProcess, probe_redis
 

@@ -1,12 +1,13 @@
 """Download a structure's iCal feed over HTTP(S), with the standard library only.
 
 Why not `urllib` or `requests`: the feed URL is untrusted, so the host must be resolved once, every address
-vetted (`netguard`), and the connection opened to that vetted address, never re-resolved (DNS rebinding);
-a connection is kept for the next fetch from the same host only under the same rule (`connections`).
-TLS still checks the certificate against the host name of the URL, and the Host header names it. Each
-redirect is judged like the first URL. The body is capped both as received and once un-gzipped (a small
-gzip can expand a thousandfold), and every failure carries a message in plain French that the structure
-can act on, plus whether trying again later may help (`retryable`).
+vetted (`netguard`), and the connection opened to that vetted address, never re-resolved (DNS rebinding).
+Each request gets its own connection, closed after it: a connection kept between fetches would have to be
+vetted again, and the handshake it saves is small next to what a sync then does with the calendar. TLS
+still checks the certificate against the host name of the URL, and the Host header names it. Each redirect
+is judged like the first URL. The body is capped both as received and once un-gzipped (a small gzip can
+expand a thousandfold), and every failure carries a message in plain French that the structure can act
+on, plus whether trying again later may help (`retryable`).
 """
 
 import http.client
@@ -20,7 +21,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from . import connections, netguard
+from . import netguard
 from .models import normalise_feed_url
 
 logger = logging.getLogger(__name__)
@@ -290,42 +291,31 @@ def _read_body(response: http.client.HTTPResponse, max_bytes: int, deadline: _De
                 data = decoder.unconsumed_tail
     if decoder is not None and not decoder.eof and raw_size:
         raise NetworkError(_("Le calendrier a été reçu incomplet : Maillage réessaiera plus tard."))
-    if response.length == 0:
-        response.read()  # read1() leaves an answer read to its Content-Length open; this ends it
     return b"".join(parts)
 
 
 def _request(target: _Target, headers: dict[str, str], deadline: _Deadline, max_bytes: int, url: str):
-    """One request/response exchange. Returns (status, location, etag, last_modified, body).
+    """One request/response exchange on a new connection to a vetted address, closed at the end.
 
-    On a connection kept from an earlier fetch to this host (`connections`), or a new one; it is kept again
-    only when its answer was read to the end and the server did not ask to close it.
+    Returns (status, location, etag, last_modified, body).
     """
     addresses = _vetted_addresses(target)
-    key = (target.scheme, target.host, target.port)
-    connection = connections.POOL.take(key, addresses)
-    kept = False
+    kind = netguard.PinnedHTTPSConnection if target.scheme == "https" else netguard.PinnedHTTPConnection
+    connection = kind(
+        target.host,
+        target.port,
+        addresses=addresses,
+        connect_timeout=deadline.connect,
+        read_timeout=deadline.read,
+    )
     try:
-        if connection is not None:
-            connection.set_read_timeout(deadline.read)
-            try:
-                response = _send(connection, target, headers)
-            except connections.STALE_ERRORS:  # closed by the server while idle: once more, anew
-                connection.close()
-                connection = None
-        if connection is None:
-            connection = _connection(target, addresses, deadline)
-            response = _send(connection, target, headers)
+        connection.request("GET", target.path, headers={**headers, "Connection": "close"})
+        response = connection.getresponse()
         status = response.status
         location = response.getheader("Location") or ""
         etag = response.getheader("ETag") or ""
         last_modified = response.getheader("Last-Modified") or ""
-        body = None
-        if 200 <= status < 300:
-            body = _read_body(response, max_bytes, deadline)
-        elif status == 304:
-            response.read()  # empty by definition (http.client reads no body): frees the connection
-        kept = (status == 304 or body is not None) and response.isclosed() and not response.will_close
+        body = _read_body(response, max_bytes, deadline) if 200 <= status < 300 else None
         return status, location, etag, last_modified, body
     except FetchError:
         raise
@@ -364,27 +354,7 @@ def _request(target: _Target, headers: dict[str, str], deadline: _Deadline, max_
             % {"host": target.host}
         ) from error
     finally:
-        if connection is not None:
-            if kept and connection.sock is not None:
-                connections.POOL.give(key, connection)
-            else:
-                connection.close()
-
-
-def _connection(target: _Target, addresses: list[str], deadline: _Deadline):
-    kind = connections.PinnedHTTPSConnection if target.scheme == "https" else connections.PinnedHTTPConnection
-    return kind(
-        target.host,
-        target.port,
-        addresses=addresses,
-        connect_timeout=deadline.connect,
-        read_timeout=deadline.read,
-    )
-
-
-def _send(connection, target: _Target, headers: dict[str, str]) -> http.client.HTTPResponse:
-    connection.request("GET", target.path, headers=headers)
-    return connection.getresponse()
+        connection.close()
 
 
 def fetch_feed(

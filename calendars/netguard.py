@@ -7,8 +7,10 @@ and the fetch connects to the vetted address itself: a second resolution could a
 rebinding). `settings.MAILLAGE_FEED_ALLOW_LOOPBACK` relaxes loopback only, for tests and development.
 """
 
+import http.client
 import ipaddress
 import socket
+import ssl
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -122,3 +124,49 @@ def blocked_reason(address: str, *, allow_loopback: bool = False) -> str | None:
 
 def _blocked_networks(ip: IPAddress):
     return _BLOCKED_V4 if isinstance(ip, ipaddress.IPv4Address) else _BLOCKED_V6
+
+
+class PinnedHTTPConnection(http.client.HTTPConnection):
+    """An HTTPConnection to already vetted addresses, never resolving `host` again (DNS rebinding).
+
+    Tried in resolver order; `address` is the one it connected to. One connection serves one request: it
+    is never kept for a later fetch, so that no connection outlives the vetting that allowed it.
+    """
+
+    def __init__(self, host: str, port: int, *, addresses: list[str], connect_timeout: float, read_timeout):
+        super().__init__(host, port, timeout=connect_timeout)
+        self.addresses = addresses
+        self.read_timeout = read_timeout
+        self.address = ""
+
+    def connect(self):
+        last_error: OSError | None = None
+        for address in self.addresses:
+            try:
+                sock = socket.create_connection((address, self.port), timeout=self.timeout)
+            except OSError as error:
+                last_error = error
+                continue
+            sock.settimeout(self.read_timeout)
+            self.sock, self.address = sock, address
+            return
+        raise last_error or OSError("no address to connect to")
+
+
+class PinnedHTTPSConnection(PinnedHTTPConnection):
+    """TLS over the vetted address: SNI and certificate check use the URL's host name, not the address."""
+
+    default_port = http.client.HTTPS_PORT
+
+    def __init__(self, host: str, port: int, **kwargs):
+        super().__init__(host, port, **kwargs)
+        self.context = ssl.create_default_context()
+
+    def connect(self):
+        super().connect()
+        try:
+            self.sock = self.context.wrap_socket(self.sock, server_hostname=self.host)
+        except BaseException:
+            self.sock.close()
+            self.sock = None
+            raise

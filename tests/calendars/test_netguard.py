@@ -162,3 +162,43 @@ def test_redirect_to_an_allowed_host_is_followed(fake_dns, loopback_only):
     assert result.body == ICS
     assert result.final_url == f"http://miroir.test:{port}/agenda.ics"
     assert server.requests[1]["headers"]["Host"] == f"miroir.test:{port}"
+
+
+# Moved from the tests of the removed connection pool: a fetch never outlives the vetting of its host.
+
+
+def test_host_now_resolving_to_a_private_address_is_refused_on_the_next_fetch(fake_dns, loopback_only):
+    with serve({"/cal.ics": ok()}) as server:
+        url = f"http://calendrier.test:{server.server_address[1]}/cal.ics"
+        fake_dns["calendrier.test"] = ["127.0.0.1"]
+        fetch_feed(url)
+        fake_dns["calendrier.test"] = ["10.20.30.40"]
+        with pytest.raises(BlockedAddress):
+            fetch_feed(url)
+
+    assert len(server.requests) == 1
+    assert len(loopback_only) == 1
+
+
+def test_next_fetch_connects_only_to_the_addresses_just_vetted(fake_dns, monkeypatch):
+    """The name now points elsewhere: the next fetch connects there, never to the old address."""
+    real_create_connection = socket.create_connection
+    attempts = []
+
+    def create_connection(address, *args, **kwargs):
+        attempts.append(address[0])
+        if address[0] != "127.0.0.1":
+            raise ConnectionRefusedError  # 127.0.0.2 is never really connected to
+        return real_create_connection(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    with serve({"/cal.ics": ok()}) as server:
+        url = f"http://calendrier.test:{server.server_address[1]}/cal.ics"
+        fake_dns["calendrier.test"] = ["127.0.0.1"]
+        fetch_feed(url)
+        fake_dns["calendrier.test"] = ["127.0.0.2"]
+        with pytest.raises(NetworkError):
+            fetch_feed(url)
+
+    assert attempts == ["127.0.0.1", "127.0.0.2"]
+    assert len(server.requests) == 1

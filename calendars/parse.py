@@ -5,9 +5,10 @@ Why it is built this way (see shared/research/ical-anchors.md for the measuremen
 - icalendar costs about 1 ms per VEVENT, 100x a plain line scan. Feeds are polled again and again and mostly
   unchanged, so the file is first cut into VEVENT blocks by a cheap scan, each block is hashed (without
   DTSTAMP, which Google rewrites on every request), and only blocks whose hash the sync does not already know
-  are handed to icalendar, a batch at a time, wrapped with the calendar header and the VTIMEZONEs they use.
-  Plain blocks (most of them) are first tried by `calendars.fast`, which gives the same values with
-  icalendar's own value classes but without its slow line parser; what it declines goes to icalendar.
+  are handed to icalendar (`Calendar.from_ical`, public API only), a batch at a time, wrapped in a small
+  VCALENDAR with the calendar's own properties (X-WR-TIMEZONE included) and the VTIMEZONEs they use.
+  The block hashes are stored on the ateliers, so this cut and its hash must stay stable from one release
+  to the next: a change here makes every calendar be read again once (harmless, but slow).
 - One bad line must not cost a structure its whole agenda: icalendar rejects 29 of the 400 corpus files
   whole (several VCALENDARs, one broken VTIMEZONE, one inverted FREEBUSY...). A batch that raises is retried
   block by block, then without the VTIMEZONEs, then without the lines that are not content lines; what still
@@ -32,12 +33,10 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar.timezone import tzp
 
-from .fast import calendar_zone, read_block
 from .types import FeedWarning, Notes, NotICalendar, ParsedEvent, ParseResult, skipped
 from .values import build_event, text_of
 
 BATCH_SIZE = 50
-FAST_PATH = True  # see `calendars.fast`; parse_calendar(fast=False) reads every block with icalendar
 BLOCKS = ("VEVENT", "VTIMEZONE")
 FALLBACK_HEADER = "VERSION:2.0\nPRODID:-//Maillage//Import//FR"
 
@@ -243,13 +242,11 @@ def not_calendar_reason(text: str) -> str:
     )
 
 
-def parse_calendar(
-    data: bytes, *, known_hashes: frozenset[str] | set[str] = frozenset(), fast: bool | None = None
-) -> ParseResult:
+def parse_calendar(data: bytes, *, known_hashes: frozenset[str] | set[str] = frozenset()) -> ParseResult:
     """Events of the blocks not in `known_hashes`; the hashes of the others are reported as unchanged.
 
-    `fast` (default `FAST_PATH`): read plain blocks with `calendars.fast` instead of icalendar; the result
-    is the same, it is only a switch for the tests and the benchmarks to compare both paths.
+    Only the blocks not yet known are handed to icalendar: an unchanged re-sync costs a line scan and a
+    hash per block, and a re-sync after a few changes costs what those few events cost.
     """
     text = decode(data)
     found = scan(text)
@@ -277,7 +274,7 @@ def parse_calendar(
             unchanged.add(digest)
         else:
             todo.setdefault(digest, block)
-    events = read_events(found, todo, notes, FAST_PATH if fast is None else fast)
+    events = read_events(found, todo, notes)
     return ParseResult(
         events=events,
         unchanged_hashes=unchanged,
@@ -287,40 +284,28 @@ def parse_calendar(
     )
 
 
-def read_events(found: Scan, todo: dict[str, str], notes: Notes, fast: bool) -> list[ParsedEvent]:
-    """The events of the `todo` blocks, in order: plain blocks by the fast reader, the others by icalendar.
+def read_events(found: Scan, todo: dict[str, str], notes: Notes) -> list[ParsedEvent]:
+    """The events of the `todo` blocks, in order, read by icalendar in batches of `BATCH_SIZE`.
 
-    Each block's warnings are gathered apart and replayed in block order at the end, so that the result,
-    warnings included, is the same whichever path read which block.
+    Each block's warnings are gathered apart and replayed in block order at the end, so that the warnings
+    read the same whether a block was read in a batch or alone after its batch failed.
     """
     digests = list(todo)
-    components: dict[int, object] = {}
-    zone_ok, shift = calendar_zone(found.header)
-    if fast and zone_ok:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for index, digest in enumerate(digests):
-                component = read_block(todo[digest], zone_ok=zone_ok, shift=shift)
-                if component is not None:
-                    components[index] = component
     block_notes = [Notes() for _digest in digests]
-    declined = [index for index in range(len(digests)) if index not in components]
+    components: list[object] = []
     reader = Reader(found, notes)
-    for offset in range(0, len(declined), BATCH_SIZE):
-        batch = declined[offset : offset + BATCH_SIZE]
-        results = reader.read([todo[digests[index]] for index in batch], [digests[index] for index in batch])
-        for index in batch:
-            reader.notes = block_notes[index]  # what reading this block notes goes with it
+    for offset in range(0, len(digests), BATCH_SIZE):
+        batch = digests[offset : offset + BATCH_SIZE]
+        results = reader.read([todo[digest] for digest in batch], batch)
+        for index in range(offset, offset + len(batch)):
+            reader.notes = block_notes[index]  # set before the block is read: its notes go with it
             _digest, component = next(results)
-            if component is not None:
-                components[index] = component
+            components.append(component)
     events = []
-    for index, digest in enumerate(digests):
-        if (component := components.get(index)) is not None and (
-            event := read_event(component, digest, block_notes[index])
-        ) is not None:
+    for digest, component, block_note in zip(digests, components, block_notes, strict=True):
+        if component is not None and (event := read_event(component, digest, block_note)) is not None:
             events.append(event)
-        for item in block_notes[index].items:
+        for item in block_note.items:
             notes.add(item.code, item.message, item.uid)
     return events
 

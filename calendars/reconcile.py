@@ -4,8 +4,10 @@ Why it reads and writes this way: a feed is polled every hour and is nearly alwa
 events. So a run first loads a light index of the feed's ateliers (id, UID, block hash, detached, status: no
 text, no JSON), lets the parser skip every block whose hash it already knows, and only then loads whole rows,
 in one query: those of the ateliers the changed blocks name, and those that vanished from the calendar. The
-writes go out as one `executemany` per kind (`events.bulk`), not one `save()` per atelier. Loading every row
-of the feed and saving one by one was most of a re-sync after a few changes (bench/feed_sync.py).
+writes go out with the ORM's bulk operations (`bulk_create`, `bulk_update`, an upsert keyed by atelier and
+RECURRENCE-ID for per-session changes), not one `save()` per atelier, so that the cost of a re-sync follows
+the number of changed events, not the size of the calendar. Sessions of the ateliers whose schedule changed
+are rebuilt by `events.occurrences.materialise_many`, called here explicitly.
 
 The rules the run keeps (idempotence, SEQUENCE, vanished events, UID churn...) are those listed in
 `calendars.sync`.
@@ -14,37 +16,30 @@ The rules the run keeps (idempotence, SEQUENCE, vanished events, UID churn...) a
 from __future__ import annotations
 
 import hashlib
-import html
 from collections import namedtuple
 from datetime import datetime
 
-from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import enums
-from events.bulk import insert_objects, select_objects, update_objects
 from events.models import Atelier, SessionOverride
 from events.occurrences import SESSION_FIELDS, materialise_many
 from events.recurrence import localize
-from events.sanitize import clean_html
 
 from .models import Feed
 from .parse import parse_calendar
 from .report import SyncReport
 from .sync_fields import (
-    description_html,
+    content_values,
+    feed_defaults,
     is_ahead,
     is_older,
     match_key,
     override_values,
-    place_fields,
-    plain_text,
-    schedule_fields,
-    shorten,
     title_of,
 )
 
-SUMMARY_MAX = 280
 NO_UID_PREFIX = "sans-uid"  # the parser names UID-less events "sans-uid-<hash of start + title>"
 # UID churn is only believed past this many previous events, and when most of them vanished at once.
 CHURN_MIN_EVENTS = 3
@@ -82,45 +77,31 @@ BOOKKEEPING_FIELDS = ("remote_uid", "remote_sequence", "remote_last_modified", "
 # An atelier whose block changed, or that vanished, is written back as `Atelier.save()` would: SEQUENCE
 # raised (calendar apps then take the new version) and `updated_at` stamped.
 SAVED_FIELDS = (*CONTENT_FIELDS, *BOOKKEEPING_FIELDS, "sequence", "updated_at")
+# What a per-session change from the calendar holds; upserted on (atelier, original_start).
+OVERRIDE_FIELDS = (
+    "status",
+    "new_start",
+    "new_end",
+    "place_name",
+    "address",
+    "commune",
+    "latitude",
+    "longitude",
+    "from_feed",
+    "remote_sequence",
+    "block_hash",
+    "sequence",
+    "updated_at",
+)
 
 
 IndexRow = namedtuple("IndexRow", INDEX_FIELDS)
 
 
-# The three reads of a run, in plain SQL (`events.bulk.select_objects` for whole rows): they run for
-# every feed every hour, and the ORM took several times longer to build each statement and its rows than
-# the database took to answer (about 0.7 ms instead of 0.1 ms for the index of a 50-event feed, on SQLite;
-# 1 ms to load the three rows a re-sync changes, through a RawQuerySet).
-
-
 def _index(feed: Feed) -> list[IndexRow]:
-    columns = ", ".join(_column(Atelier, name) for name in INDEX_FIELDS)
-    sql = f"SELECT {columns} FROM {_table(Atelier)} WHERE {_column(Atelier, 'feed')} = %s"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [feed.pk])
-        # fetchall(), not `for row in cursor`: Django wraps each step of that iteration in its error
-        # translation, a third of this read for a 50-event feed.
-        rows = cursor.fetchall()
-    return [IndexRow(pk, uid, digest, bool(off), state) for pk, uid, digest, off, state in rows]
-
-
-def _overrides(feed: Feed) -> list[SessionOverride]:
-    joined = f"a.{_column(Atelier, 'id')} = o.{_column(SessionOverride, 'atelier')}"
-    tail = f"INNER JOIN {_table(Atelier)} a ON {joined} WHERE a.{_column(Atelier, 'feed')} = %s"
-    return select_objects(SessionOverride, tail, [feed.pk], alias="o")
-
-
-def _ateliers(pks: list[int]) -> list[Atelier]:
-    placeholders = ", ".join(["%s"] * len(pks))
-    return select_objects(Atelier, f"WHERE a.{_column(Atelier, 'id')} IN ({placeholders})", pks, alias="a")
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _column(model, name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(name).column)
+    """The light index of the feed's ateliers (no text, no JSON): enough to skip every unchanged block."""
+    rows = Atelier.objects.filter(feed=feed).values_list(*INDEX_FIELDS)
+    return [IndexRow(*row) for row in rows]
 
 
 class FeedImport:
@@ -137,7 +118,7 @@ class FeedImport:
         self.uid_pk = {row.remote_uid: row.id for row in self.index.values()}
         self.loaded: dict[int, Atelier] = {}  # whole rows, loaded after parsing, for the ateliers it needs
         self.by_uid: dict[str, Atelier] = {}  # ateliers built or created in this run, by UID
-        self.overrides = _overrides(feed)
+        self.overrides = list(SessionOverride.objects.filter(atelier__feed=feed))
         self.override_by_key = {(item.atelier_id, item.original_start): item for item in self.overrides}
         self.present: set[int] = set()
         self.present_overrides: set[tuple] = set()
@@ -148,8 +129,9 @@ class FeedImport:
         self.saved: dict[int, Atelier] = {}  # written back whole (`SAVED_FIELDS`)
         self.restamped: dict[int, Atelier] = {}  # same content, new block: only `BOOKKEEPING_FIELDS`
         self.new_overrides: list[SessionOverride] = []
+        self.written_overrides: dict[tuple, SessionOverride] = {}  # new or changed: upserted in one query
+        self.restamped_overrides: list[SessionOverride] = []  # same change, new block: bookkeeping only
         self.deleted_overrides: set[int] = set()
-        self.blank_row: list | None = None  # see `_build`
 
     def run(self, data: bytes) -> SyncReport:
         known = {row.block_hash for row in self.index.values() if row.block_hash}
@@ -180,8 +162,7 @@ class FeedImport:
         for event in overrides:
             self._upsert_override(event)
         self._flush_created()
-        if self.new_overrides:
-            SessionOverride.objects.bulk_create(self.new_overrides)
+        self._write_overrides()
         self._vanish()
         self._write()
         if not self.dry_run:
@@ -214,7 +195,7 @@ class FeedImport:
     def _fetch(self, pks) -> None:
         pks = sorted(pk for pk in pks if pk not in self.loaded)
         for offset in range(0, len(pks), LOAD_BATCH):
-            for atelier in _ateliers(pks[offset : offset + LOAD_BATCH]):
+            for atelier in Atelier.objects.filter(pk__in=pks[offset : offset + LOAD_BATCH]).order_by():
                 atelier.structure = self.structure
                 self.loaded[atelier.pk] = atelier
 
@@ -268,7 +249,7 @@ class FeedImport:
             self.by_uid[uid] = atelier
             self.uid_pk[uid] = atelier.pk
         # Stored at once: an atelier created later in this run may take an old UID back.
-        update_objects(Atelier, [atelier for _uid, atelier in matches], ["remote_uid"])
+        Atelier.objects.bulk_update([atelier for _uid, atelier in matches], ["remote_uid"])
         if self.feed.uid_strategy != "start_title":
             self.report.warn(
                 "uid_churn",
@@ -300,7 +281,7 @@ class FeedImport:
                 uid,
             )
             return
-        values = self._content(event, atelier)
+        values = content_values(event, atelier=atelier, feed=self.feed)
         bookkeeping = {
             "remote_uid": uid,
             "remote_sequence": event.sequence,
@@ -308,7 +289,14 @@ class FeedImport:
             "block_hash": event.block_hash,
         }
         if atelier is None:
-            atelier = self._build({**self._defaults(event), **values, **bookkeeping})
+            atelier = Atelier(
+                structure=self.structure,
+                feed=self.feed,
+                source=enums.Source.FEED,
+                **feed_defaults(event, self.feed),
+                **values,
+                **bookkeeping,
+            )
             self.created.append(atelier)
             self.by_uid[uid] = atelier
             return
@@ -321,86 +309,27 @@ class FeedImport:
         else:
             self.restamped[atelier.pk] = atelier
 
-    def _build(self, values: dict) -> Atelier:
-        """A new atelier of the feed with `values` ({attname: value}), the other fields at their default.
-
-        Positional arguments, as `Model.from_db` passes them: `Atelier(**kwargs)` looks up and defaults
-        each of the 56 fields by name, which was a tenth of a first import of 10,000 events.
-        """
-        if self.blank_row is None:
-            blank = Atelier(structure=self.structure, feed=self.feed, source=enums.Source.FEED)
-            fields = Atelier._meta.concrete_fields
-            self.blank_row = [getattr(blank, field.attname) for field in fields]
-            self.positions = {field.attname: index for index, field in enumerate(fields)}
-            # Callable defaults (a fresh UID, new lists) are called again for every atelier.
-            self.fresh = [(i, f) for i, f in enumerate(fields) if f.has_default() and callable(f.default)]
-        row = list(self.blank_row)
-        for index, field in self.fresh:
-            row[index] = field.get_default()
-        for name, value in values.items():
-            row[self.positions[name]] = value
-        atelier = Atelier(*row)
-        atelier.structure = self.structure
-        return atelier
-
     def _save(self, atelier: Atelier, *, sessions: bool = True) -> None:
         """Write `atelier` back whole; rebuild its sessions only when what they show changed (`sessions`)."""
         if atelier.pk not in self.saved:
             atelier.sequence += 1
+            atelier.updated_at = timezone.now()  # `auto_now`, which `bulk_update` does not stamp
         self.saved[atelier.pk] = atelier
         if sessions:
             self.touched[atelier.pk] = atelier
 
-    def _content(self, event, atelier: Atelier | None) -> dict:
-        """The fields the calendar owns (`CONTENT_FIELDS`), rewritten whenever its block changes."""
-        if event.status == "CANCELLED":
-            status = enums.Status.CANCELLED
-        elif atelier is None or atelier.status == enums.Status.CANCELLED:
-            status = enums.Status.SCHEDULED
-        else:
-            status = atelier.status  # « complet » or « reporté », set here, stays
-        text = plain_text(event.description)
-        description = description_html(event.description)
-        if event.url.lower().startswith(("http://", "https://")):
-            link = f'<p><a href="{html.escape(event.url)}">{html.escape(_("Plus d’informations"))}</a></p>'
-            description = clean_html(description + link)
-        place = place_fields(event.location) or {
-            "place_name": self.feed.default_place_name,
-            "address": self.feed.default_address,
-            "postal_code": "",
-            "commune": self.feed.default_commune,
-        }
-        latitude, longitude = event.geo or (None, None)
-        return {
-            "title": title_of(event),
-            "summary": shorten(text, SUMMARY_MAX),
-            "description": description,
-            "status": status,
-            **schedule_fields(event),
-            **place,
-            "latitude": latitude,
-            "longitude": longitude,
-        }
-
-    def _defaults(self, event) -> dict:
-        """Maillage's own fields, which a calendar cannot express: from the feed's defaults, once."""
-        themes = list(dict.fromkeys([*self.feed.default_themes, *event.themes]))
-        return {
-            "themes": themes,
-            "publics": list(self.feed.default_publics),
-            "visibility": self.feed.default_visibility,
-        }
-
     def _flush_created(self) -> None:
-        """Insert the new ateliers with one `executemany`, then read their ids back by UID (one query)."""
+        """Insert the new ateliers with `bulk_create`, which sets their primary keys (one query a batch).
+
+        Not `update_conflicts`: (feed, UID) is unique through a partial index (only where a feed is set),
+        which PostgreSQL's ON CONFLICT cannot name without its condition; the index read first already
+        tells new UIDs from known ones, inside the feed's transaction and lock.
+        """
         pending = [atelier for atelier in self.created if atelier.pk is None]
         if not pending:
             return
-        insert_objects(Atelier, pending)
-        ids = {row.remote_uid: row.id for row in _index(self.feed)}
+        Atelier.objects.bulk_create(pending, batch_size=LOAD_BATCH)
         for atelier in pending:
-            atelier.pk = ids[atelier.remote_uid]
-            atelier._state.adding = False
             self.present.add(atelier.pk)
 
     def _upsert_override(self, event) -> None:
@@ -428,6 +357,7 @@ class FeedImport:
             )
             self.new_overrides.append(override)
             self.override_by_key[key] = override
+            self.written_overrides[key] = override
             self._touch(atelier)
             return
         changed = any(getattr(override, name) != value for name, value in values.items())
@@ -435,12 +365,33 @@ class FeedImport:
             setattr(override, name, value)
         if changed:
             override.sequence += 1
-            SessionOverride.objects.filter(pk=override.pk).update(
-                sequence=override.sequence, **values, **bookkeeping
-            )
+            self.written_overrides[key] = override
             self._touch(atelier)
         else:
-            SessionOverride.objects.filter(pk=override.pk).update(**bookkeeping)
+            self.restamped_overrides.append(override)
+
+    def _write_overrides(self) -> None:
+        """New per-session changes in one upsert keyed by (atelier, RECURRENCE-ID); changed ones by key.
+
+        The upsert makes a new change land on the row of its session whatever wrote that row first; the
+        changed ones were loaded with the run and are written back by primary key, `updated_at` stamped.
+        """
+        new = [item for item in self.written_overrides.values() if item.pk is None]
+        changed = [item for item in self.written_overrides.values() if item.pk is not None]
+        if new:
+            SessionOverride.objects.bulk_create(
+                new,
+                update_conflicts=True,
+                unique_fields=["atelier", "original_start"],
+                update_fields=list(OVERRIDE_FIELDS),
+            )
+        if changed:
+            now = timezone.now()
+            for item in changed:
+                item.updated_at = now  # `auto_now`, which `bulk_update` does not stamp
+            SessionOverride.objects.bulk_update(changed, OVERRIDE_FIELDS)
+        if self.restamped_overrides:  # `updated_at` kept: the exported series stays as it was
+            SessionOverride.objects.bulk_update(self.restamped_overrides, ["remote_sequence", "block_hash"])
 
     def _touch(self, atelier: Atelier) -> None:
         if atelier not in self.created:
@@ -484,14 +435,17 @@ class FeedImport:
     # ---- writing ---------------------------------------------------------------------------------------
 
     def _write(self) -> None:
-        """The changed ateliers, whole, then those only re-stamped: one `executemany` each."""
-        update_objects(Atelier, self.saved.values(), SAVED_FIELDS)
+        """The changed ateliers, whole, then those only re-stamped: one `bulk_update` each."""
+        if self.saved:
+            Atelier.objects.bulk_update(list(self.saved.values()), SAVED_FIELDS, batch_size=LOAD_BATCH)
         restamped = [atelier for pk, atelier in self.restamped.items() if pk not in self.saved]
-        update_objects(Atelier, restamped, BOOKKEEPING_FIELDS)
+        if restamped:
+            Atelier.objects.bulk_update(restamped, BOOKKEEPING_FIELDS, batch_size=LOAD_BATCH)
 
     def _materialise(self) -> None:
-        """New and changed ateliers get their occurrences rebuilt together (`materialise_many`): a first
-        import of a big calendar would otherwise cost a transaction per atelier."""
+        """New and changed ateliers get their sessions rebuilt together, by the events app's public
+        `materialise_many` (never through `Atelier.save()`): a first import of a big calendar would
+        otherwise cost a transaction per atelier."""
         created = {atelier.pk for atelier in self.created}
         ateliers = [*self.created, *(a for a in self.touched.values() if a.pk not in created)]
         if not ateliers:

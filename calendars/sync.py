@@ -29,8 +29,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.bulk import update_objects
-
 from . import fetch
 from .models import Feed, FeedStatus
 from .parse import NotICalendar
@@ -143,8 +141,8 @@ def get_manual_feed(*, structure, source: str = "") -> Feed:
     return Feed.objects.create(structure=structure, url=source, name=MANUAL_FEED_NAME, active=False)
 
 
-# Written after every fetch that worked, with `events.bulk.update_objects`: `save(update_fields=...)` cost
-# more than the write itself, on every feed every hour.
+# Written after every fetch that worked; only these, so that an admin editing the feed's settings at the same
+# time keeps what they typed.
 OUTCOME_FIELDS = [
     "status",
     "failing_since",
@@ -168,7 +166,7 @@ def _record_unchanged(feed, now, dry_run, *, etag=None, last_modified=None) -> S
         if etag is not None:
             feed.etag, feed.last_modified_header = etag, last_modified
         feed.schedule_next_run(now)
-        update_objects(Feed, [feed], [*OUTCOME_FIELDS, "etag", "last_modified_header"])
+        feed.save(update_fields=[*OUTCOME_FIELDS, "etag", "last_modified_header"])
     return SyncReport(not_modified=True)
 
 
@@ -211,11 +209,11 @@ def _record_success(feed, now, report, result, digest) -> None:
     feed.warnings = report.warnings[:MAX_WARNINGS]
     feed.etag, feed.last_modified_header, feed.content_hash = result.etag, result.last_modified, digest
     feed.schedule_next_run(now)
-    update_objects(
-        Feed,
-        [feed],
-        [*OUTCOME_FIELDS, "last_counts", "warnings", "etag", "last_modified_header", "content_hash"]
-        + ["uid_strategy"],
+    feed.save(
+        update_fields=[
+            *OUTCOME_FIELDS,
+            *("last_counts", "warnings", "etag", "last_modified_header", "content_hash", "uid_strategy"),
+        ]
     )
 
 

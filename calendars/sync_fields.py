@@ -19,6 +19,7 @@ from events.recurrence import PARIS, localize
 from events.sanitize import clean_html
 
 PREVIEW_SIZE = 20
+SUMMARY_MAX = 280
 DESCRIPTION_MAX = 5000
 TITLE_MAX = 200
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # what the sanitizer drops or rewrites
@@ -131,6 +132,60 @@ def override_values(event, atelier) -> dict:
         "commune": place.get("commune", ""),
         "latitude": latitude,
         "longitude": longitude,
+    }
+
+
+def override_title(event, atelier) -> str:
+    """The title a moved or changed session has of its own (a RECURRENCE-ID with another SUMMARY).
+
+    Empty when the calendar repeats the series' title: the session then follows the series if its title
+    changes later. To be stored on the session's change once `SessionOverride` can hold a title.
+    """
+    title = title_of(event)
+    return "" if title == atelier.title else title
+
+
+def content_values(event, *, atelier, feed) -> dict:
+    """What the calendar owns of an atelier (`reconcile.CONTENT_FIELDS`), rewritten when its block changes.
+
+    A status Maillage sets that a calendar cannot say (« complet », « reporté ») stays until the calendar
+    cancels the event; a cancelled atelier that is back in the calendar is scheduled again.
+    """
+    if event.status == "CANCELLED":
+        status = enums.Status.CANCELLED
+    elif atelier is None or atelier.status == enums.Status.CANCELLED:
+        status = enums.Status.SCHEDULED
+    else:
+        status = atelier.status
+    description = description_html(event.description)
+    if event.url.lower().startswith(("http://", "https://")):
+        link = f'<p><a href="{html.escape(event.url)}">{html.escape(_("Plus d’informations"))}</a></p>'
+        description = clean_html(description + link)
+    place = place_fields(event.location) or {
+        "place_name": feed.default_place_name,
+        "address": feed.default_address,
+        "postal_code": "",
+        "commune": feed.default_commune,
+    }
+    latitude, longitude = event.geo or (None, None)
+    return {
+        "title": title_of(event),
+        "summary": shorten(plain_text(event.description), SUMMARY_MAX),
+        "description": description,
+        "status": status,
+        **schedule_fields(event),
+        **place,
+        "latitude": latitude,
+        "longitude": longitude,
+    }
+
+
+def feed_defaults(event, feed) -> dict:
+    """Maillage's own fields, which a calendar cannot express: from the feed's defaults, on creation only."""
+    return {
+        "themes": list(dict.fromkeys([*feed.default_themes, *event.themes])),
+        "publics": list(feed.default_publics),
+        "visibility": feed.default_visibility,
     }
 
 

@@ -1,12 +1,16 @@
 """Celery tasks of synchronised calendars: the dispatcher run by beat, and one sync per feed."""
 
-import importlib
 import logging
 import random
 
 from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
+
+from . import notify, sync
+from .fetch import FetchError
+from .locks import feed_lock
+from .models import Feed
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +33,6 @@ def dispatch_due_feeds() -> int:
     firing at the same time (or a dispatch retried by the broker) finds nothing left to claim. The random
     countdown spreads the downloads, so that a hundred hourly feeds do not all start in the same second.
     """
-    from .models import Feed
-
     now = timezone.now()
     dispatched = 0
     for feed in Feed.objects.due(now).only("pk", "interval", "next_run_at").order_by("next_run_at", "pk"):
@@ -63,11 +65,6 @@ def sync_feed_task(self, *, feed_id: int) -> str:
     again, and the structure is told once three attempts in a row have failed.
     Returns what happened, for logs and tests.
     """
-    from . import notify
-    from .fetch import FetchError
-    from .locks import feed_lock
-    from .models import Feed
-
     feed = Feed.objects.select_related("structure").filter(pk=feed_id).first()
     if feed is None or not feed.active:
         logger.info("Feed %s deleted or inactive, not synced", feed_id)
@@ -77,7 +74,6 @@ def sync_feed_task(self, *, feed_id: int) -> str:
         if not acquired:
             logger.info("Feed %s is already being synced, skipped", feed_id)
             return "locked"
-        sync = importlib.import_module("calendars.sync")  # looked up per call: tests replace it
         try:
             sync.sync_feed(feed=feed)
         except FetchError as error:

@@ -6,13 +6,11 @@ The last test runs the real chain in a real Celery worker (as tests/test_celery.
 calendar served on 127.0.0.1.
 """
 
-import importlib
 import os
 import re
 import sqlite3
 import subprocess
 import sys
-import types
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -23,7 +21,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from calendars import notify, tasks
+from calendars import notify, sync, tasks
 from calendars.fetch import HTTPStatusError, NetworkError
 from calendars.locks import feed_lock
 from calendars.models import Feed, FeedStatus
@@ -87,12 +85,7 @@ class FakeSync:
 @pytest.fixture
 def fake_sync(monkeypatch):
     fake = FakeSync()
-    try:
-        module = importlib.import_module("calendars.sync")
-    except ImportError:
-        module = types.ModuleType("calendars.sync")
-        monkeypatch.setitem(sys.modules, "calendars.sync", module)
-    monkeypatch.setattr(module, "sync_feed", fake.sync_feed, raising=False)
+    monkeypatch.setattr(sync, "sync_feed", fake.sync_feed)
     return fake
 
 

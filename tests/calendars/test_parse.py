@@ -328,3 +328,35 @@ def test_decode_gives_unfolded_lf_text_whatever_the_line_ends_and_encoding(data)
 def test_decode_mends_a_utf8_character_folded_in_two():
     """Some producers fold at 75 octets even inside a character: "é" is C3 A9, cut after C3."""
     assert decode(b"SUMMARY:Caf\xc3\r\n \xa9 solidaire\r\n") == "SUMMARY:Café solidaire\n"
+
+
+def test_moved_occurrence_carries_its_own_summary():
+    data = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n"
+        "X-WR-TIMEZONE:Europe/Paris\r\n"
+        "BEGIN:VEVENT\r\nUID:serie@google.com\r\nDTSTAMP:20270101T000000Z\r\n"
+        "DTSTART;TZID=Europe/Paris:20270104T140000\r\nDTEND;TZID=Europe/Paris:20270104T160000\r\n"
+        "RRULE:FREQ=WEEKLY;COUNT=4\r\nSUMMARY:Atelier tablette\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:serie@google.com\r\nDTSTAMP:20270101T000000Z\r\n"
+        "RECURRENCE-ID;TZID=Europe/Paris:20270111T140000\r\n"
+        "DTSTART;TZID=Europe/Paris:20270111T150000\r\nDTEND;TZID=Europe/Paris:20270111T170000\r\n"
+        "SUMMARY:Atelier tablette : spécial photos\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+
+    moved = by_uid(parse_calendar(data), "serie@google.com", datetime(2027, 1, 11, 14, 0))
+
+    assert (moved.summary, moved.start) == ("Atelier tablette : spécial photos", datetime(2027, 1, 11, 15, 0))
+
+
+def test_google_all_day_event_stays_all_day():
+    data = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n"
+        "X-WR-TIMEZONE:Europe/Paris\r\n"
+        "BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270104\r\nDTEND;VALUE=DATE:20270105\r\n"
+        "DTSTAMP:20270101T000000Z\r\nUID:forum@google.com\r\nSUMMARY:Forum du numérique\r\n"
+        "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+
+    event = by_uid(parse_calendar(data), "forum@google.com")
+
+    assert (event.all_day, event.start, event.end) == (True, datetime(2027, 1, 4), datetime(2027, 1, 5))

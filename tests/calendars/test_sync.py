@@ -462,6 +462,29 @@ def test_import_events_without_uid_are_matched_on_start_and_title(structure):
     assert (counts(report), Atelier.objects.filter(structure=structure).count()) == ((0, 0, 0, 1, 0), 1)
 
 
+def test_import_google_all_day_event_is_an_all_day_atelier(structure):
+    block = "\r\n".join(
+        [
+            "BEGIN:VEVENT",
+            f"DTSTART;VALUE=DATE:{DAY:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{DAY + timedelta(days=1):%Y%m%d}",
+            "DTSTAMP:20260101T000000Z",
+            "UID:forum@google.com",
+            "SUMMARY:Forum du numérique",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    )
+
+    import_calendar(structure=structure, data=calendar(block))
+
+    atelier = Atelier.objects.get(remote_uid="forum@google.com")
+    # DTEND of an all-day event is the next day, exclusive (RFC 5545), kept as the calendar gives it.
+    assert (atelier.all_day, atelier.start_date, atelier.end_date) == (True, DAY, DAY + timedelta(days=1))
+    assert (atelier.start_time, atelier.end_time, atelier.duration) == (time(0), time(0), timedelta(days=1))
+    assert Occurrence.objects.filter(atelier=atelier).count() == 1
+
+
 # ---- cost ---------------------------------------------------------------------------------------------
 
 

@@ -2,10 +2,11 @@
 
 import html
 import re
+from types import SimpleNamespace
 
 import pytest
 
-from calendars.sync_fields import description_html
+from calendars.sync_fields import description_html, override_title
 from events.sanitize import clean_html
 
 PLAIN_TEXTS = [
@@ -29,3 +30,12 @@ def test_description_html_sanitizes_html_from_the_calendar():
     assert description_html('<p onclick="x()">Bonjour <script>alert(1)</script><b>à tous</b></p>') == (
         "<p>Bonjour <b>à tous</b></p>"
     )
+
+
+def test_override_title_is_empty_when_the_session_keeps_the_series_title():
+    series = SimpleNamespace(title="Atelier tablette")
+
+    own = override_title(SimpleNamespace(summary="Atelier tablette : spécial photos"), series)
+    same = override_title(SimpleNamespace(summary=" Atelier tablette "), series)
+
+    assert (own, same) == ("Atelier tablette : spécial photos", "")

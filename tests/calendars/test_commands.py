@@ -1,7 +1,5 @@
 """Tests of `manage.py sync_feeds` and `manage.py import_ical`: what they print, write and return."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
 
@@ -13,30 +11,16 @@ from calendars.models import Feed, FeedStatus
 from events import enums
 from events.models import Atelier
 from tests.factories import StructureFactory
+from tests.fixtures.http_server import ok
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sync" / "atelier.ics"
 
 
 @pytest.fixture
-def served():
+def served(http_server):
     """A loopback server: /agenda.ics answers the fixture, anything else 404."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = FIXTURE.read_bytes() if self.path == "/agenda.ics" else b"introuvable"
-            self.send_response(200 if self.path == "/agenda.ics" else 404)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    http_server.routes["/agenda.ics"] = ok(FIXTURE.read_bytes())
+    return http_server.base
 
 
 @pytest.fixture

@@ -1,19 +1,15 @@
 """Feed download over real HTTP, against servers on 127.0.0.1 only (the test settings allow loopback).
 
 Host names other than 127.0.0.1 are never resolved for real: `fake_dns` answers for them, so that no test
-depends on, or sends anything to, the outside network.
+depends on, or sends anything to, the outside network. Servers: the shared `tests.fixtures.http_server`.
 """
 
-import contextlib
 import gzip
-import http.server
 import shutil
 import socket
 import ssl
 import subprocess
-import threading
 import time
-from contextlib import contextmanager
 
 import pytest
 
@@ -26,62 +22,7 @@ from calendars.fetch import (
     TooManyRedirects,
     fetch_feed,
 )
-
-ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//FR\r\nEND:VCALENDAR\r\n"
-
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    """Answers from the server's `routes`: path -> function(handler), and records every request."""
-
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self):  # noqa: N802 (http.server's naming)
-        self.server.requests.append({"path": self.path, "headers": dict(self.headers.items())})
-        route = self.server.routes.get(self.path.split("?", 1)[0])
-        if route is None:
-            self.reply(404, b"introuvable")
-        else:
-            route(self)
-
-    def reply(self, status: int, body: bytes = b"", headers: dict | None = None):
-        self.send_response(status)
-        headers = {"Content-Length": str(len(body)), **(headers or {})}
-        for name, value in headers.items():
-            if value is not None:
-                self.send_header(name, value)
-        self.end_headers()
-        if body:
-            with contextlib.suppress(OSError):  # the client gave up first (timeouts, size caps): expected
-                self.wfile.write(body)
-
-    def log_message(self, format, *args):  # quiet test output
-        pass
-
-
-@contextmanager
-def serve(routes: dict, *, tls: ssl.SSLContext | None = None):
-    """A ThreadingHTTPServer on 127.0.0.1, a free port, in a thread; yields it (`.base`, `.requests`)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.block_on_close = False  # a handler still sleeping or trickling must not hold the test
-    server.routes = routes
-    server.requests = []
-    if tls is not None:
-        server.socket = tls.wrap_socket(server.socket, server_side=True)
-    scheme = "https" if tls else "http"
-    server.base = f"{scheme}://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-def ok(body=ICS, **headers):
-    return lambda handler: handler.reply(200, body, {"Content-Type": "text/calendar", **headers})
+from tests.fixtures.http_server import ICS, ok, serve
 
 
 def test_200_returns_body_validators_and_sends_user_agent(loopback_only, settings):

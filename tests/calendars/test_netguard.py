@@ -10,7 +10,7 @@ import pytest
 
 from calendars import netguard
 from calendars.fetch import BlockedAddress, NetworkError, fetch_feed
-from tests.calendars.test_fetch import ICS, ok, serve
+from tests.fixtures.http_server import ICS, ok, serve
 
 REFUSED = [
     "10.0.0.1",

@@ -5,9 +5,7 @@ real); `import_calendar` is called directly where the network adds nothing.
 """
 
 import hashlib
-import threading
 from datetime import UTC, datetime, time, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import connection
@@ -54,47 +52,30 @@ def calendar(*events: str) -> bytes:
 class Served:
     """What the loopback server answers: a body, a status, an ETag (304 when the client sends it back)."""
 
-    def __init__(self):
+    def __init__(self, http_server):
+        self.http_server, self.url = http_server, http_server.url("/agenda.ics")
         self.body, self.status, self.etag, self.requests = b"", 200, "", 0
-        self.redirects: dict[str, tuple[int, str]] = {}  # path -> (status, Location)
+        http_server.routes["/agenda.ics"] = self.answer
+
+    def redirect(self, path: str, status: int, location: str) -> None:
+        def answer(handler):
+            self.requests += 1
+            handler.reply(status, headers={"Location": location})
+
+        self.http_server.routes[path] = answer
+
+    def answer(self, handler) -> None:
+        self.requests += 1
+        if self.etag and handler.headers.get("If-None-Match") == self.etag:
+            handler.reply(304, headers={"Content-Length": None})
+        else:
+            headers = {"Content-Type": "text/calendar; charset=utf-8", "ETag": self.etag or None}
+            handler.reply(self.status, self.body, headers)
 
 
 @pytest.fixture
-def server():
-    served = Served()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            served.requests += 1
-            if self.path in served.redirects:
-                status, location = served.redirects[self.path]
-                self.send_response(status)
-                self.send_header("Location", location)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            if served.etag and self.headers.get("If-None-Match") == served.etag:
-                self.send_response(304)
-                self.end_headers()
-                return
-            self.send_response(served.status)
-            self.send_header("Content-Type", "text/calendar; charset=utf-8")
-            if served.etag:
-                self.send_header("ETag", served.etag)
-            self.send_header("Content-Length", str(len(served.body)))
-            self.end_headers()
-            self.wfile.write(served.body)
-
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    served.url = f"http://127.0.0.1:{httpd.server_address[1]}/agenda.ics"
-    yield served
-    httpd.shutdown()
-    httpd.server_close()
+def server(http_server):
+    return Served(http_server)
 
 
 @pytest.fixture
@@ -629,7 +610,7 @@ def test_sync_feed_same_content_hash_skips_parsing(feed, server):
 def test_sync_follows_a_calendar_that_moved_for_good(structure, server):
     """301 from the old address: the feed keeps the new one, and the structure is told."""
     server.body = calendar(vevent("a@x", "Tablette"))
-    server.redirects["/ancien.ics"] = (301, "/agenda.ics")
+    server.redirect("/ancien.ics", 301, "/agenda.ics")
     feed = Feed.objects.create(structure=structure, url=server.url.replace("/agenda.ics", "/ancien.ics"))
 
     report = sync_feed(feed=feed)
@@ -642,7 +623,7 @@ def test_sync_follows_a_calendar_that_moved_for_good(structure, server):
 
 def test_sync_keeps_the_address_after_a_temporary_redirection(structure, server):
     server.body = calendar(vevent("a@x", "Tablette"))
-    server.redirects["/ancien.ics"] = (302, "/agenda.ics")
+    server.redirect("/ancien.ics", 302, "/agenda.ics")
     old = server.url.replace("/agenda.ics", "/ancien.ics")
     feed = Feed.objects.create(structure=structure, url=old)
 

@@ -28,8 +28,8 @@ from calendars.models import Feed, FeedStatus
 from calendars.tasks import dispatch_due_feeds, sync_feed_task
 from network import domain
 from network.enums import MemberRole
-from tests.calendars.test_fetch import ok, serve
 from tests.factories import StructureFactory, UserFactory
+from tests.fixtures.http_server import ok, serve
 from tests.test_celery import WorkerProcess, probe_redis
 
 NOT_FOUND = "Le serveur a répondu 404 (page introuvable) : vérifiez l'adresse du calendrier."

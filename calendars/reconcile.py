@@ -31,6 +31,11 @@ from .models import Feed
 from .parse import parse_calendar
 from .report import SyncReport
 from .sync_fields import (
+    BOOKKEEPING_FIELDS,
+    CONTENT_FIELDS,
+    INDEX_FIELDS,
+    OVERRIDE_FIELDS,
+    SAVED_FIELDS,
     content_values,
     feed_defaults,
     is_ahead,
@@ -40,6 +45,8 @@ from .sync_fields import (
     title_of,
 )
 
+__all__ = ["CONTENT_FIELDS", "PAST_GONE", "FeedImport"]
+
 NO_UID_PREFIX = "sans-uid"  # the parser names UID-less events "sans-uid-<hash of start + title>"
 # UID churn is only believed past this many previous events, and when most of them vanished at once.
 CHURN_MIN_EVENTS = 3
@@ -48,52 +55,6 @@ CHURN_MIN_EVENTS = 3
 # back is read again.
 PAST_GONE = "passé"
 LOAD_BATCH = 500  # primary keys per query, well under every database's limit on parameters
-
-# What a run reads of every atelier of the feed before parsing.
-INDEX_FIELDS = ("id", "remote_uid", "block_hash", "detached", "status")
-# What the calendar owns (see `_content`), rewritten whenever its block changes.
-CONTENT_FIELDS = (
-    "title",
-    "summary",
-    "description",
-    "status",
-    "start_date",
-    "start_time",
-    "end_time",
-    "end_date",
-    "all_day",
-    "rrule",
-    "rdates",
-    "exdates",
-    "place_name",
-    "address",
-    "postal_code",
-    "commune",
-    "latitude",
-    "longitude",
-)
-# What the run records of the block it read.
-BOOKKEEPING_FIELDS = ("remote_uid", "remote_sequence", "remote_last_modified", "block_hash")
-# An atelier whose block changed, or that vanished, is written back as `Atelier.save()` would: SEQUENCE
-# raised (calendar apps then take the new version) and `updated_at` stamped.
-SAVED_FIELDS = (*CONTENT_FIELDS, *BOOKKEEPING_FIELDS, "sequence", "updated_at")
-# What a per-session change from the calendar holds; upserted on (atelier, original_start).
-OVERRIDE_FIELDS = (
-    "status",
-    "new_start",
-    "new_end",
-    "place_name",
-    "address",
-    "commune",
-    "latitude",
-    "longitude",
-    "from_feed",
-    "remote_sequence",
-    "block_hash",
-    "sequence",
-    "updated_at",
-)
-
 
 IndexRow = namedtuple("IndexRow", INDEX_FIELDS)
 

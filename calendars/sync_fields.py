@@ -22,6 +22,52 @@ PREVIEW_SIZE = 20
 SUMMARY_MAX = 280
 DESCRIPTION_MAX = 5000
 TITLE_MAX = 200
+
+# What a run reads of every atelier of the feed before parsing.
+INDEX_FIELDS = ("id", "remote_uid", "block_hash", "detached", "status")
+# What the calendar owns (`content_values`), rewritten whenever its block changes.
+CONTENT_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "status",
+    "start_date",
+    "start_time",
+    "end_time",
+    "end_date",
+    "all_day",
+    "rrule",
+    "rdates",
+    "exdates",
+    "place_name",
+    "address",
+    "postal_code",
+    "commune",
+    "latitude",
+    "longitude",
+)
+# What the run records of the block it read.
+BOOKKEEPING_FIELDS = ("remote_uid", "remote_sequence", "remote_last_modified", "block_hash")
+# An atelier whose block changed, or that vanished, is written back as `Atelier.save()` would: SEQUENCE
+# raised (calendar apps then take the new version) and `updated_at` stamped.
+SAVED_FIELDS = (*CONTENT_FIELDS, *BOOKKEEPING_FIELDS, "sequence", "updated_at")
+# What a per-session change from the calendar holds; upserted on (atelier, original_start).
+OVERRIDE_FIELDS = (
+    "status",
+    "new_start",
+    "new_end",
+    "place_name",
+    "address",
+    "commune",
+    "latitude",
+    "longitude",
+    "from_feed",
+    "remote_sequence",
+    "block_hash",
+    "sequence",
+    "updated_at",
+)
+
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # what the sanitizer drops or rewrites
 POSTAL_COMMUNE = re.compile(r"\b(\d{5})\s+([^,\d][^,]*)$")
 

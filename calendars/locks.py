@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
+import redis
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from redis.exceptions import LockError
 
 from .models import Feed
 
@@ -62,9 +64,6 @@ class _RedisUnavailable(Exception):
 
 @contextmanager
 def redis_feed_lock(feed_id: int, *, ttl_seconds: int, url: str) -> Iterator[bool]:
-    import redis
-    from redis.exceptions import LockError
-
     client = redis.Redis.from_url(
         url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
     )

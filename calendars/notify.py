@@ -13,9 +13,10 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from wagtail.admin.admin_url_finder import AdminURLFinder
 
 from network.enums import EDITING_ROLES
 from network.models import Membership
@@ -62,14 +63,7 @@ def recipients(feed: Feed) -> list[str]:
 
 def admin_url(feed: Feed) -> str:
     """Where to fix the feed: its admin page when one is registered, else the structure's page editor."""
-    from wagtail.admin.admin_url_finder import AdminURLFinder
-
-    path = AdminURLFinder().get_edit_url(feed)
-    if not path:
-        try:
-            path = reverse("wagtailadmin_pages:edit", args=[feed.structure_id])
-        except NoReverseMatch:
-            path = "/admin/"
+    path = AdminURLFinder().get_edit_url(feed) or reverse("wagtailadmin_pages:edit", args=[feed.structure_id])
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 

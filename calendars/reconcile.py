@@ -35,7 +35,6 @@ from .sync_fields import (
     CONTENT_FIELDS,
     INDEX_FIELDS,
     OVERRIDE_FIELDS,
-    SAVED_FIELDS,
     content_values,
     feed_defaults,
     is_ahead,
@@ -87,7 +86,8 @@ class FeedImport:
         self.updated: set[int] = set()
         self.skipped: set = set()
         self.touched: dict[int, Atelier] = {}  # whose sessions are rebuilt
-        self.saved: dict[int, Atelier] = {}  # written back whole (`SAVED_FIELDS`)
+        self.saved: dict[int, Atelier] = {}  # written back: their changed fields, bookkeeping, SEQUENCE
+        self.saved_fields: dict[int, set[str]] = {}
         self.restamped: dict[int, Atelier] = {}  # same content, new block: only `BOOKKEEPING_FIELDS`
         self.new_overrides: list[SessionOverride] = []
         self.written_overrides: dict[tuple, SessionOverride] = {}  # new or changed: upserted in one query
@@ -265,17 +265,19 @@ class FeedImport:
         for name, value in [*values.items(), *bookkeeping.items()]:
             setattr(atelier, name, value)
         if changed:
-            self._save(atelier, sessions=not changed.isdisjoint(SESSION_FIELDS))
+            self._save(atelier, changed, sessions=not changed.isdisjoint(SESSION_FIELDS))
             self.updated.add(atelier.pk)
         else:
             self.restamped[atelier.pk] = atelier
 
-    def _save(self, atelier: Atelier, *, sessions: bool = True) -> None:
-        """Write `atelier` back whole; rebuild its sessions only when what they show changed (`sessions`)."""
+    def _save(self, atelier: Atelier, fields: set[str], *, sessions: bool = True) -> None:
+        """Write back `fields` of `atelier` (with its bookkeeping, SEQUENCE raised and `updated_at`); rebuild
+        its sessions only when what they show changed (`sessions`)."""
         if atelier.pk not in self.saved:
             atelier.sequence += 1
-            atelier.updated_at = timezone.now()  # `auto_now`, which `bulk_update` does not stamp
+            atelier.updated_at = timezone.now()  # `auto_now`, which `QuerySet.update` does not stamp
         self.saved[atelier.pk] = atelier
+        self.saved_fields.setdefault(atelier.pk, set()).update(fields)
         if sessions:
             self.touched[atelier.pk] = atelier
 
@@ -373,7 +375,7 @@ class FeedImport:
             if is_ahead(atelier, self.now):
                 atelier.status = enums.Status.CANCELLED
                 atelier.block_hash = ""  # back in the calendar one day: read again, and restored
-                self._save(atelier)
+                self._save(atelier, {"status"})
                 self.report.cancelled += 1
             else:  # stays as it happened, and is not looked at again
                 atelier.block_hash = PAST_GONE
@@ -396,9 +398,16 @@ class FeedImport:
     # ---- writing ---------------------------------------------------------------------------------------
 
     def _write(self) -> None:
-        """The changed ateliers, whole, then those only re-stamped: one `bulk_update` each."""
-        if self.saved:
-            Atelier.objects.bulk_update(list(self.saved.values()), SAVED_FIELDS, batch_size=LOAD_BATCH)
+        """Each changed atelier by one UPDATE of what changed; those only re-stamped by one `bulk_update`.
+
+        One `QuerySet.update()` per changed atelier, not `bulk_update`: the latter writes every listed field
+        of every row as CASE WHEN expressions, whose building grows with rows × fields and cost several
+        times the writes themselves; a re-sync changes a few events per calendar, and usually one or two of
+        their fields (a title, a time).
+        """
+        for pk, atelier in self.saved.items():
+            fields = self.saved_fields[pk] | set(BOOKKEEPING_FIELDS) | {"sequence", "updated_at"}
+            Atelier.objects.filter(pk=pk).update(**{name: getattr(atelier, name) for name in sorted(fields)})
         restamped = [atelier for pk, atelier in self.restamped.items() if pk not in self.saved]
         if restamped:
             Atelier.objects.bulk_update(restamped, BOOKKEEPING_FIELDS, batch_size=LOAD_BATCH)

@@ -48,9 +48,6 @@ CONTENT_FIELDS = (
 )
 # What the run records of the block it read.
 BOOKKEEPING_FIELDS = ("remote_uid", "remote_sequence", "remote_last_modified", "block_hash")
-# An atelier whose block changed, or that vanished, is written back as `Atelier.save()` would: SEQUENCE
-# raised (calendar apps then take the new version) and `updated_at` stamped.
-SAVED_FIELDS = (*CONTENT_FIELDS, *BOOKKEEPING_FIELDS, "sequence", "updated_at")
 # What a per-session change from the calendar holds; upserted on (atelier, original_start).
 OVERRIDE_FIELDS = (
     "status",

@@ -292,3 +292,21 @@ def test_google_all_day_event_stays_all_day():
     event = by_uid(parse_calendar(data), "forum@google.com")
 
     assert (event.all_day, event.start, event.end) == (True, datetime(2027, 1, 4), datetime(2027, 1, 5))
+
+
+def test_every_shape_of_the_shapes_fixture_is_read_by_icalendar():
+    """The odd shapes the removed fast reader had to match: icalendar alone now reads them all."""
+    result = parse_calendar(load("fast_shapes.ics"))
+
+    assert (result.block_count, len(result.events)) == (12, 11)
+    assert [warning.code for warning in result.warnings] == [
+        "no_uid",
+        "skipped_component",
+        "no_uid",
+        "bad_rrule",
+        "bad_rrule",
+    ]
+    portes_ouvertes = by_uid(result, "journee@exemple.fr")
+    assert (portes_ouvertes.all_day, portes_ouvertes.start) == (True, datetime(2027, 6, 1))
+    moved = by_uid(result, "paris-serie@google.com", datetime(2027, 3, 16, 14, 0))
+    assert (moved.summary, moved.start) == ("Atelier tablette (décalé)", datetime(2027, 3, 16, 15, 0))

@@ -11,12 +11,12 @@ host is another machine), DTSTAMP rewritten on every request as Google does, wit
 800 bytes each: CREATED, LAST-MODIFIED, TRANSP, a folded description, a VTIMEZONE, EXDATEs), which
 icalendar reads at the ~1,000 events per second the targets were set on; `--shape simple` writes bare
 events (about 375 bytes) that it reads twice as fast, which makes every ratio to the floor harder. The sync
-runs for real (`events.feeds.sync.sync_feed`: fetch, parse, write, occurrences) in a throwaway SQLite
+runs for real (`calendars.sync.sync_feed`: fetch, parse, write, occurrences) in a throwaway SQLite
 database, one feed after the other. The floor is `icalendar.Calendar.from_ical` on the same bytes, the
 best of three rounds after a warm-up call; the syncs are run `--rounds` times from an empty table, and each
 keeps its best too (this machine's timings vary up to twofold from one minute to the next).
-Targets: first sync ≤ 2× the floor; unchanged re-sync ≤ 5 % of the first; re-sync after 5 % of events
-changed ≤ 15 % of the floor.
+Targets (issue 16): first sync ≤ 2.5× the floor; unchanged re-sync ≤ 5 % of the first; re-sync after 5 %
+of events changed ≤ 25 % of the floor. Ratios, not seconds, are what to compare between machines and runs.
 """
 
 from __future__ import annotations
@@ -277,7 +277,7 @@ PARSING = [0.0]  # seconds spent in `parse_calendar` (scan, hashes, reading the 
 
 def time_parsing() -> None:
     """Count the time of the iCal reading inside the syncs, to tell it apart from fetching and writing."""
-    from events.feeds import reconcile
+    from calendars import reconcile
 
     parse = reconcile.parse_calendar
 
@@ -292,7 +292,7 @@ def time_parsing() -> None:
 
 
 def sync_all(feeds) -> tuple[float, dict]:
-    from events.feeds.sync import sync_feed
+    from calendars.sync import sync_feed
 
     totals: dict[str, int] = {}
     PARSING[0] = 0.0
@@ -327,7 +327,7 @@ LAST_CHANGED_COUNTS = [{}]
 def download_only(feeds, numbers: set[int]) -> float:
     """The time to only download the changed calendars again, unconditionally: the part of the re-sync
     after changes that no importer can skip, whatever it does with the bytes."""
-    from events.feeds.fetch import fetch_feed
+    from calendars.fetch import fetch_feed
 
     began = clock.perf_counter()
     for number in sorted(numbers):
@@ -337,7 +337,8 @@ def download_only(feeds, numbers: set[int]) -> float:
 
 def one_round(args, number: int, bassin, served: Path, base: str) -> tuple[float, float, float]:
     """First sync, unchanged re-sync and re-sync after changes, of fresh feeds on an empty atelier table."""
-    from events.models import Atelier, Feed, Occurrence
+    from calendars.models import Feed
+    from events.models import Atelier, Occurrence
     from network import domain
 
     Occurrence.objects.all().delete()
@@ -434,7 +435,7 @@ def run(args) -> int:
 
     rows = [
         ("plancher (icalendar.from_ical)", floor, "", None),
-        ("première synchro", first, f"≤ 2 × plancher = {2 * floor:.2f} s", first <= 2 * floor),
+        ("première synchro", first, f"≤ 2,5 × plancher = {2.5 * floor:.2f} s", first <= 2.5 * floor),
         (
             "re-synchro inchangée",
             unchanged,
@@ -444,8 +445,8 @@ def run(args) -> int:
         (
             f"re-synchro, {args.changed:.0%} modifiés",
             changed,
-            f"≤ 15 % du plancher = {0.15 * floor:.2f} s",
-            changed <= 0.15 * floor,
+            f"≤ 25 % du plancher = {0.25 * floor:.2f} s",
+            changed <= 0.25 * floor,
         ),
     ]
     print(f"\n{'mesure':<32} {'durée':>9}  objectif")
@@ -461,6 +462,10 @@ def run(args) -> int:
     print(
         f"  les {touched} calendriers modifiés, seulement téléchargés : {download:.2f} s "
         f"({download / floor:.0%} du plancher, {1000 * download / touched:.1f} ms chacun)"
+    )
+    print(
+        f"  rapports : première synchro {first / floor:.2f} × plancher ; inchangée "
+        f"{unchanged / first:.1%} de la première ; après changements {changed / floor:.1%} du plancher"
     )
     print(f"  plancher mesuré {FLOOR_ROUNDS} fois : " + ", ".join(f"{value:.2f} s" for value in floors))
     return 0

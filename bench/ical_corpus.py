@@ -1,19 +1,14 @@
 """Import robustness over a corpus of real-world iCal files: does every file give what it can, never a crash?
 
     .venv/bin/python bench/ical_corpus.py ../shared/ical-corpus [--quiet]
-    .venv/bin/python bench/ical_corpus.py ../shared/ical-corpus --compare
 
 Why: structures publish calendars from every tool there is (Google, Outlook, Nextcloud, Thunderbird…), often
 broken in small ways; one bad line must not cost a structure its agenda. Each .ics under DIR (recursively) is
-imported with `events.feeds.sync.import_calendar` into a throwaway structure, one file at a time and each with
+imported with `calendars.sync.import_calendar` into a throwaway structure, one file at a time and each with
 a fresh feed, in a throwaway SQLite database deleted at the end. Printed per file: events read, ateliers
 imported, warnings, and the French reason when nothing could be imported; then a summary. A crash (any
 exception other than "not a calendar") is a bug: the target is 0. The corpus MANIFEST's "fails" column names
 the files icalendar rejects whole; the summary says how many of those still give ateliers (target ≥ 14).
-
-`--compare` imports nothing: it reads each file with `parse_calendar(fast=True)` and `(fast=False)` and names
-the files whose events or warnings differ; the fast VEVENT reader (`events.ical.fast`) must give exactly
-icalendar's result, so the target is 0. It also counts the blocks the fast reader took.
 """
 
 from __future__ import annotations
@@ -73,21 +68,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Import de tout un corpus de fichiers iCal.")
     parser.add_argument("directory", type=Path)
     parser.add_argument("--quiet", action="store_true", help="moins de détails")
-    parser.add_argument(
-        "--compare", action="store_true", help="compare le chemin rapide et icalendar, sans rien importer"
-    )
     args = parser.parse_args(argv)
     corpus = args.directory.resolve()
     files = sorted(corpus.rglob("*.ics"))
     if not files:
         sys.exit(f"Aucun fichier .ics sous {corpus}")
-    if args.compare:
-        sys.path.insert(0, str(ROOT))
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-        import django
-
-        django.setup()  # for gettext only: no database
-        return compare(corpus, files)
     tmp_dir = setup_django()
     try:
         return run(corpus, files, quiet=args.quiet)
@@ -96,9 +81,10 @@ def main(argv=None) -> int:
 
 
 def run(corpus: Path, files: list[Path], *, quiet: bool) -> int:
-    from events.feeds.sync import import_calendar
-    from events.ical.parse import NotICalendar
-    from events.models import Atelier, Feed
+    from calendars.models import Feed
+    from calendars.parse import NotICalendar
+    from calendars.sync import import_calendar
+    from events.models import Atelier
     from home.models import HomePage
     from network import domain
 
@@ -182,48 +168,6 @@ def run(corpus: Path, files: list[Path], *, quiet: bool) -> int:
     for name in crashes:
         print(f"  PLANTAGE : {name}")
     return 1 if crashes else 0
-
-
-def compare(corpus: Path, files: list[Path]) -> int:
-    from events.ical.fast import calendar_zone, read_block
-    from events.ical.parse import decode, parse_calendar, scan
-
-    def outcome(data: bytes, fast: bool):
-        try:
-            result = parse_calendar(data, fast=fast)
-        except Exception as error:  # noqa: BLE001 - NotICalendar or a crash: both sides must agree
-            return f"{type(error).__name__}: {error}"
-        return (result.events, result.warnings, result.block_count, result.calendar_name)
-
-    identical, fast_blocks, blocks = 0, 0, 0
-    started = clock.perf_counter()
-    for path in files:
-        data = path.read_bytes()
-        fast, slow = outcome(data, True), outcome(data, False)
-        if fast == slow:
-            identical += 1
-        else:
-            print(f"!! {path.relative_to(corpus)} : le chemin rapide diffère d'icalendar")
-            if isinstance(fast, tuple) and isinstance(slow, tuple):
-                for mine, theirs in zip(fast[0], slow[0], strict=False):
-                    if mine != theirs:
-                        print(f"      rapide    : {mine}\n      icalendar : {theirs}")
-                        break
-                if fast[1] != slow[1]:
-                    print(f"      avertissements : {[w.code for w in fast[1]]} ≠ {[w.code for w in slow[1]]}")
-            else:
-                print(f"      rapide : {str(fast)[:200]}\n      icalendar : {str(slow)[:200]}")
-        found = scan(decode(data))
-        zone_ok, shift = calendar_zone(found.header)
-        blocks += len(found.events)
-        fast_blocks += sum(
-            read_block(block, zone_ok=zone_ok, shift=shift) is not None for block in found.events
-        )
-    print("\n==== Bilan ====")
-    print(f"identiques : {identical}/{len(files)} (objectif {len(files)})")
-    elapsed = clock.perf_counter() - started
-    print(f"blocs lus par le chemin rapide : {fast_blocks}/{blocks} ; durée : {elapsed:.1f} s")
-    return 0 if identical == len(files) else 1
 
 
 if __name__ == "__main__":

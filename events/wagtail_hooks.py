@@ -17,6 +17,3 @@ register_permission_policy(Atelier, AtelierPermissionPolicy(Atelier))
 @hooks.register("register_admin_viewset")
 def register_atelier_viewset():
     return atelier_viewset
-
-
-from . import wagtail_hooks_feeds  # noqa: F401,E402

@@ -3,10 +3,9 @@
 import pytest
 from django.core.cache import cache
 
-from events.feeds.connections import POOL
 from home.models import HomePage
 
-pytest_plugins = ["tests.smtp_sink"]
+pytest_plugins = ["tests.smtp_sink", "tests.fixtures.http_server"]
 
 
 @pytest.fixture(autouse=True)
@@ -15,13 +14,6 @@ def clear_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def close_kept_connections():
-    """Connections kept open to one test's calendar server are closed before the next test."""
-    yield
-    POOL.clear()
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "home",
     "network",
     "events",
+    "calendars",
     "accounts",
     "pro",
     "digest",
@@ -343,9 +344,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.tasks.extend_occurrences",
         "schedule": crontab(hour=3, minute=15),
     },
-    # Feed sync (events/feeds): enqueue the calendars whose turn has come; each feed has its own interval.
+    # Feed sync (calendars/): enqueue the calendars whose turn has come; each feed has its own interval.
     "dispatch-due-feeds": {
-        "task": "events.tasks.dispatch_due_feeds",
+        "task": "calendars.tasks.dispatch_due_feeds",
         "schedule": crontab(minute="*/5"),
     },
     # Weekly digest (digest/): plan the week's letters, then send them in chunks. CELERY_TIMEZONE is Paris.
@@ -364,7 +365,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Feed sync: limits of one download of a structure's calendar (events/feeds/fetch.py).
+# Feed sync: limits of one download of a structure's calendar (calendars/fetch.py).
 MAILLAGE_FEED_MAX_BYTES = 10_000_000  # as received and once decompressed
 MAILLAGE_FEED_TIMEOUT = (10, 30)  # seconds: (connect, read)
 # Loopback only (never private networks) may be reached when true: for tests and local development.

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0008_drop_redundant_fk_indexes'),
+        ('events', '0009_move_feed_to_calendars'),
     ]
 
     operations = [

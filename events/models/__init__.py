@@ -1,7 +1,6 @@
 """Ateliers, their per-session changes, and the materialised occurrences that pages and exports read."""
 
 from .atelier import Atelier, AtelierQuerySet
-from .feed import Feed, FeedQuerySet, FeedStatus, normalise_feed_url
 from .occurrence import Occurrence, OccurrenceQuerySet
 from .override import SessionOverride
 from .series_export import SeriesExport
@@ -9,10 +8,6 @@ from .series_export import SeriesExport
 __all__ = [
     "Atelier",
     "AtelierQuerySet",
-    "Feed",
-    "FeedQuerySet",
-    "FeedStatus",
-    "normalise_feed_url",
     "Occurrence",
     "OccurrenceQuerySet",
     "SeriesExport",

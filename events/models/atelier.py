@@ -159,9 +159,9 @@ class Atelier(models.Model):
         verbose_name=_("co-organisé avec"),
     )
 
-    # Set when the atelier comes from a synchronised calendar (`events.feeds.sync`).
+    # Set when the atelier comes from a synchronised calendar (`calendars.sync`).
     feed = models.ForeignKey(
-        "events.Feed",
+        "calendars.Feed",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

@@ -12,14 +12,14 @@ with `alg: none`, instead of "jwt"). It records
 
 import json
 import secrets
-import threading
 import time
 from functools import cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.fixtures.http_server import LoopbackServer
 
 API = "/api/v2"
 
@@ -53,26 +53,29 @@ class FakeProConnect:
         self.token_requests: list[dict] = []
         self._codes: dict[str, dict] = {}
         self._access_tokens: set[str] = set()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.daemon_threads = True
-        self._server.fake = self
-        self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        self._server = LoopbackServer(
+            {
+                f"{API}/.well-known/openid-configuration": _answer(lambda handler: _json(self.discovery())),
+                f"{API}/jwks": _answer(lambda handler: _json(self.jwks())),
+                f"{API}/authorize": _answer(lambda handler: self.authorize(_query(handler))),
+                f"{API}/userinfo": _answer(
+                    lambda handler: self.userinfo(handler.headers.get("Authorization", ""))
+                ),
+                f"{API}/token": _answer(lambda handler: self.token(dict(parse_qsl(handler.body.decode())))),
+            }
         )
+        self.base = self._server.base
 
     @property
     def issuer(self) -> str:
         return f"{self.base}{API}"
 
     def __enter__(self):
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(self, *exc_info):
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._server.stop()
 
     def discovery(self) -> dict:
         return {
@@ -150,38 +153,18 @@ class FakeProConnect:
         return 200, {"Content-Type": "application/jwt; charset=utf-8"}, body
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's naming)
-        fake = self.server.fake
-        url = urlsplit(self.path)
-        query = dict(parse_qsl(url.query))
-        routes = {
-            f"{API}/.well-known/openid-configuration": lambda: _json(fake.discovery()),
-            f"{API}/jwks": lambda: _json(fake.jwks()),
-            f"{API}/authorize": lambda: fake.authorize(query),
-            f"{API}/userinfo": lambda: fake.userinfo(self.headers.get("Authorization", "")),
-        }
-        route = routes.get(url.path)
-        self._reply(*(route() if route else (404, {}, b"")))
+def _answer(endpoint):
+    """A route of the shared loopback server from an endpoint returning (status, headers, body)."""
 
-    def do_POST(self):  # noqa: N802
-        fake = self.server.fake
-        length = int(self.headers.get("Content-Length") or 0)
-        form = dict(parse_qsl(self.rfile.read(length).decode()))
-        if urlsplit(self.path).path == f"{API}/token":
-            self._reply(*fake.token(form))
-        else:
-            self._reply(404, {}, b"")
+    def route(handler):
+        status, headers, body = endpoint(handler)
+        handler.reply(status, body, headers)
 
-    def _reply(self, status: int, headers: dict, body: bytes):
-        self.send_response(status)
-        for name, value in {**headers, "Content-Length": str(len(body))}.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
+    return route
 
-    def log_message(self, format, *args):  # quiet test output
-        pass
+
+def _query(handler) -> dict:
+    return dict(parse_qsl(urlsplit(handler.path).query))
 
 
 def _json(data: dict):

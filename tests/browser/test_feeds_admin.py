@@ -3,11 +3,11 @@ the imported workshop on the structure's public agenda."""
 
 import pytest
 
-from events import feeds_admin
-from events.models import Feed
+from calendars import admin_views
+from calendars.models import Feed
 from network import domain
 from tests.browser.test_atelier_admin import log_in
-from tests.events.test_feeds_admin import ics_server  # noqa: F401 (fixture)
+from tests.calendars.test_admin_views import ics_server  # noqa: F401 (fixture)
 from tests.factories import BassinFactory, StructureFactory, UserFactory, verify_email
 
 pytestmark = pytest.mark.browser
@@ -25,10 +25,10 @@ def editor_setup(site):
 @pytest.fixture
 def synchronous_sync(monkeypatch):
     """« Activer » runs the real Celery task in the request's thread instead of handing it to a broker."""
-    from events.tasks import sync_feed_task
+    from calendars.tasks import sync_feed_task
 
     monkeypatch.setattr(
-        feeds_admin, "enqueue_sync", lambda feed_id: sync_feed_task.apply(kwargs={"feed_id": feed_id})
+        admin_views, "enqueue_sync", lambda feed_id: sync_feed_task.apply(kwargs={"feed_id": feed_id})
     )
 
 

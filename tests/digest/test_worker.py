@@ -1,5 +1,5 @@
 """End to end: Celery beat's task in a real worker process, letters sent to a real SMTP server on
-127.0.0.1, twice, and one letter each (as tests/events/test_feed_tasks.py runs the feed sync)."""
+127.0.0.1, twice, and one letter each (as tests/calendars/test_tasks.py runs the feed sync)."""
 
 import os
 import re
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.calendars.test_tasks import database_for_worker
 from tests.digest.factories import SubscriptionFactory, day_of
-from tests.events.test_feed_tasks import database_for_worker
 from tests.factories import AtelierFactory, UserFactory
 from tests.test_celery import WorkerProcess, probe_redis
 

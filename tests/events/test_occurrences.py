@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.forms.models import model_to_dict
 
+from calendars.reconcile import CONTENT_FIELDS
 from events import enums
 from events.domain import (
     rebuild_sessions,
     save_atelier,
     update_session,
 )
-from events.feeds.reconcile import CONTENT_FIELDS
 from events.models import Atelier, Occurrence, SessionOverride
 from events.occurrences import SESSION_FIELDS, build_occurrences
 from events.recurrence import PARIS, localize

@@ -1,0 +1,49 @@
+"""What one sync (or preview) of a feed found: counts, French warnings and the first events.
+
+Shared by the sync workflows (`calendars.sync`), the reconciliation (`calendars.reconcile`), the admin
+preview and the commands, which all print or show the same figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+
+@dataclass
+class SyncReport:
+    created: int = 0
+    updated: int = 0
+    cancelled: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    warnings: list = field(default_factory=list)  # {"code", "message", "uid"}
+    not_modified: bool = False  # 304, or the same content as last time: nothing parsed
+    event_count: int = 0
+    # The read events and the time they are judged at: `preview` sorts them only if somebody looks (the
+    # admin's preview, `import_ical`), not on every scheduled sync.
+    events: list = field(default_factory=list, repr=False)
+    now: datetime | None = field(default=None, repr=False)
+
+    @cached_property
+    def preview(self) -> list[dict]:
+        """The first events people will see: {"title", "start", "end", "recurring", "status", "location"}."""
+        from .sync_fields import preview_of
+
+        return preview_of(self.events, self.now) if self.events else []
+
+    def counts(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "cancelled": self.cancelled,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "events": self.event_count,
+        }
+
+    def warn(self, code: str, message: str, uid: str = "") -> None:
+        item = {"code": code, "message": message, "uid": uid}
+        if item not in self.warnings:
+            self.warnings.append(item)

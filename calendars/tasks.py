@@ -1,0 +1,95 @@
+"""Celery tasks of synchronised calendars: the dispatcher run by beat, and one sync per feed."""
+
+import logging
+import random
+
+from celery import shared_task
+from django.db.models import Q
+from django.utils import timezone
+
+from . import notify, sync
+from .fetch import FetchError
+from .locks import feed_lock
+from .models import Feed
+
+logger = logging.getLogger(__name__)
+
+# A sync downloads at most ~70 s (MAILLAGE_FEED_TIMEOUT) then parses and upserts; past the soft limit it
+# is interrupted, past the hard one the worker kills it. The lock outlives the hard limit, so that a killed
+# sync cannot overlap the next one, and expires soon after.
+FEED_SYNC_SOFT_TIME_LIMIT = 180
+FEED_SYNC_TIME_LIMIT = 210
+FEED_LOCK_TTL_SECONDS = FEED_SYNC_TIME_LIMIT + 60
+FEED_SYNC_MAX_RETRIES = 4
+FEED_RETRY_BASE_SECONDS = 60
+FEED_DISPATCH_JITTER_SECONDS = 60
+
+
+@shared_task(acks_late=True)
+def dispatch_due_feeds() -> int:
+    """Every five minutes (Celery beat): enqueue one sync per feed whose turn has come.
+
+    The next run is booked before enqueueing, with a compare-and-set on the old value: a second beat
+    firing at the same time (or a dispatch retried by the broker) finds nothing left to claim. The random
+    countdown spreads the downloads, so that a hundred hourly feeds do not all start in the same second.
+    """
+    now = timezone.now()
+    dispatched = 0
+    for feed in Feed.objects.due(now).only("pk", "interval", "next_run_at").order_by("next_run_at", "pk"):
+        previous = Q(next_run_at=feed.next_run_at) if feed.next_run_at else Q(next_run_at__isnull=True)
+        claimed = Feed.objects.filter(previous, pk=feed.pk).update(next_run_at=now + feed.interval)
+        if not claimed:
+            continue
+        sync_feed_task.apply_async(
+            kwargs={"feed_id": feed.pk}, countdown=random.randint(0, FEED_DISPATCH_JITTER_SECONDS)
+        )
+        dispatched += 1
+    if dispatched:
+        logger.info("Feed sync dispatched for %s feeds", dispatched)
+    return dispatched
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=FEED_SYNC_MAX_RETRIES,
+    soft_time_limit=FEED_SYNC_SOFT_TIME_LIMIT,
+    time_limit=FEED_SYNC_TIME_LIMIT,
+)
+def sync_feed_task(self, *, feed_id: int) -> str:
+    """Sync one feed under its lock; retry temporary fetch failures with exponential backoff.
+
+    The sync records every outcome on the feed (status, counters, French error) itself; this task only
+    decides about retries and e-mails. Temporary failures (timeouts, 5xx, 429) are retried 4 times (1, 2,
+    4, 8 min); permanent ones (404, refused address, too large) are not: the next scheduled run tries
+    again, and the structure is told once three attempts in a row have failed.
+    Returns what happened, for logs and tests.
+    """
+    feed = Feed.objects.select_related("structure").filter(pk=feed_id).first()
+    if feed is None or not feed.active:
+        logger.info("Feed %s deleted or inactive, not synced", feed_id)
+        return "inactive"
+    retry_error = None
+    with feed_lock(feed_id, ttl_seconds=FEED_LOCK_TTL_SECONDS) as acquired:
+        if not acquired:
+            logger.info("Feed %s is already being synced, skipped", feed_id)
+            return "locked"
+        try:
+            sync.sync_feed(feed=feed)
+        except FetchError as error:
+            logger.info("Feed %s fetch failed (retryable=%s): %s", feed_id, error.retryable, error)
+            outcome = "failed"
+            if error.retryable and self.request.retries < self.max_retries:
+                retry_error = error
+        else:
+            outcome = "synced"
+        # Each attempt counts as a failure on the feed; the structure is only told once an attempt is final
+        # (success, permanent error, or retries exhausted), so a short outage retried away sends nothing.
+        if retry_error is None:
+            feed.refresh_from_db()
+            notify.after_sync(feed)
+    # Retry outside the lock: an eager retry (tests) runs at once and must find the feed unlocked.
+    if retry_error is not None:
+        countdown = FEED_RETRY_BASE_SECONDS * 2**self.request.retries
+        raise self.retry(exc=retry_error, countdown=countdown)
+    return outcome

@@ -1,1 +1,0 @@
-"""Feed sync: pull the iCal calendars structures already keep, safely and on a schedule."""

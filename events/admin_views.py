@@ -3,6 +3,11 @@
 What must stay true: every screen reads ateliers through `manageable_ateliers(user)`. The generic views
 (edit, delete, history, usage) therefore answer 404 for another structure's atelier; the screens added here
 answer 403 with an explanation, like the network app's structure screens. Changes go through `events.domain`.
+
+Extension point: the `register_atelier_header_buttons` hook lets another app add buttons to the header of an
+atelier's edit page without subclassing its view. Each function gets `(atelier, user)` and returns a list of
+`wagtail.admin.widgets.HeaderButton` (empty when it has nothing to offer). `calendars` uses it for
+« Détacher du calendrier ».
 """
 
 from datetime import datetime
@@ -17,6 +22,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
+from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
@@ -130,6 +136,11 @@ class AtelierEditView(AtelierSavedMixin, ScopedObjectMixin, EditView):
         return [
             HeaderButton(_("Séances"), url=_url("sessions", self.object.pk), icon_name="calendar"),
             *super().header_buttons,
+            *(
+                button
+                for hook in hooks.get_hooks("register_atelier_header_buttons")
+                for button in hook(self.object, self.request.user)
+            ),
         ]
 
     @cached_property

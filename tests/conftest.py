@@ -5,7 +5,7 @@ from django.core.cache import cache
 
 from home.models import HomePage
 
-pytest_plugins = ["tests.smtp_sink", "tests.fixtures.http_server"]
+pytest_plugins = ["tests.smtp_sink", "tests.fixtures.http_server", "tests.fixtures.calendars"]
 
 
 @pytest.fixture(autouse=True)

@@ -3,11 +3,9 @@ the imported workshop on the structure's public agenda."""
 
 import pytest
 
-from calendars import admin_views
 from calendars.models import Feed
 from network import domain
 from tests.browser.test_atelier_admin import log_in
-from tests.calendars.test_admin_views import ics_server  # noqa: F401 (fixture)
 from tests.factories import BassinFactory, StructureFactory, UserFactory, verify_email
 
 pytestmark = pytest.mark.browser
@@ -23,13 +21,9 @@ def editor_setup(site):
 
 
 @pytest.fixture
-def synchronous_sync(monkeypatch):
+def synchronous_sync(settings):
     """« Activer » runs the real Celery task in the request's thread instead of handing it to a broker."""
-    from calendars.tasks import sync_feed_task
-
-    monkeypatch.setattr(
-        admin_views, "enqueue_sync", lambda feed_id: sync_feed_task.apply(kwargs={"feed_id": feed_id})
-    )
+    settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
 def settled_axe_check(page, axe_check):
@@ -46,7 +40,7 @@ def test_editor_connects_a_calendar_and_sees_its_workshops_on_the_agenda(
     page,
     site,
     editor_setup,
-    ics_server,  # noqa: F811
+    ics_server,
     synchronous_sync,
     axe_check,
 ):
@@ -57,7 +51,7 @@ def test_editor_connects_a_calendar_and_sees_its_workshops_on_the_agenda(
     axe_check(page)
 
     page.get_by_role("link", name="Ajouter un calendrier").click()
-    page.wait_for_url("**/admin/calendriers/ajouter/")
+    page.wait_for_url("**/admin/calendriers/new/")
     page.get_by_label("Nom du calendrier").fill("Agenda Google de la MELI")
     page.get_by_label("Adresse du calendrier (iCal)").fill(ics_server)
     page.get_by_label("Seniors").check()
@@ -72,7 +66,7 @@ def test_editor_connects_a_calendar_and_sees_its_workshops_on_the_agenda(
     settled_axe_check(page, axe_check)
 
     page.get_by_role("button", name="Activer la synchronisation").click()
-    page.wait_for_url(f"**/admin/calendriers/{feed.pk}/")
+    page.wait_for_url(f"**/admin/calendriers/inspect/{feed.pk}/")
     page.get_by_text("La synchronisation est lancée").first.wait_for()
     page.get_by_text("Fonctionne").first.wait_for()
     settled_axe_check(page, axe_check)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from calendars.admin_display import state_label
+from calendars.display import state_label
 from calendars.models import Feed, FeedStatus
 from events import enums
 from events.models import Atelier

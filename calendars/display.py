@@ -1,7 +1,8 @@
 """What the calendar screens say, in the words of the people who use them (librarians, social workers).
 
 The sync engine reports states, counts and warning codes; here they become sentences, and each warning gets
-what to do about it. Kept apart from the views so that wording can change without touching the flow.
+what to do about it. Kept apart from the views (`calendars.views`) so that wording can change without
+touching the flow; the listing's columns and the detail page read the same functions.
 """
 
 from datetime import date, datetime
@@ -239,20 +240,15 @@ def counts_label(counts) -> str:
     }
 
 
-def feed_row(feed, url: str = "") -> dict:
-    return {
-        "feed": feed,
-        "url": url,
-        "state": state_label(feed),
-        "failing": feed.status == FeedStatus.FAILING,
-        "active": feed.active,
-        "last_success": moment_label(feed.last_success_at) if feed.last_success_at else _("Jamais"),
-        "next_run": (
-            moment_label(feed.next_run_at)
-            if feed.active and feed.next_run_at
-            else (_("Dès que possible") if feed.active else _("Désactivé"))
-        ),
-        "unchanged": feed.unchanged_fetches,
-        "counts": counts_label(feed.last_counts),
-        "warnings_count": len(feed.warnings or []),
-    }
+def last_success_label(feed) -> str:
+    return moment_label(feed.last_success_at) if feed.last_success_at else _("Jamais")
+
+
+def next_run_label(feed) -> str:
+    if not feed.active:
+        return _("Désactivé")
+    return moment_label(feed.next_run_at) if feed.next_run_at else _("Dès que possible")
+
+
+def is_failing(feed) -> bool:
+    return feed.status == FeedStatus.FAILING

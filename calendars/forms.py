@@ -1,0 +1,105 @@
+"""The form of a synchronised calendar: where it is, whose it is, and what to add to every atelier it brings.
+
+What must stay true: the structure can only be one the user manages (`network.permissions`), and a changed
+address forgets what the last fetch kept, so that the next sync reads the new calendar in full.
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from events import enums
+from network.models import StructurePage
+from network.permissions import manageable_structures
+
+from .display import url_help
+from .models import Feed, normalise_feed_url
+
+INTERVAL_CHOICES = [
+    (15, _("Tous les quarts d'heure")),
+    (60, _("Toutes les heures")),
+    (180, _("Toutes les 3 heures")),
+    (720, _("Deux fois par jour")),
+    (1440, _("Une fois par jour")),
+]
+
+
+class FeedForm(WagtailAdminModelForm):
+    """Step 1 of adding a calendar (and its later changes); step 2 is the preview (`calendars.views`)."""
+
+    structure = forms.ModelChoiceField(
+        label=_("Structure"), queryset=StructurePage.objects.none(), empty_label=None
+    )
+    url = forms.CharField(
+        label=_("Adresse du calendrier (iCal)"),
+        max_length=2000,
+        widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    default_themes = forms.MultipleChoiceField(
+        label=_("Thèmes donnés à tous les ateliers de ce calendrier"),
+        choices=enums.Theme.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    default_publics = forms.MultipleChoiceField(
+        label=_("Publics donnés à tous les ateliers de ce calendrier"),
+        choices=enums.AtelierPublic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    frequency = forms.TypedChoiceField(
+        label=_("Fréquence de mise à jour"),
+        choices=INTERVAL_CHOICES,
+        coerce=int,
+        initial=60,
+        help_text=_("Maillage relit votre agenda à ce rythme."),
+    )
+
+    class Meta:
+        model = Feed
+        fields = [
+            "structure",
+            "name",
+            "url",
+            "default_themes",
+            "default_publics",
+            "default_visibility",
+            "default_place_name",
+            "default_address",
+            "default_commune",
+        ]
+        labels = {
+            "name": _("Nom du calendrier"),
+            "default_visibility": _("Qui voit ces ateliers"),
+            "default_place_name": _("Lieu, quand l'événement n'en donne pas"),
+            "default_address": _("Adresse, quand l'événement n'en donne pas"),
+            "default_commune": _("Commune, quand l'événement n'en donne pas"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["url"].help_text = url_help()
+        structures = manageable_structures(self.for_user).order_by("title")
+        self.fields["structure"].queryset = structures
+        if not self.instance.pk and len(structures) == 1:
+            self.initial.setdefault("structure", structures[0].pk)
+        if self.instance.pk:
+            self.initial["frequency"] = int(self.instance.interval.total_seconds() // 60)
+        self.fields["default_visibility"].widget = forms.RadioSelect(
+            choices=self.fields["default_visibility"].choices
+        )
+
+    def clean_url(self):
+        return normalise_feed_url(self.cleaned_data["url"])
+
+    def save(self, commit=True):
+        feed = super().save(commit=False)
+        feed.interval = timedelta(minutes=self.cleaned_data["frequency"])
+        if "url" in self.changed_data and feed.pk:
+            # Another calendar: what the last fetch kept no longer describes it.
+            feed.etag = feed.last_modified_header = feed.content_hash = ""
+        if commit:
+            feed.save()
+        return feed

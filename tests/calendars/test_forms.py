@@ -1,0 +1,89 @@
+"""`FeedForm`: structures the user manages only, addresses in plain words, the rhythm, a new address."""
+
+from datetime import timedelta
+
+import pytest
+
+from calendars.forms import FeedForm
+from calendars.models import Feed
+from network import domain
+from tests.factories import BassinFactory, StructureFactory, UserFactory
+
+
+@pytest.fixture
+def structures(db):
+    bassin = BassinFactory()
+    return StructureFactory(bassin=bassin, title="MELI"), StructureFactory(bassin=bassin, title="Les Ruches")
+
+
+def data(structure, **fields):
+    return {"structure": structure.pk, "url": "https://agenda.example/a.ics", "frequency": "60",
+            "default_visibility": "public", **fields}  # fmt: skip
+
+
+def test_an_editor_picks_among_their_structures_only_the_only_one_preselected(structures):
+    meli, ruches = structures
+    editor = UserFactory()
+    domain.add_member(structure=meli, user=editor)
+
+    form = FeedForm(for_user=editor)
+    refused = FeedForm(data(ruches), for_user=editor)
+
+    assert list(form.fields["structure"].queryset) == [meli]
+    assert form.initial["structure"] == meli.pk
+    assert refused.is_valid() is False
+    assert list(refused.errors) == ["structure"]
+
+
+def test_a_webcal_address_is_read_as_https_and_the_rhythm_becomes_the_interval(structures):
+    meli, _ruches = structures
+    superuser = UserFactory(is_superuser=True)
+
+    form = FeedForm(data(meli, url=" webcal://agenda.example/a.ics ", frequency="720"), for_user=superuser)
+    assert form.is_valid(), form.errors
+    feed = form.save()
+
+    assert (feed.url, feed.interval, feed.active) == (
+        "https://agenda.example/a.ics",
+        timedelta(hours=12),
+        False,
+    )
+    assert FeedForm(instance=feed, for_user=superuser).initial["frequency"] == 720
+
+
+def test_another_scheme_is_refused_in_plain_words(structures):
+    form = FeedForm(
+        data(structures[0], url="ftp://agenda.example/a.ics"), for_user=UserFactory(is_superuser=True)
+    )
+
+    assert form.is_valid() is False
+    assert form.errors["url"] == ["L'adresse doit commencer par http://, https:// ou webcal://."]
+
+
+def test_a_new_address_forgets_what_the_last_fetch_kept(structures):
+    meli, _ruches = structures
+    superuser = UserFactory(is_superuser=True)
+    feed = Feed.objects.create(
+        structure=meli,
+        url="https://agenda.example/a.ics",
+        etag='"e"',
+        last_modified_header="x",
+        content_hash="h",
+    )
+
+    same = FeedForm(data(meli, name="Agenda"), instance=feed, for_user=superuser)
+    assert same.is_valid(), same.errors
+    same.save()
+    feed.refresh_from_db()
+    assert (feed.etag, feed.last_modified_header, feed.content_hash) == ('"e"', "x", "h")
+
+    moved = FeedForm(data(meli, url="https://agenda.example/b.ics"), instance=feed, for_user=superuser)
+    assert moved.is_valid(), moved.errors
+    moved.save()
+    feed.refresh_from_db()
+    assert (feed.url, feed.etag, feed.last_modified_header, feed.content_hash) == (
+        "https://agenda.example/b.ics",
+        "",
+        "",
+        "",
+    )

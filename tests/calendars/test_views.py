@@ -1,0 +1,581 @@
+"""The « Calendriers synchronisés » admin at the HTTP level: adding a calendar, its preview read from a
+calendar served on 127.0.0.1, its page and actions, deleting it, detaching an atelier, and who may do what
+(an editor of one structure never reaches another structure's calendar)."""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from calendars import display, tasks
+from calendars.models import Feed, FeedStatus
+from events import enums
+from events.models import Atelier
+from events.viewsets import atelier_viewset
+from network import domain
+from tests.events.test_admin import message_texts
+from tests.factories import AtelierFactory, BassinFactory, StructureFactory, UserFactory
+
+INDEX = reverse("calendriers:index")
+ADD = reverse("calendriers:add")
+
+
+def url(name, obj):
+    return reverse(f"calendriers:{name}", args=[obj.pk])
+
+
+def text_of(response) -> str:
+    """The page's text as read, whitespace collapsed."""
+    return " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())
+
+
+def listed_feeds(response) -> set[str]:
+    soup = BeautifulSoup(response.content, "html.parser")
+    return {
+        link.get_text(strip=True) for link in soup.select("table.listing tbody td.title .title-wrapper a")
+    }
+
+
+@pytest.fixture
+def network(db):
+    """Bassin 1 holds MELI and Les Ruches; bassin 2 holds Médiathèque de Vierzon. One feed each."""
+    bassin = BassinFactory(title="Bassin d'Issoudun", slug="issoudun")
+    other_bassin = BassinFactory(title="Bassin de Vierzon", slug="vierzon")
+    meli = StructureFactory(bassin=bassin, title="MELI", slug="meli")
+    ruches = StructureFactory(bassin=bassin, title="Les Ruches", slug="ruches")
+    vierzon = StructureFactory(bassin=other_bassin, title="Médiathèque de Vierzon", slug="mediatheque")
+    feeds = {
+        structure.slug: Feed.objects.create(
+            structure=structure,
+            name=f"Agenda {structure.title}",
+            url=f"https://agenda.example/{structure.slug}",
+        )
+        for structure in (meli, ruches, vierzon)
+    }
+    editor = UserFactory(email="ines@exemple.fr")
+    domain.add_member(structure=meli, user=editor)
+    coordinator = UserFactory(email="coord@exemple.fr")
+    domain.add_coordinator(bassin=bassin, user=coordinator)
+    return SimpleNamespace(
+        bassin=bassin, meli=meli, ruches=ruches, vierzon=vierzon, feeds=feeds, editor=editor,
+        coordinator=coordinator,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def enqueued(monkeypatch):
+    """Keyword arguments handed to Celery (`sync_feed_task.delay`, run on commit), instead of a broker."""
+    calls = []
+    monkeypatch.setattr(tasks.sync_feed_task, "delay", lambda **kwargs: calls.append(kwargs))
+    return calls
+
+
+def imported_atelier(feed, **fields):
+    return AtelierFactory(
+        structure=feed.structure,
+        feed=feed,
+        source=enums.Source.FEED,
+        remote_uid=fields.pop("remote_uid", "evt-1@agenda.example"),
+        **fields,
+    )
+
+
+def served(feed, address):
+    Feed.objects.filter(pk=feed.pk).update(url=address)
+    feed.refresh_from_db()
+    return feed
+
+
+# Listing and menu ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("editor", {"Agenda MELI"}),
+        ("coordinator", {"Agenda MELI", "Agenda Les Ruches"}),
+        ("superuser", {"Agenda MELI", "Agenda Les Ruches", "Agenda Médiathèque de Vierzon"}),
+    ],
+)
+def test_index_lists_the_feeds_of_the_users_structures_only(client, network, who, expected):
+    user = UserFactory(is_superuser=True, is_staff=True) if who == "superuser" else getattr(network, who)
+    client.force_login(user)
+
+    response = client.get(INDEX)
+
+    assert response.status_code == 200
+    assert listed_feeds(response) == expected
+
+
+def test_index_names_link_to_each_calendars_page(client, network):
+    client.force_login(network.editor)
+
+    soup = BeautifulSoup(client.get(INDEX).content, "html.parser")
+
+    links = [link["href"] for link in soup.select("table.listing tbody td.title .title-wrapper a")]
+    assert links == [url("inspect", network.feeds["meli"])]
+
+
+def test_index_says_each_state_in_words(client, network):
+    now = timezone.now()
+    Feed.objects.filter(pk=network.feeds["meli"].pk).update(
+        status=FeedStatus.FAILING,
+        last_success_at=now - timedelta(days=2),
+        failing_since=now - timedelta(days=1),
+        active=True,
+    )
+    Feed.objects.create(
+        structure=network.meli, name="Agenda des ateliers", url="https://a.example/b", status=FeedStatus.OK,
+        active=True, last_success_at=now, last_counts={"created": 3, "updated": 1, "cancelled": 0},
+        warnings=[{"code": "no_uid", "message": "m", "uid": ""}], unchanged_fetches=4,
+    )  # fmt: skip
+    Feed.objects.create(structure=network.meli, name="Agenda neuf", url="https://a.example/c")
+    client.force_login(network.editor)
+
+    page = text_of(client.get(INDEX))
+
+    assert "En erreur depuis le" in page
+    assert "Fonctionne" in page
+    assert "Pas encore synchronisé" in page
+    assert "Synchronisation désactivée" in page
+    assert "3 créés, 1 mis à jour, 0 annulés" in page
+    assert "Ajouter un calendrier" in page
+
+
+def test_index_queries_do_not_grow_with_the_number_of_feeds(client, network, django_assert_max_num_queries):
+    client.force_login(network.editor)
+    client.get(INDEX)  # warm the per-process caches (content types, site root)
+    for number in range(20):
+        Feed.objects.create(
+            structure=network.meli, name=f"Agenda {number}", url=f"https://a.example/{number}"
+        )
+
+    with django_assert_max_num_queries(20) as few:
+        client.get(INDEX)
+    few_count = len(few.captured_queries)
+    for number in range(20, 45):
+        Feed.objects.create(
+            structure=network.meli, name=f"Agenda {number}", url=f"https://a.example/{number}"
+        )
+
+    with django_assert_max_num_queries(few_count) as many:
+        response = client.get(INDEX)
+
+    assert len(listed_feeds(response)) == 46
+    assert len(many.captured_queries) == few_count
+
+
+def test_menu_item_shows_to_people_who_manage_a_structure(client, network):
+    client.force_login(network.editor)
+    assert INDEX in client.get("/admin/").content.decode()
+
+
+def test_admin_user_managing_no_structure_neither_sees_nor_reaches_calendars(client, network, enqueued):
+    nobody = UserFactory()
+    nobody.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(nobody)
+    feed = network.feeds["meli"]
+
+    assert INDEX not in client.get("/admin/").content.decode()
+    for response in (
+        client.get(INDEX),
+        client.get(ADD),
+        client.get(url("edit", feed)),
+        client.get(url("preview", feed)),
+        client.post(url("sync", feed)),
+        client.post(url("activate", feed)),
+    ):
+        assert response["Location"] == "/admin/"  # Wagtail's "permission denied": back to the dashboard
+    # Wagtail's inspect and delete views look the object up first: not among the user's, not found.
+    assert client.get(url("inspect", feed)).status_code == 404
+    assert client.get(url("delete", feed)).status_code == 404
+    feed.refresh_from_db()
+    assert feed.active is False
+    assert enqueued == []
+
+
+# Adding: form, then preview, then activation -------------------------------------------------------------
+
+
+def test_adding_a_calendar_saves_it_inactive_and_opens_the_preview(client, network, ics_server):
+    client.force_login(network.editor)
+    form_page = text_of(client.get(ADD))
+    assert "Google Agenda" in form_page and "Nextcloud" in form_page
+    assert "Étape 1 sur 2" in form_page
+
+    response = client.post(
+        ADD,
+        {
+            "structure": network.meli.pk,
+            "name": "Agenda Google",
+            "url": ics_server.replace("http://", "webcal://").replace("/agenda.ics", "/surprises.ics"),
+            "default_themes": [enums.Theme.OUTILS_QUOTIDIEN.value],
+            "default_publics": ["Seniors"],
+            "default_visibility": enums.Visibility.PUBLIC,
+            "default_place_name": "MELI",
+            "default_address": "",
+            "default_commune": "Issoudun",
+            "frequency": "180",
+        },
+    )
+
+    feed = Feed.objects.get(name="Agenda Google")
+    assert response.status_code == 302 and response["Location"] == url("preview", feed)
+    assert message_texts(response) == ["Calendrier enregistré. Vérifiez ci-dessous ce que Maillage y lit."]
+    assert feed.active is False
+    assert feed.url == ics_server.replace("http://", "https://").replace("/agenda.ics", "/surprises.ics")
+    assert feed.interval == timedelta(hours=3)
+    assert feed.default_themes == [enums.Theme.OUTILS_QUOTIDIEN.value]
+
+
+def test_preview_shows_events_counts_warnings_and_the_activate_button(client, network, ics_server):
+    feed = served(network.feeds["meli"], ics_server.replace("/agenda.ics", "/surprises.ics"))
+    client.force_login(network.editor)
+
+    response = client.get(url("preview", feed))
+
+    page = text_of(response)
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "Étape 2 sur 2" in page
+    assert "Café numérique" in page and "Atelier annulé" in page
+    assert "2 événements trouvés dans l'agenda" in page
+    assert "Oui, plusieurs séances" in page
+    assert [cell.get_text(strip=True) for cell in soup.select("table.listing del")] == ["Atelier annulé"]
+    assert soup.select(".feed-warnings li")  # the zone-less times, each with what to do about it
+    assert display.fix_for("missing_timezone") in page
+    assert "Activer la synchronisation" in page and "Modifier l'adresse" in page
+    assert not Atelier.objects.filter(feed=feed).exists()  # the preview writes nothing
+    feed.refresh_from_db()
+    assert (feed.last_fetch_at, feed.status) == (None, FeedStatus.PENDING)
+
+
+def test_preview_shows_a_fetch_error_and_what_to_do(client, network, ics_server):
+    feed = served(network.feeds["meli"], ics_server.replace("/agenda.ics", "/absent.ics"))
+    client.force_login(network.editor)
+
+    page = text_of(client.get(url("preview", feed)))
+
+    assert "Maillage n'arrive pas à lire ce calendrier" in page
+    assert "404" in page
+    assert "Que faire" in page
+    assert "Activer la synchronisation" not in page
+    assert "Modifier l'adresse" in page
+
+
+def test_the_structure_must_be_one_the_user_manages(client, network):
+    client.force_login(network.editor)
+    soup = BeautifulSoup(client.get(ADD).content, "html.parser")
+    assert [option.get_text(strip=True) for option in soup.select("select[name=structure] option")] == [
+        "MELI"
+    ]
+
+    response = client.post(
+        ADD, {"structure": network.ruches.pk, "url": "https://a.example/x.ics", "frequency": "60",
+              "default_visibility": "public"},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert "Le calendrier n'a pas été enregistré : corrigez les erreurs indiquées." in text_of(response)
+    assert not Feed.objects.filter(url="https://a.example/x.ics").exists()
+
+
+def test_a_bad_scheme_is_refused_in_plain_words(client, network):
+    client.force_login(network.editor)
+    response = client.post(
+        ADD, {"structure": network.meli.pk, "url": "ftp://a.example/x.ics", "frequency": "60",
+              "default_visibility": "public"},
+    )  # fmt: skip
+    assert "L'adresse doit commencer par http://, https:// ou webcal://." in text_of(response)
+
+
+def test_activating_enqueues_a_sync_after_commit(
+    client, network, enqueued, django_capture_on_commit_callbacks
+):
+    feed = network.feeds["meli"]
+    client.force_login(network.editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("activate", feed))
+
+    feed.refresh_from_db()
+    assert feed.active is True
+    assert enqueued == [{"feed_id": feed.pk}]
+    assert response["Location"] == url("inspect", feed)
+    assert message_texts(response)[0].startswith("La synchronisation est lancée")
+
+
+def test_real_preview_then_activation_imports_the_events(
+    client, network, ics_server, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the worker's job, in this process
+    client.force_login(network.editor)
+    response = client.post(
+        ADD,
+        {"structure": network.meli.pk, "name": "Agenda Google", "url": ics_server, "frequency": "60",
+         "default_visibility": "public", "default_publics": ["Seniors"]},
+    )  # fmt: skip
+    feed = Feed.objects.get(name="Agenda Google")
+
+    page = text_of(client.get(response["Location"]))
+    assert "Café numérique" in page and "Messagerie pour débuter" in page
+    assert not Atelier.objects.filter(feed=feed).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("activate", feed))
+
+    feed.refresh_from_db()
+    assert feed.status == FeedStatus.OK
+    assert set(Atelier.objects.filter(feed=feed).values_list("title", flat=True)) == {
+        "Café numérique",
+        "Messagerie pour débuter",
+    }
+    assert "Fonctionne" in text_of(client.get(url("inspect", feed)))
+
+
+# The calendar's page and its actions ---------------------------------------------------------------------
+
+
+def test_inspect_shows_state_error_warnings_and_imported_ateliers(client, network):
+    feed = network.feeds["meli"]
+    Feed.objects.filter(pk=feed.pk).update(
+        active=True, status=FeedStatus.FAILING, last_error="Le site de l'agenda ne répond pas.",
+        warnings=[{"code": "bad_rrule", "message": "Répétition illisible.", "uid": "r@x"}],
+        last_counts={"created": 2, "updated": 0, "cancelled": 1},
+    )  # fmt: skip
+    imported_atelier(feed, title="Café numérique")
+    imported_atelier(feed, title="Gardé", remote_uid="b@x", detached=True)
+    client.force_login(network.editor)
+
+    response = client.get(url("inspect", feed))
+    page = text_of(response)
+
+    assert response.status_code == 200
+    assert "Le site de l'agenda ne répond pas." in page and "Que faire" in page
+    assert "1 avertissement" in page
+    assert "Répétition illisible." in page and "répétition simple" in page
+    assert "1 atelier (et 1 détaché)" in page
+    assert "2 créés, 0 mis à jour, 1 annulés" in page
+    assert f"?structure={network.meli.pk}" in response.content.decode()
+    for label in ("Synchroniser maintenant", "Désactiver", "Voir l'aperçu", "Modifier", "Supprimer"):
+        assert label in page
+
+
+def test_sync_now_enqueues_and_get_is_refused(client, network, enqueued, django_capture_on_commit_callbacks):
+    feed = network.feeds["meli"]
+    Feed.objects.filter(pk=feed.pk).update(active=True)
+    client.force_login(network.editor)
+
+    assert client.get(url("sync", feed)).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("sync", feed))
+
+    assert enqueued == [{"feed_id": feed.pk}]
+    assert message_texts(response) == [
+        "La synchronisation est lancée. Rechargez cette page dans une minute pour voir le bilan."
+    ]
+
+
+def test_sync_now_of_an_inactive_feed_says_to_activate_it(
+    client, network, enqueued, django_capture_on_commit_callbacks
+):
+    client.force_login(network.editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("sync", network.feeds["meli"]))
+
+    assert enqueued == []
+    assert message_texts(response) == ["Ce calendrier est désactivé : activez-le d'abord."]
+
+
+def test_deactivating_stops_the_sync(client, network, enqueued):
+    feed = network.feeds["meli"]
+    Feed.objects.filter(pk=feed.pk).update(active=True)
+    client.force_login(network.editor)
+
+    response = client.post(url("deactivate", feed))
+
+    feed.refresh_from_db()
+    assert feed.active is False
+    assert enqueued == []
+    assert message_texts(response)[0].startswith("Synchronisation arrêtée.")
+
+
+def test_changing_the_address_forgets_the_last_fetch_and_shows_the_preview(client, network):
+    feed = network.feeds["meli"]
+    Feed.objects.filter(pk=feed.pk).update(active=True, etag='"abc"', content_hash="f" * 64)
+    client.force_login(network.editor)
+    assert "https://agenda.example/meli" in client.get(url("edit", feed)).content.decode()
+
+    response = client.post(
+        url("edit", feed),
+        {"structure": network.meli.pk, "name": "Agenda", "url": "https://new.example/a.ics",
+         "frequency": "60", "default_visibility": "public"},
+    )  # fmt: skip
+
+    feed.refresh_from_db()
+    assert response["Location"] == url("preview", feed)
+    assert (feed.url, feed.etag, feed.content_hash) == ("https://new.example/a.ics", "", "")
+
+
+def test_editing_an_active_feed_without_a_new_address_goes_back_to_its_page(client, network):
+    feed = network.feeds["meli"]
+    Feed.objects.filter(pk=feed.pk).update(active=True, etag='"abc"')
+    client.force_login(network.editor)
+
+    response = client.post(
+        url("edit", feed),
+        {"structure": network.meli.pk, "name": "Agenda de la MELI", "url": "https://agenda.example/meli",
+         "frequency": "1440", "default_visibility": "public"},
+    )  # fmt: skip
+
+    feed.refresh_from_db()
+    assert response["Location"] == url("inspect", feed)
+    assert message_texts(response) == ["Calendrier « Agenda de la MELI » enregistré."]
+    assert (feed.interval, feed.etag) == (timedelta(days=1), '"abc"')
+
+
+def test_deleting_removes_imported_ateliers_but_keeps_detached_ones(client, network):
+    feed = network.feeds["meli"]
+    imported = imported_atelier(feed, remote_uid="a@x")
+    kept = imported_atelier(feed, remote_uid="b@x", detached=True)
+    client.force_login(network.editor)
+
+    page = text_of(client.get(url("delete", feed)))
+    assert "supprime aussi l'atelier qui en a été importé (1 atelier)" in page
+    assert "Les ateliers que vous avez détachés de ce calendrier sont gardés." in page
+    response = client.post(url("delete", feed))
+
+    assert response["Location"] == INDEX
+    assert message_texts(response) == ["Calendrier « Agenda MELI » supprimé, avec ses ateliers importés."]
+    assert not Feed.objects.filter(pk=feed.pk).exists()
+    assert not Atelier.objects.filter(pk=imported.pk).exists()
+    assert Atelier.objects.filter(pk=kept.pk, feed=None).exists()
+
+
+# Detaching -----------------------------------------------------------------------------------------------
+
+
+def atelier_form(atelier, user):
+    """The ateliers admin's own form, as its edit page builds it."""
+    return atelier_viewset.get_edit_handler().get_form_class()(instance=atelier, for_user=user)
+
+
+def test_detaching_makes_an_imported_atelier_editable_here(client, network):
+    atelier = imported_atelier(network.feeds["meli"])
+    client.force_login(network.editor)
+    edit_url = reverse("ateliers:edit", args=[atelier.pk])
+    edit_page = client.get(edit_url).content.decode()
+    assert "Détacher du calendrier" in edit_page and url("detach", atelier) in edit_page
+    assert atelier_form(atelier, network.editor).is_read_only
+    assert "vient du calendrier « Agenda MELI »" in text_of(client.get(url("detach", atelier)))
+
+    response = client.post(url("detach", atelier))
+
+    atelier.refresh_from_db()
+    assert (atelier.detached, atelier.source) == (True, enums.Source.LOCAL)
+    assert atelier.feed_id == network.feeds["meli"].pk and atelier.remote_uid  # where it came from
+    assert response["Location"] == edit_url
+    assert "détaché de son calendrier" in message_texts(response)[0]
+    assert not atelier_form(atelier, network.editor).is_read_only
+    assert url("detach", atelier) not in client.get(edit_url).content.decode()
+
+
+def test_a_local_atelier_has_nothing_to_detach(client, network):
+    atelier = AtelierFactory(structure=network.meli)
+    client.force_login(network.editor)
+
+    assert "rien à détacher" in text_of(client.get(url("detach", atelier)))
+    response = client.post(url("detach", atelier))
+
+    atelier.refresh_from_db()
+    assert atelier.detached is False
+    assert message_texts(response) == ["Cet atelier n'est pas importé d'un calendrier : rien à détacher."]
+    assert (
+        url("detach", atelier) not in client.get(reverse("ateliers:edit", args=[atelier.pk])).content.decode()
+    )
+
+
+# Denial across structures --------------------------------------------------------------------------------
+
+
+FEED_VIEWS = [
+    ("inspect", "get"),
+    ("preview", "get"),
+    ("edit", "get"),
+    ("edit", "post"),
+    ("history", "get"),
+    ("usage", "get"),
+    ("activate", "post"),
+    ("deactivate", "post"),
+    ("sync", "post"),
+    ("delete", "get"),
+    ("delete", "post"),
+]
+
+
+@pytest.mark.parametrize(("name", "method"), FEED_VIEWS)
+def test_an_editor_gets_404_on_another_structures_feed(
+    client, network, enqueued, fake_dns, loopback_only, django_capture_on_commit_callbacks, name, method
+):
+    other = network.feeds["ruches"]
+    Feed.objects.filter(pk=other.pk).update(active=True)
+    client.force_login(network.editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = getattr(client, method)(url(name, other), {"url": "https://evil.example/x.ics"})
+
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert (other.url, other.active, other.last_fetch_at) == ("https://agenda.example/ruches", True, None)
+    assert enqueued == []
+    assert loopback_only == []  # nothing fetched
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_editor_cannot_detach_another_structures_atelier(client, network, method):
+    atelier = imported_atelier(network.feeds["ruches"])
+    client.force_login(network.editor)
+
+    assert getattr(client, method)(url("detach", atelier)).status_code == 404
+    atelier.refresh_from_db()
+    assert atelier.detached is False
+
+
+@pytest.mark.parametrize(("name", "method"), FEED_VIEWS)
+def test_a_coordinator_reaches_the_feeds_of_the_bassin_only(
+    client, network, enqueued, fake_dns, name, method
+):
+    client.force_login(network.coordinator)
+    inside, outside = network.feeds["ruches"], network.feeds["mediatheque"]
+
+    assert getattr(client, method)(url(name, outside), {}).status_code == 404
+    if method == "get":
+        assert getattr(client, method)(url(name, inside)).status_code == 200
+
+
+def test_a_coordinator_detaches_within_the_bassin_only(client, network):
+    client.force_login(network.coordinator)
+    outside = imported_atelier(network.feeds["mediatheque"])
+    inside = imported_atelier(network.feeds["ruches"], remote_uid="r@x")
+
+    assert client.post(url("detach", outside)).status_code == 404
+    client.post(url("detach", inside))
+
+    inside.refresh_from_db()
+    outside.refresh_from_db()
+    assert (inside.detached, outside.detached) == (True, False)
+
+
+def test_a_superuser_reaches_every_feed(client, network, fake_dns):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    for feed in network.feeds.values():
+        assert client.get(url("inspect", feed)).status_code == 200
+        assert client.get(url("edit", feed)).status_code == 200
+    soup = BeautifulSoup(client.get(ADD).content, "html.parser")
+    options = {option.get_text(strip=True) for option in soup.select("select[name=structure] option")}
+    assert {"MELI", "Les Ruches", "Médiathèque de Vierzon"} <= options

@@ -471,3 +471,21 @@ def test_the_beat_runs_reminders_each_morning_and_the_outbox_every_five_minutes(
     assert (outbox["schedule"].hour, outbox["schedule"].minute) == (set(range(24)), set(range(0, 60, 5)))
     assert settings.CELERY_TIMEZONE == "Europe/Paris"
     assert {morning["task"], outbox["task"]} <= set(app.tasks)
+
+
+def test_a_run_hands_its_emails_to_one_sending_task_not_one_each(
+    cycle, host, django_capture_on_commit_callbacks
+):
+    """A call-open morning queues hundreds of e-mails: one sweep task sends them (moved from
+    tests/programmes/test_notifications.py, where the outbox batched the rows of one transaction)."""
+    for number in range(3):
+        editor_of(
+            StructureFactory(bassin=host.get_parent().specific), UserFactory(email=f"e{number}@exemple.fr")
+        )
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        counts = reminders.send_reminders(today=today())
+
+    assert counts["call_open"] == 3
+    assert len(callbacks) == 1
+    assert Message.objects.due().count() == 3

@@ -11,6 +11,7 @@ by itself; the sweep turns it "failed" with an explanation, and a person may sen
 """
 
 import smtplib
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -39,6 +40,13 @@ def is_permanent(error: Exception) -> bool:
         and bool(error.recipients)
         and all(code >= 500 for code, _reply in error.recipients.values())
     )
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The wait after the `attempts`-th failure: 1, 2, 4… minutes, at most `OUTBOX["RETRY_MAX_SECONDS"]`."""
+    outbox = settings.OUTBOX
+    seconds = outbox["RETRY_BASE_SECONDS"] * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, outbox["RETRY_MAX_SECONDS"]))
 
 
 def describe(error: Exception) -> str:
@@ -141,8 +149,8 @@ class Message(models.Model):
             status=MessageStatus.SENT, sent_at=timezone.now(), attempts=self.attempts + 1, last_error=""
         )
 
-    def record_failure(self, error: Exception, *, retry_after) -> str:
-        """Back to pending after `retry_after(attempts)`, or failed for good; returns the new status."""
+    def record_failure(self, error: Exception) -> str:
+        """Back to pending after `retry_delay(attempts)`, or failed for good; returns the new status."""
         attempts = self.attempts + 1
         status = (
             MessageStatus.FAILED
@@ -153,7 +161,7 @@ class Message(models.Model):
             status=status,
             attempts=attempts,
             last_error=describe(error),
-            next_attempt_at=timezone.now() + retry_after(attempts),
+            next_attempt_at=timezone.now() + retry_delay(attempts),
         )
         return status
 

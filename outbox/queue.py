@@ -28,6 +28,12 @@ def render_email(template: str, context: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
+def _enqueue(message: Message) -> None:
+    """Hand the row to a worker once the transaction that wrote it commits. The row, not the task, is the
+    e-mail: a task lost on the way (broker down) is made up for by the sweep, `send_due_messages`."""
+    send_message.delay_on_commit(message_id=message.pk)
+
+
 @transaction.atomic
 def queue_email(
     *,
@@ -78,7 +84,7 @@ def queue_email(
     except IntegrityError:  # the same e-mail queued concurrently
         return None
     if enqueue:
-        send_message.delay_on_commit(message_id=message.pk)
+        _enqueue(message)
     return message
 
 
@@ -87,7 +93,7 @@ def resend_email(*, message: Message) -> bool:
     """Send a failed e-mail again (« Renvoyer »), with a full set of attempts; False if it is not failed."""
     if not message.resend():
         return False
-    send_message.delay_on_commit(message_id=message.pk)
+    _enqueue(message)
     return True
 
 

@@ -1,10 +1,10 @@
 """Sending the outbox: one row at a time, each at most once (see `outbox.models`).
 
-`send_queued` claims a row, talks to the SMTP server and records the outcome: a temporary failure waits
-`retry_delay(attempts)` (1, 2, 4… minutes, at most `OUTBOX["RETRY_MAX_SECONDS"]`) and is taken again by the
-sweep, `send_due`, which runs every few minutes (beat). The sweep also sends what no task ever announced
-(the broker was down when the row was written) and turns rows stuck in "sending" into "failed", so that
-they show in the admin instead of waiting forever.
+`send_queued` claims a row, talks to the SMTP server and records the outcome: after a temporary failure
+the row waits (`outbox.models.retry_delay`: 1, 2, 4… minutes) and is taken again by the sweep, `send_due`,
+which runs every few minutes (beat). The sweep also sends what no task ever announced (the broker was down
+when the row was written) and turns rows stuck in "sending" into "failed", so that they show in the admin
+instead of waiting forever.
 """
 
 import contextlib
@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import get_connection
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from .models import Message, MessageStatus
@@ -34,12 +35,6 @@ class SendResult:
     error: Exception | None = None
 
 
-def retry_delay(attempts: int) -> timedelta:
-    outbox = settings.OUTBOX
-    seconds = outbox["RETRY_BASE_SECONDS"] * 2 ** max(attempts - 1, 0)
-    return timedelta(seconds=min(seconds, outbox["RETRY_MAX_SECONDS"]))
-
-
 def _close(connection) -> None:
     with contextlib.suppress(*SMTP_ERRORS):
         connection.close()
@@ -53,7 +48,8 @@ def send_queued(*, message_id: int, connection=None) -> SendResult:
     message = Message.objects.get(pk=message_id)
     if message.is_expired():
         message.cancel(
-            reason=gettext("Sans objet : non envoyé avant le %(date)s.") % {"date": message.expires_at}
+            reason=gettext("Sans objet : non envoyé avant le %(date)s.")
+            % {"date": date_format(timezone.localtime(message.expires_at), "j F Y à H:i")}
         )
         return SendResult(MessageStatus.CANCELLED)
     try:
@@ -63,7 +59,7 @@ def send_queued(*, message_id: int, connection=None) -> SendResult:
     except SMTP_ERRORS as error:
         if connection is not None:
             _close(connection)
-        status = message.record_failure(error, retry_after=retry_delay)
+        status = message.record_failure(error)
         logger.warning(
             "E-mail %s (%s) not sent, attempt %s: %s", message.pk, message.reason, message.attempts + 1, error
         )

@@ -310,6 +310,11 @@ def queue_letter(*, delivery: Delivery, subscription: Subscription, digest) -> M
     return existing
 
 
+def _still_wanted(subscription: Subscription) -> bool:
+    user = subscription.user
+    return subscription.is_receiving and user.is_active and bool(user.email)
+
+
 def _already_sent(message: Message) -> bool:
     message.refresh_from_db(fields=["status"])
     return message.status == MessageStatus.SENT
@@ -335,9 +340,9 @@ def send_deliveries(*, week: str, delivery_ids: list[int], now=None) -> Outcome:
         .order_by("pk")
     )
     outcome.skipped = len(set(delivery_ids)) - len(deliveries)
-    wanted = [delivery for delivery in deliveries if delivery.subscription.is_receiving]
+    wanted = [delivery for delivery in deliveries if _still_wanted(delivery.subscription)]
     for delivery in deliveries:
-        if not delivery.subscription.is_receiving:  # unsubscribed or paused since planning
+        if not _still_wanted(delivery.subscription):  # unsubscribed, paused or account closed since planning
             Delivery.objects.filter(pk=delivery.pk, status__in=CLAIMABLE).delete()
             outcome.skipped += 1
     built = build_digests(subscriptions=[d.subscription for d in wanted], week=week, now=now)

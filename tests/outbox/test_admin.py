@@ -44,6 +44,7 @@ def test_administrators_see_the_list_filtered_by_status_and_reason(admin, failed
         True,
     )
     assert "Courriels" in everything.text
+    assert reverse("outbox:resend", args=[failed.pk]) in everything.text  # « Renvoyer » in the row's menu
 
 
 def test_the_detail_shows_the_error_and_offers_renvoyer_for_a_failed_one_only(admin, failed):

@@ -21,7 +21,7 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_notifications_become_outbox_messages_with_their_state():
     old_apps = migrate(BEFORE)
     Notification = old_apps.get_model("programmes", "Notification")

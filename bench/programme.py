@@ -159,8 +159,8 @@ def main(argv=None) -> int:
                 f"{result['queries']:>14}"
             )
 
+        from outbox.models import Message
         from programmes import reminders
-        from programmes.models import Notification
 
         print()
         for label, day in (
@@ -178,7 +178,7 @@ def main(argv=None) -> int:
             print(
                 f"Rappels ({label}) : {queued} e-mails préparés en {first:.2f} s ; relancés : {second:.2f} s."
             )
-        print(f"E-mails dans la file : {Notification.objects.count()} (aucun en double : clés uniques).")
+        print(f"E-mails dans la file : {Message.objects.count()} (aucun en double : clés uniques).")
     finally:
         if tmp_dir is not None:
             shutil.rmtree(tmp_dir, ignore_errors=True)

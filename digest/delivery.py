@@ -7,8 +7,11 @@ Exactly once per subscriber and week rests on three things, each enforced by the
 2. A worker sends a letter only after claiming its row with a conditional UPDATE (planned or failed →
    sending, `DeliveryQuerySet.claim`): of two workers holding the same id, one gets the row, the other
    skips it. A chunk enqueued twice therefore sends nothing twice.
-3. The row becomes "sent" right after the SMTP server accepted the message, in its own autocommitted
-   UPDATE.
+3. The letter itself is a row of the site's outbox (`outbox.Message`, key "digest:<week>:<user>", recorded
+   on the delivery): the worker sends it through the outbox, whose own claim guards the SMTP step too, and
+   the delivery becomes "sent" right after the SMTP server accepted the message, in its own autocommitted
+   UPDATE. Letters are sent by their chunk (one SMTP connection), not by the outbox's per-e-mail task; the
+   outbox allows each letter one attempt at a time and leaves retries to the chunk and the planning runs.
 
 Failures never lose a letter: an SMTP error (connection refused, timeout, 4xx) marks the row "failed" with
 the error, the chunk task retries it with exponential backoff, and any later planning run of the same week
@@ -44,6 +47,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from network.models import BassinPage, Coordination, Membership
+from outbox.models import Message, MessageStatus
+from outbox.queue import queue_email
+from outbox.sending import send_queued
 
 from .content import build_digests
 from .models import CLAIMABLE, Delivery, DeliveryStatus, Frequency, Subscription
@@ -258,15 +264,60 @@ def _record_failure(delivery: Delivery, subscription: Subscription, failure: Fai
         logger.info("Digest subscription %s paused: %s", subscription.pk, failure.text)
 
 
-def _record_sent(delivery: Delivery, subscription: Subscription, message) -> None:
+def _record_sent(delivery: Delivery, subscription: Subscription, message: Message) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(
         status=DeliveryStatus.SENT,
         sent_at=timezone.now(),
-        message_id=message.extra_headers.get("Message-ID", "")[:255],
+        message_id=message.headers.get("Message-ID", "")[:255],
         last_error="",
     )
     if subscription.consecutive_failures or subscription.failing_since:
         Subscription.objects.filter(pk=subscription.pk).update(consecutive_failures=0, failing_since=None)
+
+
+def letter_key(delivery: Delivery, subscription: Subscription) -> str:
+    return f"digest:{delivery.week}:{subscription.user_id}"
+
+
+def queue_letter(*, delivery: Delivery, subscription: Subscription, digest) -> Message:
+    """The letter as an outbox row, ready for this worker to send now (no task of its own: a chunk sends
+    many letters on one SMTP connection; should the worker die first, the outbox's sweep sends it).
+
+    One row per person and week (`letter_key`): a letter tried again is the same row, put back in the
+    outbox for one more attempt; the chunk, not the outbox, decides when a letter is worth retrying.
+    """
+    key = letter_key(delivery, subscription)
+    existing = Message.objects.filter(key=key).first()
+    if existing is None:
+        email = build_message(digest)
+        [(html, _mimetype)] = email.alternatives
+        existing = queue_email(
+            key=key,
+            reason="digest",
+            to=email.to[0],
+            subject=email.subject,
+            body_text=email.body,
+            body_html=html,
+            headers=email.extra_headers,
+            user=subscription.user,
+            topic=f"digest:{delivery.week}",
+            max_attempts=1,
+            enqueue=False,
+        ) or Message.objects.get(key=key)
+        Delivery.objects.filter(pk=delivery.pk).update(email=existing)
+    elif existing.status == MessageStatus.FAILED:
+        existing.resend(attempts=1)
+    return existing
+
+
+def _still_wanted(subscription: Subscription) -> bool:
+    user = subscription.user
+    return subscription.is_receiving and user.is_active and bool(user.email)
+
+
+def _already_sent(message: Message) -> bool:
+    message.refresh_from_db(fields=["status"])
+    return message.status == MessageStatus.SENT
 
 
 def _close(connection) -> None:
@@ -289,9 +340,9 @@ def send_deliveries(*, week: str, delivery_ids: list[int], now=None) -> Outcome:
         .order_by("pk")
     )
     outcome.skipped = len(set(delivery_ids)) - len(deliveries)
-    wanted = [delivery for delivery in deliveries if delivery.subscription.is_receiving]
+    wanted = [delivery for delivery in deliveries if _still_wanted(delivery.subscription)]
     for delivery in deliveries:
-        if not delivery.subscription.is_receiving:  # unsubscribed or paused since planning
+        if not _still_wanted(delivery.subscription):  # unsubscribed, paused or account closed since planning
             Delivery.objects.filter(pk=delivery.pk, status__in=CLAIMABLE).delete()
             outcome.skipped += 1
     built = build_digests(subscriptions=[d.subscription for d in wanted], week=week, now=now)
@@ -307,7 +358,7 @@ def send_deliveries(*, week: str, delivery_ids: list[int], now=None) -> Outcome:
                 outcome.empty += 1
                 continue
             try:
-                message = build_message(digest, connection=connection)
+                message = queue_letter(delivery=delivery, subscription=subscription, digest=digest)
             except Exception as error:
                 # A bug, or the task's soft time limit: the claimed letter must not stay "sending"
                 # (never retried); "failed" lets the next planning run take it again.
@@ -315,13 +366,10 @@ def send_deliveries(*, week: str, delivery_ids: list[int], now=None) -> Outcome:
                     delivery, subscription, Failure(f"{type(error).__name__}: {error}", False, False)
                 )
                 raise
-            try:
-                connection.open()  # once per chunk; again after a failure closed it
-                connection.send_messages([message])
-            except (OSError, smtplib.SMTPException) as error:
-                failure = classify(error)
+            result = send_queued(message_id=message.pk, connection=connection)
+            if result.error is not None:
+                failure = classify(result.error)
                 logger.info("Digest %s for subscription %s failed: %s", week, subscription.pk, failure.text)
-                _close(connection)
                 _record_failure(delivery, subscription, failure)
                 outcome.failed += 1
                 if not failure.permanent:
@@ -329,6 +377,11 @@ def send_deliveries(*, week: str, delivery_ids: list[int], now=None) -> Outcome:
                 if not failure.address:
                     outcome.retry_ids += [later.pk for later in wanted[index + 1 :]]
                     break
+                continue
+            if result.status != MessageStatus.SENT and not _already_sent(message):
+                # The outbox's sweep took the letter first: it sends it; the delivery stays "sending"
+                # (reported as stuck), never sent twice.
+                outcome.skipped += 1
                 continue
             _record_sent(delivery, subscription, message)
             outcome.sent += 1

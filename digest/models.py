@@ -175,6 +175,14 @@ class Delivery(models.Model):
     claimed_at = models.DateTimeField(_("prise en charge le"), null=True, blank=True)
     sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
     message_id = models.CharField(_("identifiant du message"), max_length=255, blank=True)
+    email = models.ForeignKey(
+        "outbox.Message",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("courriel"),
+    )
 
     objects = DeliveryQuerySet.as_manager()
 

@@ -25,8 +25,9 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from outbox.links import absolute_url
+
 from .content import Digest
-from .content.items import base_url
 from .weeks import parse_week
 
 UNSUBSCRIBE_SALT = "digest.unsubscribe"
@@ -62,7 +63,7 @@ def _site_links(base: str) -> dict[str, str]:
 
 def links(digest: Digest) -> dict[str, str]:
     """Absolute addresses of the letter's own links (preferences, unsubscribe, browser view)."""
-    base = base_url()
+    base = absolute_url()
     subscription_id = digest.reader.subscription_id
     result = dict(_site_links(base))
     if subscription_id is not None:
@@ -189,7 +190,7 @@ def render_parts(
 
 def list_headers(digest: Digest, *, urls: dict | None = None) -> dict[str, str]:
     """RFC 2369 / RFC 8058 headers: providers show an unsubscribe button that POSTs to our https link."""
-    host = urlsplit(base_url()).hostname or "maillage.localhost"
+    host = urlsplit(absolute_url()).hostname or "maillage.localhost"
     targets = [f"<{(urls or links(digest))['unsubscribe']}>"]
     mailto = settings.DIGEST.get("UNSUBSCRIBE_MAILTO")
     if mailto:

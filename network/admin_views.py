@@ -225,7 +225,7 @@ class InvitationActionView(StructureAccessMixin, View):
 
 class RevokeInvitationView(InvitationActionView):
     def act(self, invitation):
-        Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
+        domain.revoke_invitation(invitation=invitation)
         messages.success(
             self.request, _("L'invitation de %(email)s est annulée.") % {"email": invitation.email}
         )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import emails
 from .enums import REQUESTABLE_ROLES, MemberRole
 from .models import (
     BassinPage,
@@ -110,18 +111,27 @@ def invite_member(*, structure: StructurePage, email: str, invited_by, role: str
     that only the newest link works and the members page lists one invitation per address.
     """
     from .permissions import can_manage_structure
-    from .tasks import send_invitation_email
 
     if not can_manage_structure(invited_by, structure):
         raise PermissionDenied(_("Vous ne pouvez pas inviter de membres dans cette structure."))
     email = email.strip().lower()
     now = timezone.now()
-    Invitation.objects.filter(
+    replaced = Invitation.objects.filter(
         structure=structure, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=now)
+    )
+    for old in replaced:
+        emails.cancel_invitation_email(old)
+    replaced.update(revoked_at=now)
     invitation = Invitation.objects.create(structure=structure, email=email, role=role, invited_by=invited_by)
-    send_invitation_email.delay_on_commit(invitation_id=invitation.pk)
+    emails.queue_invitation_email(invitation)
     return invitation
+
+
+@transaction.atomic
+def revoke_invitation(*, invitation: Invitation) -> None:
+    """Make an open invitation's link stop working; its e-mail, if it has not left yet, never will."""
+    Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
+    emails.cancel_invitation_email(invitation)
 
 
 @transaction.atomic
@@ -143,9 +153,13 @@ def accept_invitation(*, invitation: Invitation, user) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    emails.cancel_invitation_email(invitation)
     _mark_email_verified(user=user, email=invitation.email)
     # The person may have asked to join too: the invitation answers that request, deciders need not.
-    MembershipRequest.objects.pending().filter(user=user, structure=invitation.structure).update(
+    answered = MembershipRequest.objects.pending().filter(user=user, structure=invitation.structure)
+    for request in answered:
+        emails.cancel_request_emails(request)
+    answered.update(
         status=MembershipRequestStatus.ACCEPTED,
         decided_at=invitation.accepted_at,
         decided_by=invitation.invited_by,
@@ -173,8 +187,6 @@ def request_membership(*, user, structure: StructurePage, role: str, message: st
     Refused (ValidationError) when the person is already a member, already has a pending request there (the
     database enforces it too), or asks for a role that is given by invitation only.
     """
-    from .tasks import send_membership_request_emails
-
     if role not in REQUESTABLE_ROLES:
         raise ValidationError(_("Ce rôle ne peut pas être demandé."), code="role_not_requestable")
     if Membership.objects.filter(user=user, structure=structure).exists():
@@ -186,7 +198,7 @@ def request_membership(*, user, structure: StructurePage, role: str, message: st
     request = MembershipRequest.objects.create(
         user=user, structure=structure, role=role, message=message.strip()
     )
-    send_membership_request_emails.delay_on_commit(request_id=request.pk)
+    emails.queue_request_emails(request)
     return request
 
 
@@ -216,8 +228,6 @@ def accept_request(*, request: MembershipRequest, by) -> Membership:
     Only those who manage the structure may (`can_decide_request`). If the person became a member in the
     meantime (an invitation), their current role is kept: accepting never lowers anyone's rights.
     """
-    from .tasks import send_membership_decision_email
-
     if not can_decide_request(by, request):
         raise PermissionDenied(_("Vous ne pouvez pas décider des demandes de cette structure."))
     request = _lock_pending(request)
@@ -225,20 +235,20 @@ def accept_request(*, request: MembershipRequest, by) -> Membership:
     if membership is None:
         membership = add_member(structure=request.structure, user=request.user, role=request.role)
     _decide(request, status=MembershipRequestStatus.ACCEPTED, by=by)
-    send_membership_decision_email.delay_on_commit(request_id=request.pk)
+    emails.cancel_request_emails(request)
+    emails.queue_decision_email(request)
     return membership
 
 
 @transaction.atomic
 def refuse_request(*, request: MembershipRequest, by, reason: str = "") -> MembershipRequest:
     """Refuse a pending request; the person receives the answer, with `reason` when one is given."""
-    from .tasks import send_membership_decision_email
-
     if not can_decide_request(by, request):
         raise PermissionDenied(_("Vous ne pouvez pas décider des demandes de cette structure."))
     request = _lock_pending(request)
     _decide(request, status=MembershipRequestStatus.REFUSED, by=by, reason=reason.strip())
-    send_membership_decision_email.delay_on_commit(request_id=request.pk)
+    emails.cancel_request_emails(request)
+    emails.queue_decision_email(request)
     return request
 
 
@@ -251,4 +261,5 @@ def withdraw_request(*, request: MembershipRequest, user) -> MembershipRequest:
     request.status = MembershipRequestStatus.WITHDRAWN
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_at"])
+    emails.cancel_request_emails(request)
     return request

@@ -1,32 +1,58 @@
-"""E-mails about requests to join a structure: to those who decide, then to the person who asked.
+"""The network's e-mails: invitations, requests to join a structure (to those who decide), decisions (to the
+person who asked).
 
-Each message is French plain text with a simple HTML alternative, rendered from `network/emails/`. Links are
-absolute, built on `WAGTAILADMIN_BASE_URL` (the site's public address): an e-mail outlives the request that
-caused it. Each recipient gets their own message, so that nobody learns the others' addresses.
+Each is rendered here, in the transaction of the workflow that causes it, and put in the outbox
+(`outbox.queue.queue_email`), which sends it once that transaction commits and retries it if the SMTP server
+fails. French plain text with an HTML alternative, from `network/emails/`. Links are absolute
+(`outbox.links.absolute_url`): an e-mail outlives the request that caused it. Each recipient gets their own
+message, so that nobody learns the others' addresses.
+
+Every e-mail is filed under its structure's topic ("structure:<id>/invitation:<id>"), so that an invitation
+replaced or revoked, or a request withdrawn or decided, before its e-mail left takes that e-mail back.
 """
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 
-from .models import MembershipRequest, MembershipRequestStatus, member_name
+from outbox.links import absolute_url
+from outbox.queue import cancel_emails, queue_email
+
+from .models import Invitation, MembershipRequest, MembershipRequestStatus, member_name
 from .permissions import structure_managers
 
 
-def site_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+def invitation_topic(invitation: Invitation) -> str:
+    return f"structure:{invitation.structure_id}/invitation:{invitation.pk}"
 
 
-def _message(template: str, context: dict, to: str) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
-        subject=" ".join(render_to_string(f"network/emails/{template}_subject.txt", context).split()),
-        body=render_to_string(f"network/emails/{template}.txt", context),
-        to=[to],
+def request_topic(request: MembershipRequest) -> str:
+    return f"structure:{request.structure_id}/membership-request:{request.pk}"
+
+
+def queue_invitation_email(invitation: Invitation):
+    """E-mail the invitation's link; it is not sent after the link expires."""
+    context = {
+        "invitation": invitation,
+        "link": absolute_url(reverse("network:accept_invitation", kwargs={"token": invitation.token})),
+        "structure": invitation.structure,
+        "can_edit": invitation.grants_editing,
+    }
+    return queue_email(
+        key=f"invitation:{invitation.pk}",
+        reason="invitation",
+        to=invitation.email,
+        template="network/emails/invitation",
+        context=context,
+        topic=invitation_topic(invitation),
+        expires_at=invitation.expires_at,
     )
-    message.attach_alternative(render_to_string(f"network/emails/{template}.html", context), "text/html")
-    return message
+
+
+def cancel_invitation_email(invitation: Invitation) -> int:
+    return cancel_emails(
+        topic=invitation_topic(invitation), reason=gettext("Invitation remplacée, annulée ou acceptée.")
+    )
 
 
 def request_recipients(request: MembershipRequest) -> list:
@@ -47,31 +73,52 @@ def request_recipients(request: MembershipRequest) -> list:
     return people
 
 
-def send_request_emails(request: MembershipRequest) -> int:
-    """Tell the deciders that someone asks to join; returns how many messages were sent."""
+def queue_request_emails(request: MembershipRequest) -> int:
+    """Tell the deciders that someone asks to join; returns how many e-mails were queued."""
     context = {
         "request": request,
         "structure": request.structure,
         "person": member_name(request.user),
-        "decide_url": site_url(reverse("pro:requests")),
+        "decide_url": absolute_url(reverse("pro:requests")),
     }
-    messages = [
-        _message("membership_request", context, person.email) for person in request_recipients(request)
-    ]
-    if not messages:
-        return 0
-    return get_connection().send_messages(messages)
+    return sum(
+        bool(
+            queue_email(
+                key=f"membership-request:{request.pk}:{person.pk}",
+                reason="membership_request",
+                to=person.email,
+                user=person,
+                template="network/emails/membership_request",
+                context=context,
+                topic=request_topic(request),
+            )
+        )
+        for person in request_recipients(request)
+    )
 
 
-def send_decision_email(request: MembershipRequest) -> int:
+def cancel_request_emails(request: MembershipRequest) -> int:
+    """A request withdrawn or decided before its e-mails left: the deciders need not hear of it."""
+    return cancel_emails(topic=request_topic(request), reason=gettext("Demande déjà traitée ou retirée."))
+
+
+def queue_decision_email(request: MembershipRequest):
     """Tell the person who asked what was decided (accepted or refused, with the reason if any)."""
     structure = request.structure
     context = {
         "request": request,
         "structure": structure,
         "accepted": request.status == MembershipRequestStatus.ACCEPTED,
-        "pro_url": site_url(reverse("pro:home")),
-        "edit_url": site_url(reverse("wagtailadmin_pages:edit", args=[structure.pk])),
-        "structure_url": site_url(structure.url or "/"),
+        "pro_url": absolute_url(reverse("pro:home")),
+        "edit_url": absolute_url(reverse("wagtailadmin_pages:edit", args=[structure.pk])),
+        "structure_url": absolute_url(structure.url or "/"),
     }
-    return _message("membership_decision", context, request.user.email).send()
+    return queue_email(
+        key=f"membership-decision:{request.pk}",
+        reason="membership_decision",
+        to=request.user.email,
+        user=request.user,
+        template="network/emails/membership_decision",
+        context=context,
+        topic=f"structure:{request.structure_id}/membership-decision:{request.pk}",
+    )

@@ -23,11 +23,11 @@ from django.utils.translation import gettext as _
 
 from events import enums as event_enums
 from network.models import BassinPage, StructurePage
+from outbox.links import absolute_url
 
 from .enums import ACTIVE_STATES, ContributionFormat, ContributionState
 from .models import Contribution
 from .models.contribution import contribution_bassin_path
-from .notifications import site_url
 
 CSV_DELIMITER = ";"
 # Spreadsheet software reads a file starting with this mark as UTF-8 (accents intact).
@@ -425,7 +425,7 @@ def _csv_values(contribution: Contribution, bassins: dict[str, str]) -> list:
         _moment(contribution.decided_at),
         _moment(contribution.updated_at),
         _("oui") if contribution.atelier_id else _("non"),
-        site_url(contribution.get_absolute_url()),
+        absolute_url(contribution.get_absolute_url()),
     ]
 
 

@@ -27,11 +27,12 @@ from django.utils.translation import gettext as _
 
 from network.enums import EDITING_ROLES
 from network.models import Coordination, Membership
+from outbox.links import absolute_url
+from outbox.queue import queue_email
 
 from . import rights
 from .enums import ContributionState, EventKind
 from .models import Contribution, ContributionEvent, ContributionScore, CyclePage
-from .notifications import queue_email, site_url
 from .publishing import publish_contribution, unpublish_contribution
 
 # Fields a structure fills in; every one of them is copied by the forms and compared for the history.
@@ -192,7 +193,7 @@ def _notify(event: ContributionEvent, people, template: str, *, by=None) -> int:
         "structure": contribution.structure,
         "event": event,
         "author_name": _person(by),
-        "contribution_url": site_url(contribution.get_absolute_url()),
+        "contribution_url": absolute_url(contribution.get_absolute_url()),
     }
     queued = 0
     for person in people:
@@ -202,14 +203,21 @@ def _notify(event: ContributionEvent, people, template: str, *, by=None) -> int:
             queue_email(
                 key=f"{template}:{event.pk}:{person.pk}",
                 reason=template,
+                to=person.email,
                 user=person,
-                template=template,
+                template=f"programmes/emails/{template}",
                 context=context,
-                cycle=contribution.cycle,
-                contribution=contribution,
+                topic=email_topic(contribution.cycle, contribution),
             )
         )
     return queued
+
+
+def email_topic(cycle: CyclePage, contribution: Contribution | None = None) -> str:
+    """What the outbox files a programme's e-mail under: `Message.objects.about(email_topic(cycle))` finds
+    every e-mail of the cycle, its contributions' included."""
+    topic = f"cycle:{cycle.pk}"
+    return f"{topic}/contribution:{contribution.pk}" if contribution is not None else topic
 
 
 def _person(user) -> str:

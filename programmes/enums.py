@@ -53,10 +53,3 @@ class EventKind(models.TextChoices):
     WITHDRAWN = "retiree", _("Retirée")
     COMMENT = "commentaire", _("Commentaire")
     SCORED = "notee", _("Note")
-
-
-class NotificationStatus(models.TextChoices):
-    PENDING = "attente", _("À envoyer")
-    SENDING = "envoi", _("En cours d'envoi")
-    SENT = "envoye", _("Envoyé")
-    FAILED = "echec", _("Échec définitif")

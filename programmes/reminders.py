@@ -26,12 +26,15 @@ from django.utils import timezone
 
 from events.recurrence import format_time
 from network.models import Coordination, Membership, StructurePage
+from outbox.links import absolute_url
+from outbox.models import Message
+from outbox.queue import queue_email
+from outbox.tasks import send_due_messages
 
 from . import domain
 from .enums import ContributionState, EventKind
-from .models import Contribution, ContributionEvent, CyclePage, Notification
+from .models import Contribution, ContributionEvent, CyclePage
 from .models.contribution import contribution_bassin_path
-from .notifications import queue_email, site_url
 
 CHANGES_REMINDER_AFTER_DAYS = 3
 SESSION_REMINDER_DAYS = 7
@@ -56,18 +59,14 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _absolute(url: str) -> str:
-    return url if url.startswith(("http://", "https://")) else site_url(url)
-
-
 def cycle_url(cycle: CyclePage) -> str:
-    return _absolute(cycle.get_url() or "/")
+    return absolute_url(cycle.get_url() or "/")
 
 
 def propose_url(cycle: CyclePage) -> str:
     """The proposal form of the cycle, or its public page while that form's route does not exist."""
     try:
-        return site_url(reverse("programmes:propose", kwargs={"slug": cycle.slug}))
+        return absolute_url(reverse("programmes:propose", kwargs={"slug": cycle.slug}))
     except NoReverseMatch:
         return cycle_url(cycle)
 
@@ -75,7 +74,7 @@ def propose_url(cycle: CyclePage) -> str:
 def review_url(cycle: CyclePage) -> str:
     """The coordinators' review list of the cycle; its public page while that route does not exist."""
     try:
-        return site_url(reverse("programmes:review", kwargs={"slug": cycle.slug}))
+        return absolute_url(reverse("programmes:review", kwargs={"slug": cycle.slug}))
     except NoReverseMatch:
         return cycle_url(cycle)
 
@@ -88,7 +87,7 @@ def _existing_keys(keys: list[str]) -> set[str]:
     found = set()
     for offset in range(0, len(keys), 500):
         found.update(
-            Notification.objects.filter(key__in=keys[offset : offset + 500]).values_list("key", flat=True)
+            Message.objects.filter(key__in=keys[offset : offset + 500]).values_list("key", flat=True)
         )
     return found
 
@@ -104,11 +103,12 @@ def _queue_all(mails: list[Mail], *, reason: str, cycle: CyclePage) -> int:
             queue_email(
                 key=mail.key,
                 reason=reason,
+                to=mail.user.email,
                 user=mail.user,
-                template=reason,
+                template=f"programmes/emails/{reason}",
                 context=mail.context,
-                cycle=cycle,
-                contribution=mail.contribution,
+                topic=domain.email_topic(cycle, mail.contribution),
+                enqueue=False,  # one sweep for the whole run (see `send_reminders`)
             )
         )
     return queued
@@ -184,7 +184,11 @@ def remind_call_closing(*, cycle: CyclePage, today: date | None = None) -> int:
         .order_by("title", "pk")
     ):
         drafts.setdefault(draft.structure_id, []).append(
-            {"contribution": draft, "structure": draft.structure, "url": site_url(draft.get_absolute_url())}
+            {
+                "contribution": draft,
+                "structure": draft.structure,
+                "url": absolute_url(draft.get_absolute_url()),
+            }
         )
     context = _call_context(cycle, today)
     mails = [
@@ -239,7 +243,7 @@ def remind_changes_requested(*, cycle: CyclePage, today: date | None = None) -> 
             "event": request,
             "author_name": _person(request.author),
             "requested_on": timezone.localdate(request.created_at),
-            "contribution_url": site_url(contribution.get_absolute_url()),
+            "contribution_url": absolute_url(contribution.get_absolute_url()),
         }
         mails += [
             Mail(
@@ -304,7 +308,7 @@ def remind_sessions_soon(*, cycle: CyclePage, today: date | None = None) -> int:
                 "ends_at": format_time(contribution.end_time),
                 "place": contribution.place_label(),
                 "commune": contribution.place_commune(),
-                "contribution_url": site_url(contribution.get_absolute_url()),
+                "contribution_url": absolute_url(contribution.get_absolute_url()),
                 "cycle_url": cycle_url(cycle),
             }
             mails += [
@@ -386,7 +390,7 @@ def send_weekly_summary(*, cycle: CyclePage, today: date | None = None) -> int:
             "structure": proposal.structure,
             "bassin_path": contribution_bassin_path(proposal.structure),
             "bassin": bassin_titles.get(contribution_bassin_path(proposal.structure), ""),
-            "url": site_url(proposal.get_absolute_url()),
+            "url": absolute_url(proposal.get_absolute_url()),
         }
         for proposal in proposals
     ]
@@ -439,11 +443,17 @@ def reminded_cycles(today: date):
 
 
 def send_reminders(*, today: date | None = None) -> dict[str, int]:
-    """Run every reminder of every current cycle for `today`; returns how many e-mails each one queued."""
+    """Run every reminder of every current cycle for `today`; returns how many e-mails each one queued.
+
+    A call-open morning queues hundreds of e-mails: they are handed to one sending task (the outbox's
+    sweep) once the run is over, not to one task each.
+    """
     today = today or timezone.localdate()
     counts = {"cycles": 0, **dict.fromkeys(REMINDERS, 0)}
     for cycle in reminded_cycles(today):
         counts["cycles"] += 1
         for name, remind in REMINDERS.items():
             counts[name] += remind(cycle=cycle, today=today)
+    if any(counts[name] for name in REMINDERS):
+        send_due_messages.delay_on_commit()
     return counts

@@ -1,4 +1,4 @@
-"""Celery tasks of the programmes: thin wrappers around `programmes.notifications` and `.reminders`."""
+"""Celery tasks of the programmes: thin wrappers around `programmes.reminders` (e-mails: `outbox.tasks`)."""
 
 import logging
 from datetime import date
@@ -6,24 +6,8 @@ from datetime import date
 from celery import shared_task
 
 from . import reminders
-from .notifications import send_due_notifications, send_notification
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task(acks_late=True, soft_time_limit=120, time_limit=150)
-def send_notifications(*, notification_ids: list[int]) -> int:
-    """Send freshly queued e-mails; failures stay in the outbox for `send_due_programme_emails`."""
-    return sum(1 for pk in notification_ids if send_notification(pk) == "envoye")
-
-
-@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
-def send_due_programme_emails() -> dict:
-    """Every few minutes (beat): retry failed sends whose time has come, and any row a worker missed."""
-    outcome = send_due_notifications()
-    if any(outcome.values()):
-        logger.info("Programme e-mails: %s", outcome)
-    return outcome
 
 
 @shared_task(acks_late=True, soft_time_limit=540, time_limit=600)

@@ -24,7 +24,7 @@ from django.db import connection
 from config.launcher import choose_broker, describe_broker, probe_redis
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-TASK = "network.tasks.send_invitation_email"
+TASK = "outbox.tasks.send_message"
 
 
 def unused_port() -> int:
@@ -182,8 +182,8 @@ def test_worker_consumes_task_sent_through_broker(worker_database_url, tmp_path,
             [
                 sys.executable,
                 "-c",
-                "import django; django.setup(); from network.tasks import send_invitation_email as task; "
-                f"print(task.apply_async(kwargs={{'invitation_id': 0}}, queue={queue!r}).id)",
+                "import django; django.setup(); from outbox.tasks import send_message as task; "
+                f"print(task.apply_async(kwargs={{'message_id': 0}}, queue={queue!r}).id)",
             ],
             cwd=BASE_DIR,
             env=env,
@@ -199,6 +199,6 @@ def test_worker_consumes_task_sent_through_broker(worker_database_url, tmp_path,
         worker.stop()
 
     assert f"Task {TASK}[{task_id}] received" in worker.output
-    assert "Invitation 0 no longer pending, not sent" in worker.output
+    assert "E-mail 0 not pending, not sent" in worker.output
     if broker_url.startswith("filesystem://"):
         assert list((tmp_path / "var" / "celery" / "queue").iterdir()) == []

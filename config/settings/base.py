@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "pro",
     "digest",
     "programmes",
+    "outbox",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.sites",
@@ -311,6 +312,15 @@ DIGEST = {
     "UNSUBSCRIBE_MAILTO": os.environ.get("MAILLAGE_DIGEST_UNSUBSCRIBE_MAILTO", ""),  # optional address
 }
 
+# Outbox (outbox/): every e-mail Maillage sends itself. A failed send is tried again after 1, 2, 4… minutes
+# (at most RETRY_MAX_SECONDS apart), MAX_ATTEMPTS times in all (about 14 hours), then shown as failed.
+OUTBOX = {
+    "MAX_ATTEMPTS": 8,
+    "RETRY_BASE_SECONDS": 60,
+    "RETRY_MAX_SECONDS": 6 * 3600,
+    "STUCK_AFTER_MINUTES": 30,  # "sending" for longer: the worker died; marked failed, never resent by itself
+}
+
 # Celery (see celery_app.py). The filesystem transport is the embedded broker when no Redis answers.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_FILESYSTEM_DIR = VAR_DIR / "celery"
@@ -354,13 +364,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "digest.tasks.plan_weekly_digests",
         "schedule": crontab(hour=DIGEST["SEND_AT"][0], minute=DIGEST["SEND_AT"][1], day_of_week="mon"),
     },
-    # Programmes (programmes/): the day's reminders each morning, and the e-mail outbox's retries.
+    # Programmes (programmes/): the day's reminders each morning.
     "send-programme-reminders": {
         "task": "programmes.tasks.send_programme_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
-    "send-due-programme-emails": {
-        "task": "programmes.tasks.send_due_programme_emails",
+    # Outbox (outbox/): retries whose time has come, e-mails no task announced, rows stuck in "sending".
+    "send-due-emails": {
+        "task": "outbox.tasks.send_due_messages",
         "schedule": crontab(minute="*/5"),
     },
 }

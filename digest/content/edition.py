@@ -19,6 +19,7 @@ from events.models import Atelier, Occurrence, SessionOverride
 from events.templatetags.events_tags import registration_href
 from network.models import BassinPage, Membership, ProfileVisibility, StructurePage
 from network.templatetags.network_tags import phone_fr
+from outbox.links import absolute_url
 
 from ..weeks import monday_of
 from .items import (
@@ -31,7 +32,6 @@ from .items import (
     NewStructure,
     Reader,
     SessionView,
-    base_url,
     matches,
 )
 
@@ -97,7 +97,7 @@ class Edition:
         return self.bassin_by_path.get(path[: self._path_length])
 
     def page_url(self, url_path: str) -> str:
-        return base_url() + "/" + url_path[len(self._site_root) :]
+        return absolute_url() + "/" + url_path[len(self._site_root) :]
 
     def _load_sessions(self) -> None:
         """Sessions of the fortnight (and the professionals' events of `PRO_DAYS`), as plain rows: a chunk
@@ -178,7 +178,7 @@ class Edition:
     def atelier_url(self, atelier_id: int) -> str:
         """`events:atelier`, reversed once per edition: thousands of sessions link to their atelier."""
         if self._atelier_url is None:
-            self._atelier_url = base_url() + reverse("events:atelier", kwargs={"pk": 2**31 - 1})
+            self._atelier_url = absolute_url() + reverse("events:atelier", kwargs={"pk": 2**31 - 1})
         return self._atelier_url.replace(str(2**31 - 1), str(atelier_id))
 
     def _load_new_ateliers(self) -> None:
@@ -276,7 +276,7 @@ class Edition:
         query += [("theme", theme) for theme in sorted(themes)]
         query += [("public", public) for public in sorted(publics - {enums.TOUS_PUBLICS})]
         path = reverse("events:bassin_agenda", kwargs={"slug": bassin.slug})
-        return f"{base_url()}{path}?{urlencode(query)}"
+        return f"{absolute_url()}{path}?{urlencode(query)}"
 
     def _selection(self, bassin: BassinPage, themes: frozenset[str], publics: frozenset[str]) -> Selection:
         """A bassin's sessions for one set of filters, computed once per edition: readers mostly share

@@ -6,16 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from events import enums
 from network.models import BassinPage
-
-
-def base_url() -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
 
 
 @lru_cache(maxsize=2048)

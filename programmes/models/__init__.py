@@ -1,8 +1,7 @@
-"""Event cycles (Human Tech Days…), the structures' contributions to them and the e-mails they cause."""
+"""Event cycles (Human Tech Days…) and the structures' contributions to them (their e-mails: `outbox`)."""
 
 from .contribution import Contribution, ContributionEvent, ContributionQuerySet, ContributionScore
 from .cycle import CallState, CycleCoordinator, CyclePage
-from .notification import Notification, NotificationQuerySet
 
 __all__ = [
     "CallState",
@@ -12,6 +11,4 @@ __all__ = [
     "ContributionScore",
     "CycleCoordinator",
     "CyclePage",
-    "Notification",
-    "NotificationQuerySet",
 ]

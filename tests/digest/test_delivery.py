@@ -10,6 +10,8 @@ from digest import delivery as delivery_module
 from digest.delivery import ensure_member_subscriptions, plan_week, send_deliveries
 from digest.models import Delivery, DeliveryStatus, Frequency, Subscription
 from digest.tasks import plan_weekly_digests, send_digest_chunk
+from outbox.models import Message, MessageStatus
+from outbox.sending import send_due
 from tests.digest.factories import SubscriptionFactory, day_of, member_of
 from tests.factories import AtelierFactory, UserFactory
 
@@ -243,3 +245,60 @@ def test_a_letter_that_cannot_be_built_is_left_failed_for_the_next_run(readers, 
     assert statuses(week) == [DeliveryStatus.SENT] * 3
     assert smtp_sink.recipients() == ADDRESSES
     assert sorted(Delivery.objects.values_list("attempts", flat=True)) == [1, 1, 2]
+
+
+# Through the outbox -----------------------------------------------------------------------------------------
+
+
+def test_each_letter_is_one_outbox_email_recorded_on_its_delivery(readers, week, smtp_sink):
+    send_week(week)
+    send_week(week)
+
+    deliveries = list(Delivery.objects.of_week(week).select_related("email", "subscription__user"))
+    assert sorted(delivery.email.key for delivery in deliveries) == sorted(
+        f"digest:{week}:{delivery.subscription.user_id}" for delivery in deliveries
+    )
+    assert {(delivery.email.status, delivery.email.reason) for delivery in deliveries} == {
+        (MessageStatus.SENT, "digest")
+    }
+    assert [delivery.message_id == delivery.email.headers["Message-ID"] for delivery in deliveries] == [
+        True
+    ] * 3
+    assert Message.objects.count() == 3
+    assert Message.objects.about(f"digest:{week}").count() == 3
+
+
+def test_a_failed_letter_is_not_retried_by_the_outbox_sweep(readers, week, smtp_sink):
+    """The chunk and the planning runs decide when a letter is tried again, not the five-minute sweep."""
+    smtp_sink.refuse("lecteur0@exemple.fr", "450 4.7.1 Réessayez plus tard")
+    send_week(week)
+    smtp_sink.accept("lecteur0@exemple.fr")
+
+    outcome = send_due(now=timezone.now() + timedelta(hours=1))
+
+    assert outcome["sent"] == 0
+    assert smtp_sink.recipients() == ["lecteur1@exemple.fr", "lecteur2@exemple.fr"]
+
+
+def test_a_letter_sent_again_from_the_admin_is_recorded_by_the_next_run(readers, week, smtp_sink):
+    smtp_sink.refuse("lecteur0@exemple.fr", "450 4.7.1 Réessayez plus tard")
+    send_week(week)
+    smtp_sink.accept("lecteur0@exemple.fr")
+    Message.objects.get(email="lecteur0@exemple.fr").resend()  # « Renvoyer »
+    send_due()
+
+    again = send_week(week)
+
+    assert (again.sent, statuses(week)) == (1, [DeliveryStatus.SENT] * 3)
+    assert smtp_sink.recipients() == ADDRESSES  # lecteur0 once
+
+
+def test_an_account_closed_after_planning_gets_nothing(readers, week, smtp_sink):
+    plan = plan_week(week=week)
+    readers[0].user.is_active = False
+    readers[0].user.save(update_fields=["is_active"])
+
+    outcome = send_deliveries(week=week, delivery_ids=plan.delivery_ids)
+
+    assert (outcome.sent, outcome.skipped) == (2, 1)
+    assert smtp_sink.recipients() == ["lecteur1@exemple.fr", "lecteur2@exemple.fr"]

@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from events.models import Atelier, Occurrence
+from outbox.models import Message
 from programmes import domain
 from programmes.enums import ContributionState, EventKind
-from programmes.models import Notification
 from tests.factories import StructureFactory, UserFactory
 
 from .factories import ContributionFactory, CycleFactory, bassin_of, coordinator_of, editor_of
@@ -54,7 +54,7 @@ def test_submit_moves_draft_to_submitted_and_tells_reviewers_and_structure(
 
     assert result.state == S.SUBMITTED
     assert list(result.events.values_list("kind", flat=True)) == [EventKind.SUBMITTED]
-    assert sorted(Notification.objects.values_list("reason", "email")) == sorted(
+    assert sorted(Message.objects.values_list("reason", "email")) == sorted(
         [
             ("contribution_submitted", cycle_coordinator.email),
             ("contribution_received", editor.email),

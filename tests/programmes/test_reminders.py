@@ -15,8 +15,9 @@ from django.utils.formats import date_format
 
 from network import domain as network_domain
 from network.enums import MemberRole
+from outbox.models import Message
 from programmes import domain, reminders
-from programmes.models import ContributionEvent, Notification
+from programmes.models import ContributionEvent
 from programmes.tasks import send_programme_reminders
 from tests.factories import BassinFactory, StructureFactory, UserFactory
 
@@ -56,11 +57,11 @@ def cycle(bassin, coordinator):
 
 
 def sent(reason: str) -> list[str]:
-    return sorted(Notification.objects.filter(reason=reason).values_list("email", flat=True))
+    return sorted(Message.objects.filter(reason=reason).values_list("email", flat=True))
 
 
 def body(reason: str, email: str) -> str:
-    return Notification.objects.get(reason=reason, email=email).body_text
+    return Message.objects.get(reason=reason, email=email).body_text
 
 
 def submitted(contribution, by):
@@ -86,7 +87,7 @@ def test_call_open_reaches_each_editor_of_the_territory_once(cycle, bassin, host
     text = body("reminder_call_open", "deux@exemple.fr")
     assert "- EPN des Gibjoncs\n- Médiathèque de Bourges\n" in text
     assert f"{settings.WAGTAILADMIN_BASE_URL}/pro/programmes/{cycle.slug}/proposer/" in text
-    assert Notification.objects.get(email="deux@exemple.fr").key == f"call-open:{cycle.pk}:{both.pk}"
+    assert Message.objects.get(email="deux@exemple.fr").key == f"call-open:{cycle.pk}:{both.pk}"
 
 
 def test_call_open_is_queued_once_when_run_twice(cycle, editor):
@@ -132,7 +133,7 @@ def test_call_closing_reaches_only_structures_without_a_proposal(cycle, bassin, 
 
     assert queued == 1
     assert sent("reminder_call_closing") == ["calme@exemple.fr"]
-    notification = Notification.objects.get(reason="reminder_call_closing")
+    notification = Message.objects.get(reason="reminder_call_closing")
     assert notification.subject == f"Plus que 7 jours pour proposer une contribution à {cycle.title}"
     assert "- Atelier smartphone (Centre social du Val) : http" in notification.body_text
     assert notification.key == f"call-closing:{cycle.pk}:{quiet_editor.pk}"
@@ -143,7 +144,7 @@ def test_call_closing_counts_a_withdrawn_draft_as_nothing_sent(cycle, host, edit
     domain.withdraw_contribution(contribution=draft, by=editor)
 
     assert reminders.remind_call_closing(cycle=cycle, today=cycle.call_closes) == 1
-    assert Notification.objects.get(reason="reminder_call_closing").subject == (
+    assert Message.objects.get(reason="reminder_call_closing").subject == (
         f"Dernier jour pour proposer une contribution à {cycle.title}"
     )
 
@@ -184,13 +185,15 @@ def test_changes_reminder_waits_three_days_then_reaches_the_structure_once(sent_
     ]
 
     assert counts == [0, 0, 1, 0]
-    notification = Notification.objects.get(reason="reminder_changes")
-    assert (notification.email, notification.key, notification.contribution) == (
+    notification = Message.objects.get(reason="reminder_changes")
+    assert (notification.email, notification.key, notification.topic) == (
         editor.email,
         f"changes-reminder:{request.pk}:{editor.pk}",
-        sent_back,
+        f"cycle:{sent_back.cycle_id}/contribution:{sent_back.pk}",
     )
     assert "Précisez le public." in notification.body_text
+    # The cycle's e-mails, its contributions' included, are found by the cycle's topic.
+    assert notification in Message.objects.about(domain.email_topic(sent_back.cycle))
 
 
 def test_changes_reminder_again_for_a_new_request(sent_back, editor, coordinator):
@@ -236,7 +239,7 @@ def test_session_reminder_seven_days_before_and_once(cycle, accept, editor):
     ]
 
     assert counts == [0, 1, 0, 0]
-    notification = Notification.objects.get(reason="reminder_session_soon")
+    notification = Message.objects.get(reason="reminder_session_soon")
     assert notification.key == f"session-soon:{contribution.pk}:{session.isoformat()}:{editor.pk}"
     assert "dans 7 jours" in notification.body_text
     assert "de 14 h à 16 h, à Médiathèque de Bourges (Bourges)" in notification.body_text
@@ -258,7 +261,7 @@ def test_sessions_close_together_share_one_reminder_and_distant_ones_get_their_o
     ]
 
     assert sum(counts) == 2
-    keys = Notification.objects.filter(reason="reminder_session_soon").values_list("key", flat=True)
+    keys = Message.objects.filter(reason="reminder_session_soon").values_list("key", flat=True)
     assert sorted(key.split(":")[2] for key in keys) == [
         start.isoformat(),
         (start + timedelta(days=12)).isoformat(),
@@ -316,7 +319,7 @@ def test_weekly_summary_to_cycle_and_bassin_coordinators_on_monday(
 
     assert queued == 2
     assert sent("reminder_weekly_summary") == ["bassin@exemple.fr", "coordination@exemple.fr"]
-    everything = Notification.objects.get(reason="reminder_weekly_summary", email=coordinator.email)
+    everything = Message.objects.get(reason="reminder_weekly_summary", email=coordinator.email)
     first, last = monday - timedelta(days=7), monday - timedelta(days=1)
     week = f"du {date_format(first, 'j F')} au {date_format(last, 'j F')}"
     assert everything.subject == f"{cycle.title} : 2 nouvelles propositions {week}"
@@ -324,7 +327,7 @@ def test_weekly_summary_to_cycle_and_bassin_coordinators_on_monday(
     assert "Café numérique" in everything.body_text
     assert "Encore un brouillon" not in everything.body_text
     assert f"/pro/programmes/{cycle.slug}/examen/" in everything.body_text
-    mine = Notification.objects.get(reason="reminder_weekly_summary", email=local.email)
+    mine = Message.objects.get(reason="reminder_weekly_summary", email=local.email)
     assert mine.subject == f"{cycle.title} : une nouvelle proposition {week}"
     assert "Café numérique" not in mine.body_text
     assert "dans vos bassins (Bassin de Bourges)" in mine.body_text
@@ -444,7 +447,7 @@ def test_the_command_dry_run_on_another_day_queues_nothing(cycle, editor):
 
     assert "clôture prochaine de l'appel : 1 e-mail(s)" in out.getvalue()
     assert "Essai, rien n'est envoyé : 1 rappel(s) pour 1 cycle(s) en cours." in out.getvalue()
-    assert Notification.objects.count() == 0
+    assert Message.objects.count() == 0
 
 
 def test_the_command_refuses_a_bad_date():
@@ -457,14 +460,32 @@ def test_the_beat_runs_reminders_each_morning_and_the_outbox_every_five_minutes(
 
     schedule = settings.CELERY_BEAT_SCHEDULE
     morning = schedule["send-programme-reminders"]
-    outbox = schedule["send-due-programme-emails"]
+    outbox = schedule["send-due-emails"]
 
     assert (morning["task"], outbox["task"]) == (
         "programmes.tasks.send_programme_reminders",
-        "programmes.tasks.send_due_programme_emails",
+        "outbox.tasks.send_due_messages",
     )
     assert isinstance(morning["schedule"], crontab) and isinstance(outbox["schedule"], crontab)
     assert (morning["schedule"].hour, morning["schedule"].minute) == ({8}, {0})
     assert (outbox["schedule"].hour, outbox["schedule"].minute) == (set(range(24)), set(range(0, 60, 5)))
     assert settings.CELERY_TIMEZONE == "Europe/Paris"
     assert {morning["task"], outbox["task"]} <= set(app.tasks)
+
+
+def test_a_run_hands_its_emails_to_one_sending_task_not_one_each(
+    cycle, host, django_capture_on_commit_callbacks
+):
+    """A call-open morning queues hundreds of e-mails: one sweep task sends them (moved from
+    tests/programmes/test_notifications.py, where the outbox batched the rows of one transaction)."""
+    for number in range(3):
+        editor_of(
+            StructureFactory(bassin=host.get_parent().specific), UserFactory(email=f"e{number}@exemple.fr")
+        )
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        counts = reminders.send_reminders(today=today())
+
+    assert counts["call_open"] == 3
+    assert len(callbacks) == 1
+    assert Message.objects.due().count() == 3

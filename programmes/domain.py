@@ -168,12 +168,11 @@ def structure_people(contribution: Contribution):
 
 def reviewers(contribution: Contribution):
     """Who reviews it: the cycle's coordinators and the host bassin's coordinators (else the superusers)."""
-    bassin_path = contribution.structure.path[: -contribution.structure.steplen]
     people = (
         get_user_model()
         .objects.filter(
             Q(pk__in=contribution.cycle.coordinator_links.values("user"))
-            | Q(pk__in=Coordination.objects.filter(bassin__path=bassin_path).values("user")),
+            | Q(pk__in=Coordination.objects.filter(bassin=contribution.structure.bassin_id).values("user")),
             is_active=True,
         )
         .exclude(email="")

@@ -29,7 +29,7 @@ from events.forms import AgendaFilterForm
 from events.models import Occurrence
 from network.models import StructurePage
 
-from .models import CallState
+from .enums import CallState
 
 BY_DAY = "jours"
 BY_BASSIN = "bassins"
@@ -135,12 +135,11 @@ def group_by_bassin(sessions, bassins) -> list[BassinGroup]:
     Every bassin of `bassins` is listed, even without a session: the territory reads whole, and a reader
     sees at once that nothing is offered near them yet.
     """
-    by_path = {bassin.path: BassinGroup(bassin, []) for bassin in bassins}
+    by_bassin = {bassin.pk: BassinGroup(bassin, []) for bassin in bassins}
     elsewhere = BassinGroup(None, [])
     for row in sessions:
-        structure_path = row.atelier.structure.path
-        by_path.get(structure_path[: -StructurePage.steplen], elsewhere).sessions.append(row)
-    groups = list(by_path.values())
+        by_bassin.get(row.atelier.structure.bassin_id, elsewhere).sessions.append(row)
+    groups = list(by_bassin.values())
     return [*groups, elsewhere] if elsewhere.sessions else groups
 
 

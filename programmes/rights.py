@@ -7,10 +7,8 @@
 - Editors of a co-organising structure see the contribution and its thread, and may comment.
 """
 
-from django.db.models import Q
-
 from network.models import StructurePage
-from network.permissions import can_manage_structure, coordinated_bassin_paths, manageable_structures
+from network.permissions import can_manage_structure, coordinated_bassin_ids, manageable_structures
 
 from .models import Contribution, CyclePage
 
@@ -21,42 +19,37 @@ def is_cycle_coordinator(user, cycle: CyclePage) -> bool:
     return user.is_superuser or cycle.coordinator_links.filter(user=user).exists()
 
 
-def reviewed_bassin_paths(user, cycle: CyclePage) -> list[str] | None:
-    """Paths of the bassins whose contributions the user reviews; None means every bassin of the cycle."""
+def reviewed_bassin_ids(user, cycle: CyclePage) -> list[int] | None:
+    """Ids of the bassins whose contributions the user reviews; None means every bassin of the cycle."""
     if is_cycle_coordinator(user, cycle):
         return None
     if not user.is_authenticated or not user.is_active:
         return []
-    territory = {bassin.path for bassin in cycle.territory()}
-    return [path for path in coordinated_bassin_paths(user) if path in territory]
+    territory = {bassin.pk for bassin in cycle.territory()}
+    return [pk for pk in coordinated_bassin_ids(user) if pk in territory]
 
 
 def can_review_cycle(user, cycle: CyclePage) -> bool:
-    paths = reviewed_bassin_paths(user, cycle)
-    return paths is None or bool(paths)
+    bassin_ids = reviewed_bassin_ids(user, cycle)
+    return bassin_ids is None or bool(bassin_ids)
 
 
 def reviewable_contributions(user, cycle: CyclePage):
     """The contributions of `cycle` the user reviews (drafts excluded)."""
     contributions = Contribution.objects.of_cycle(cycle).visible_to_reviewers()
-    paths = reviewed_bassin_paths(user, cycle)
-    if paths is None:
+    bassin_ids = reviewed_bassin_ids(user, cycle)
+    if bassin_ids is None:
         return contributions
-    if not paths:
-        return contributions.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(structure__path__startswith=path)
-    return contributions.filter(condition)
+    return contributions.filter(structure__bassin__in=bassin_ids)
 
 
 def can_review(user, contribution: Contribution) -> bool:
     if contribution.is_draft:
         return False
-    paths = reviewed_bassin_paths(user, contribution.cycle)
-    if paths is None:
+    bassin_ids = reviewed_bassin_ids(user, contribution.cycle)
+    if bassin_ids is None:
         return True
-    return any(contribution.structure.path.startswith(path) for path in paths)
+    return contribution.structure.bassin_id in bassin_ids
 
 
 def can_edit(user, contribution: Contribution) -> bool:

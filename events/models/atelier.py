@@ -42,7 +42,7 @@ class AtelierQuerySet(models.QuerySet):
         return self.filter(Q(structure=structure) | Q(pk__in=co_organised.values("atelier_id")))
 
     def in_bassin(self, bassin):
-        return self.filter(structure__path__startswith=bassin.path, structure__depth=bassin.depth + 1)
+        return self.filter(structure__bassin=bassin)
 
     def recurring_without_end(self):
         """Series whose occurrences must be extended every night (no UNTIL, no COUNT)."""

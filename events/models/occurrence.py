@@ -49,12 +49,7 @@ class OccurrenceQuerySet(models.QuerySet):
         return self.filter(end__gte=now)
 
     def in_bassins(self, bassins):
-        condition = Q()
-        for bassin in bassins:
-            condition |= Q(
-                atelier__structure__path__startswith=bassin.path, atelier__structure__depth=bassin.depth + 1
-            )
-        return self.filter(condition) if bassins else self
+        return self.filter(atelier__structure__bassin__in=bassins) if bassins else self
 
     def of_structure(self, structure):
         """Sessions the structure hosts or co-organises (see `AtelierQuerySet.of_structure`)."""

@@ -1,6 +1,5 @@
 """Set queries of the structures: the directory's filters, a bassin's structures, the communes of a set."""
 
-from django.db import models
 from wagtail.query import PageQuerySet
 
 from .. import enums
@@ -18,10 +17,7 @@ class StructurePageQuerySet(PageQuerySet):
         return self.live().public().order_by("title")
 
     def in_bassins(self, bassins):
-        condition = models.Q()
-        for bassin in bassins:
-            condition |= models.Q(path__startswith=bassin.path, depth=bassin.depth + 1)
-        return self.filter(condition) if bassins else self
+        return self.filter(bassin__in=bassins) if bassins else self
 
     def in_communes(self, communes):
         return self.filter(commune__in=communes) if communes else self

@@ -28,7 +28,7 @@ def coverage(request, slug):
             "cycle": cycle,
             "coverage": figures,
             "map_markers": figures.map_markers(),
-            "whole_cycle": rights.reviewed_bassin_paths(request.user, cycle) is None,
+            "whole_cycle": rights.reviewed_bassin_ids(request.user, cycle) is None,
         },
     )
 

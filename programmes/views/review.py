@@ -112,11 +112,11 @@ class ReviewFilterForm(forms.Form):
 def reviewed_bassins(user, cycle: CyclePage) -> tuple[list, bool]:
     """The bassins of the cycle the user reviews, in name order (the bassin filter offers only these), and
     whether they review the whole cycle."""
-    paths = rights.reviewed_bassin_paths(user, cycle)
+    bassin_ids = rights.reviewed_bassin_ids(user, cycle)
     territory = cycle.territory()
-    if paths is None:
+    if bassin_ids is None:
         return territory, True
-    return [bassin for bassin in territory if bassin.path in paths], False
+    return [bassin for bassin in territory if bassin.pk in bassin_ids], False
 
 
 def forbidden(request, cycle: CyclePage):
@@ -159,9 +159,9 @@ def review(request, slug):
         _sorted(review_rows(request.user, contributions), form.sort), REVIEW_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     rows = list(page_obj.object_list)
-    bassin_titles = {bassin.path: bassin.title for bassin in bassins}
+    bassin_titles = {bassin.pk: bassin.title for bassin in bassins}
     for row in rows:
-        row.bassin_title = bassin_titles.get(row.structure.path[: -row.structure.steplen], "")
+        row.bassin_title = bassin_titles.get(row.structure.bassin_id, "")
         row.last_event = row.last_events[0] if row.last_events else None
         row.acceptable = row.state in ACCEPTABLE_STATES
         row.hours = f"{format_time(row.start_time)} – {format_time(row.end_time)}"

@@ -26,6 +26,7 @@ from django.utils.html import escape
 from django.utils.text import slugify
 
 from network.demo import read_fixture
+from network.models import StructurePage
 
 from . import enums
 from .models import Atelier, SessionOverride
@@ -485,8 +486,6 @@ def _sync_overrides(atelier: Atelier, wanted: list[dict]) -> bool:
 @transaction.atomic
 def load_demo_ateliers(*, today: date | None = None) -> DemoAteliersReport:
     """Create or update the demo ateliers of the demo structures; return what changed."""
-    from network.models import StructurePage
-
     today = today or timezone.localdate()
     structures = {page.slug: page for page in StructurePage.objects.all()}
     planned = plan_demo_ateliers(structures, today=today)

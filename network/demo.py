@@ -14,8 +14,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
-
-from home.models import HomePage
+from wagtail.models import Site
 
 from . import domain
 from .enums import MemberRole
@@ -160,7 +159,8 @@ def load_demo_territory(*, fixture: Path = DEMO_FIXTURE, accounts: bool = True, 
     """Create what is missing of the demo territory; return what was created."""
     data = read_fixture(fixture)
     report = DemoReport()
-    home = HomePage.objects.get()
+    # The default site's root is the home page, where bassins live (`BassinPage.parent_page_types`).
+    home = Site.objects.get(is_default_site=True).root_page
 
     bassins = {}
     for item in data["bassins"]:

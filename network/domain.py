@@ -16,6 +16,7 @@ from .models import (
     BassinPage,
     Coordination,
     Invitation,
+    ItinerantStop,
     Membership,
     MembershipRequest,
     MembershipRequestStatus,
@@ -23,10 +24,12 @@ from .models import (
 )
 from .permissions import (
     can_decide_request,
+    can_manage_structure,
     grant_bassin_permissions,
     grant_structure_permissions,
     sync_user_groups,
 )
+from .tasks import send_invitation_email, send_membership_decision_email, send_membership_request_emails
 
 
 def _publish(page, user=None):
@@ -54,8 +57,6 @@ def create_structure(
     `stops` is a list of dicts for `ItinerantStop` (commune, latitude, longitude…). With `publish=False` the
     page is a draft, invisible to the public until someone publishes it.
     """
-    from .models import ItinerantStop
-
     structure = StructurePage(title=title, slug=slug, live=publish, **fields)
     for index, stop in enumerate(stops):
         structure.stops.add(ItinerantStop(sort_order=index, **stop))
@@ -109,9 +110,6 @@ def invite_member(*, structure: StructurePage, email: str, invited_by, role: str
     An open invitation (pending or expired, never accepted) for the same address and structure is revoked, so
     that only the newest link works and the members page lists one invitation per address.
     """
-    from .permissions import can_manage_structure
-    from .tasks import send_invitation_email
-
     if not can_manage_structure(invited_by, structure):
         raise PermissionDenied(_("Vous ne pouvez pas inviter de membres dans cette structure."))
     email = email.strip().lower()
@@ -173,8 +171,6 @@ def request_membership(*, user, structure: StructurePage, role: str, message: st
     Refused (ValidationError) when the person is already a member, already has a pending request there (the
     database enforces it too), or asks for a role that is given by invitation only.
     """
-    from .tasks import send_membership_request_emails
-
     if role not in REQUESTABLE_ROLES:
         raise ValidationError(_("Ce rôle ne peut pas être demandé."), code="role_not_requestable")
     if Membership.objects.filter(user=user, structure=structure).exists():
@@ -216,8 +212,6 @@ def accept_request(*, request: MembershipRequest, by) -> Membership:
     Only those who manage the structure may (`can_decide_request`). If the person became a member in the
     meantime (an invitation), their current role is kept: accepting never lowers anyone's rights.
     """
-    from .tasks import send_membership_decision_email
-
     if not can_decide_request(by, request):
         raise PermissionDenied(_("Vous ne pouvez pas décider des demandes de cette structure."))
     request = _lock_pending(request)
@@ -232,8 +226,6 @@ def accept_request(*, request: MembershipRequest, by) -> Membership:
 @transaction.atomic
 def refuse_request(*, request: MembershipRequest, by, reason: str = "") -> MembershipRequest:
     """Refuse a pending request; the person receives the answer, with `reason` when one is given."""
-    from .tasks import send_membership_decision_email
-
     if not can_decide_request(by, request):
         raise PermissionDenied(_("Vous ne pouvez pas décider des demandes de cette structure."))
     request = _lock_pending(request)

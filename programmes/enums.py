@@ -60,3 +60,9 @@ class NotificationStatus(models.TextChoices):
     SENDING = "envoi", _("En cours d'envoi")
     SENT = "envoye", _("Envoyé")
     FAILED = "echec", _("Échec définitif")
+
+
+class CallState(models.TextChoices):
+    UPCOMING = "a_venir", _("Appel à contributions à venir")
+    OPEN = "ouvert", _("Appel à contributions ouvert")
+    CLOSED = "clos", _("Appel à contributions clos")

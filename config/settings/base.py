@@ -191,7 +191,7 @@ LOGIN_REDIRECT_URL = "/"
 # Pages restricted to logged-in people (a cycle kept for coordinators…) use the site's own login page.
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
 # Nobody signs in before opening the link e-mailed to them (an invitation link counts as that proof).

@@ -20,6 +20,8 @@ from collections import defaultdict
 from django.db import DatabaseError, transaction
 from django.utils.translation import get_language
 
+from network.models import StructurePage
+
 from ..models import SeriesExport, SessionOverride
 from .export import PREREQUISITE_FLAGS, join_calendar, series_chunk
 
@@ -100,8 +102,6 @@ def key_of(atelier, *, base_url: str) -> str:
 
 def feed_body(ateliers, *, name: str, base_url: str) -> bytes:
     """The VCALENDAR of the ateliers of the queryset `ateliers`, in id order."""
-    from network.models import StructurePage
-
     rows = list(
         ateliers.order_by("pk").values_list(
             "pk", "sequence", "updated_at", "structure_id", "series_export__key", "series_export__body"

@@ -2,8 +2,8 @@
 
 - `DATABASE_URL`: PostgreSQL in production (`postgres://user:pass@host/db`); SQLite under `var/` when unset.
 - `CELERY_BROKER_URL`: `redis://…` when a Redis is available; Celery's filesystem transport under
-  `var/celery/` otherwise (the `make run` launcher decides and logs which one it chose).
-- `REDIS_URL`: the Redis used by the launcher's probe and, later, by locks and caching.
+  `var/celery/` otherwise (`make run` decides and logs which one it chose: config/runenv.py).
+- `REDIS_URL`: the Redis used by `make run`'s probe and, later, by locks and caching.
 """
 
 import os

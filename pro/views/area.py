@@ -11,9 +11,9 @@ from django.shortcuts import render
 from network.models import Coordination, MemberProfile, Membership, MembershipRequest, StructurePage
 from network.permissions import decidable_requests, manageable_structures
 
-from ..access import member_required, my_bassins
 from ..forms import ScopeFilterForm
 from ..people import visible_people
+from ..permissions import member_required, my_bassins
 
 PEOPLE_PER_PAGE = 30
 

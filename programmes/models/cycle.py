@@ -34,7 +34,7 @@ class CyclePage(RoutablePageMixin, Page):
 
     Invariants (checked in `clean`): the cycle ends on or after its first day; the call closes on or after it
     opens, and before the cycle ends. Coordinators of the cycle review every contribution; a bassin's own
-    coordinators review those of their bassin (`programmes.rights`).
+    coordinators review those of their bassin (`programmes.permissions`).
     """
 
     edition = models.CharField(_("édition"), max_length=40, blank=True, help_text=_("Par exemple : 2027"))

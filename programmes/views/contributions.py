@@ -20,11 +20,11 @@ from events.recurrence import format_time
 from network.models import member_name
 from network.permissions import manageable_structures
 
-from .. import domain, rights
-from ..access import participant_required
+from .. import domain, permissions
 from ..enums import ContributionState, EventKind
 from ..forms import CommentForm, ContributionForm, StepForm
 from ..models import CallState, Contribution, CyclePage
+from ..permissions import participant_required
 
 # Each step: the workflow function, the button's words and what the person is told once it is done.
 STEP_FUNCTIONS = {
@@ -74,7 +74,7 @@ def _visible(request, pk) -> Contribution:
         ),
         pk=pk,
     )
-    if not rights.can_view(request.user, contribution):
+    if not permissions.can_view(request.user, contribution):
         raise Http404
     return contribution
 
@@ -113,9 +113,10 @@ def cycles(request):
             {
                 "cycle": cycle,
                 "call_state": _call_state_label(cycle),
-                "can_propose": cycle.is_call_open() and rights.contributing_structures(user, cycle).exists(),
-                "mine": rights.visible_contributions(user, cycle).count(),
-                "can_review": rights.can_review_cycle(user, cycle),
+                "can_propose": cycle.is_call_open()
+                and permissions.contributing_structures(user, cycle).exists(),
+                "mine": permissions.visible_contributions(user, cycle).count(),
+                "can_review": permissions.can_review_cycle(user, cycle),
                 "review_url": _optional_url("programmes:review", cycle),
             }
         )
@@ -127,13 +128,13 @@ def cycle(request, slug):
     """A person's space in one cycle: the call's dates, their structures' contributions, what comes next."""
     cycle = _cycle(slug)
     user = request.user
-    structures = list(rights.contributing_structures(user, cycle))
+    structures = list(permissions.contributing_structures(user, cycle))
     managed = set(manageable_structures(user).values_list("pk", flat=True))
-    contributions = list(rights.visible_contributions(user, cycle).for_listing())
+    contributions = list(permissions.visible_contributions(user, cycle).for_listing())
     for contribution in contributions:
         contribution.is_hosted_by_me = contribution.structure_id in managed
         contribution.hours_label = hours_label(contribution)
-    can_review = rights.can_review_cycle(user, cycle)
+    can_review = permissions.can_review_cycle(user, cycle)
     return render(
         request,
         "programmes/pro/cycle.html",
@@ -163,7 +164,7 @@ def propose(request, slug):
             % {"opens": _day(cycle.call_opens), "closes": _day(cycle.call_closes)},
         )
         return redirect(back_url)
-    if not rights.contributing_structures(request.user, cycle).exists():
+    if not permissions.contributing_structures(request.user, cycle).exists():
         return _forbidden(
             request,
             _(
@@ -220,7 +221,7 @@ def propose(request, slug):
 def edit(request, pk):
     """The structure's changes: until the call closes, or afterwards when the coordinators ask for them."""
     contribution = _visible(request, pk)
-    if not rights.can_edit(request.user, contribution):
+    if not permissions.can_edit(request.user, contribution):
         return _forbidden(
             request,
             _("Seule la structure qui accueille la contribution peut la modifier."),
@@ -286,7 +287,7 @@ def edit(request, pk):
 
 def _render_detail(request, contribution: Contribution, *, step_form=None, comment_form=None, status=200):
     user = request.user
-    can_review = rights.can_review(user, contribution)
+    can_review = permissions.can_review(user, contribution)
     events = contribution.events.select_related("author", "author__member_profile").order_by(
         "created_at", "pk"
     )
@@ -316,7 +317,8 @@ def _render_detail(request, contribution: Contribution, *, step_form=None, comme
             "cycle": contribution.cycle,
             "events": events,
             "steps": steps,
-            "can_edit": rights.can_edit(user, contribution) and contribution.can_be_changed_by_structure(),
+            "can_edit": permissions.can_edit(user, contribution)
+            and contribution.can_be_changed_by_structure(),
             "can_comment": not contribution.is_draft,
             "comment_form": comment_form or CommentForm(),
             "co_organisers": list(contribution.co_organisers.order_by("title")),

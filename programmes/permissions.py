@@ -1,5 +1,9 @@
 """Who may do what in a cycle. The one place where programmes' rights are decided.
 
+- The programmes' professional pages open to the network's members and to the cycles' coordinators: a
+  regional coordinator (a cycle's `CycleCoordinator`) may belong to no structure and coordinate no bassin,
+  and the professional area's own gate (`pro.permissions.member_required`) would turn them away from the very
+  cycle they run (`participant_required`: login first, the "join a structure" page for others, never cached).
 - A structure's editors (and its bassin's coordinators, and superusers: `can_manage_structure`) propose,
   edit, submit and withdraw the structure's contributions.
 - The cycle's coordinators (and superusers) review every contribution of the cycle; a bassin's coordinators
@@ -7,10 +11,21 @@
 - Editors of a co-organising structure see the contribution and its thread, and may comment.
 """
 
-from network.models import StructurePage
-from network.permissions import can_manage_structure, coordinated_bassin_ids, manageable_structures
+from functools import wraps
 
-from .models import Contribution, CyclePage
+from django.contrib.auth.decorators import login_required
+from django.utils.cache import add_never_cache_headers
+
+from network.models import StructurePage
+from network.permissions import (
+    can_manage_structure,
+    coordinated_bassin_ids,
+    is_network_member,
+    manageable_structures,
+)
+from pro.permissions import not_member_response
+
+from .models import Contribution, CycleCoordinator, CyclePage
 
 
 def is_cycle_coordinator(user, cycle: CyclePage) -> bool:
@@ -82,3 +97,23 @@ def visible_contributions(user, cycle: CyclePage):
     """What the user's "Mes contributions" lists: those of structures they manage, hosted or co-organised."""
     ids = list(manageable_structures(user).values_list("pk", flat=True)) if user.is_authenticated else []
     return Contribution.objects.of_cycle(cycle).of_structures(ids)
+
+
+def is_participant(user) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return is_network_member(user) or CycleCoordinator.objects.filter(user=user).exists()
+
+
+def participant_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not is_participant(request.user):
+            response = not_member_response(request)
+        else:
+            response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    return wrapper

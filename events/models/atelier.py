@@ -106,7 +106,9 @@ class Atelier(models.Model):
     capacity = models.PositiveIntegerField(
         _("nombre de places"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
-    price = models.CharField(_("tarif"), max_length=25, choices=enums.Price.choices, default=enums.Price.FREE)
+    price = models.CharField(
+        _("tarif"), max_length=25, choices=enums.Price.choices, default=enums.Price.GRATUIT
+    )
     price_amount = models.DecimalField(
         _("montant (€)"),
         max_digits=7,
@@ -235,7 +237,7 @@ class Atelier(models.Model):
             errors["end_time"] = ValidationError(
                 _("L'heure de fin doit être après l'heure de début."), code="end_before_start"
             )
-        if self.price == enums.Price.PAID and self.price_amount is None:
+        if self.price == enums.Price.PAYANT and self.price_amount is None:
             errors["price_amount"] = ValidationError(
                 _("Indiquez le montant d'un atelier payant."), code="price_missing"
             )
@@ -285,7 +287,7 @@ class Atelier(models.Model):
 
     @property
     def is_free(self) -> bool:
-        return self.price != enums.Price.PAID
+        return self.price != enums.Price.PAYANT
 
     @property
     def is_accessible(self) -> bool:

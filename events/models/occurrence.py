@@ -80,7 +80,7 @@ class OccurrenceQuerySet(models.QuerySet):
         return self.filter(atelier__format__in=formats) if formats else self
 
     def free(self):
-        return self.exclude(atelier__price=enums.Price.PAID)
+        return self.exclude(atelier__price=enums.Price.PAYANT)
 
     def accessible(self):
         return self.filter(Q(atelier__wheelchair_accessible=True) | ~Q(atelier__accessibility=""))

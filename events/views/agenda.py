@@ -278,7 +278,8 @@ def _cycle_of(atelier):
 
 def atelier_detail(request, pk):
     """The atelier page. Its cycle (when a contribution publishes it) comes in the atelier's own query, and
-    its co-organisers cost a query only when it has some: a plain atelier stays at three queries."""
+    its co-organisers cost a query only when it has some: a plain atelier stays at two queries (its structure
+    and bassin come in the same query)."""
     co_organised = Atelier.co_organisers.through.objects.filter(atelier_id=OuterRef("pk"))
     atelier = get_object_or_404(
         Atelier.objects.public()

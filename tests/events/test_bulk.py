@@ -23,7 +23,7 @@ def atelier(structure, uid: str) -> Atelier:
         end_time=time(16, 0),
         rrule="FREQ=WEEKLY;COUNT=3",
         rdates=["2027-05-04T14:00:00"],
-        price=enums.Price.PAID,
+        price=enums.Price.PAYANT,
         price_amount=Decimal("2.50"),
         latitude=47.22,
         longitude=2.07,

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -122,8 +123,6 @@ def _structure_fields(data: dict) -> dict:
 
 
 def _demo_user(email: str, first_name: str, password: str, report: DemoReport):
-    from allauth.account.models import EmailAddress
-
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(
         username=email, defaults={"email": email, "first_name": first_name, "last_name": "(démo)"}

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -237,8 +238,6 @@ def demo_week(today: date | None = None) -> date:
 
 
 def _region_coordinator(password: str, report: DemoCycleReport):
-    from allauth.account.models import EmailAddress
-
     email = DEMO_REGION_COORDINATOR["email"]
     user, created = get_user_model().objects.get_or_create(
         username=email,

@@ -19,7 +19,7 @@ from itertools import groupby
 from urllib.parse import quote
 
 from django.db.models import Prefetch
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.http import urlencode
@@ -257,12 +257,9 @@ def call_for_contributions(cycle, today: date | None = None) -> dict:
         text = _("L'appel à contributions est ouvert jusqu'au %(closes)s inclus.") % dates
     else:
         text = _("L'appel à contributions est clos depuis le %(closes)s.") % dates
-    propose_url = ""
-    if state == CallState.OPEN:
-        try:
-            propose_url = reverse("programmes:propose", kwargs={"slug": cycle.slug})
-        except NoReverseMatch:  # The proposing pages are not installed: the page simply offers no link.
-            propose_url = ""
+    propose_url = (
+        reverse("programmes:propose", kwargs={"slug": cycle.slug}) if state == CallState.OPEN else ""
+    )
     return {
         "state": state,
         "label": CallState(state).label,

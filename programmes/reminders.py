@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Min, OuterRef, Q, Subquery
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from events.recurrence import format_time
@@ -64,19 +64,11 @@ def cycle_url(cycle: CyclePage) -> str:
 
 
 def propose_url(cycle: CyclePage) -> str:
-    """The proposal form of the cycle, or its public page while that form's route does not exist."""
-    try:
-        return site_url(reverse("programmes:propose", kwargs={"slug": cycle.slug}))
-    except NoReverseMatch:
-        return cycle_url(cycle)
+    return site_url(reverse("programmes:propose", kwargs={"slug": cycle.slug}))
 
 
 def review_url(cycle: CyclePage) -> str:
-    """The coordinators' review list of the cycle; its public page while that route does not exist."""
-    try:
-        return site_url(reverse("programmes:review", kwargs={"slug": cycle.slug}))
-    except NoReverseMatch:
-        return cycle_url(cycle)
+    return site_url(reverse("programmes:review", kwargs={"slug": cycle.slug}))
 
 
 def closing_window_starts(cycle: CyclePage) -> date:

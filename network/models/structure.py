@@ -363,13 +363,6 @@ class StructurePage(RightsLinkedPage, Page):
         return self._meta.get_field("typologie").get_choices_display(self.typologie)
 
     @property
-    def has_equipment(self) -> bool:
-        return any(
-            value
-            for value in (self.computers, self.laptops, self.tablets, self.has_printer, self.has_free_wifi)
-        ) or bool(self.equipment_note)
-
-    @property
     def has_coordinates(self) -> bool:
         return self.latitude is not None and self.longitude is not None
 

@@ -40,15 +40,6 @@ class StructurePageQuerySet(PageQuerySet):
     def with_accompaniment(self, modes):
         return self.filter(has_any("modalites_accompagnement", modes))
 
-    def in_programmes(self, programmes):
-        return self.filter(has_any("dispositif_programmes_nationaux", programmes))
-
-    def with_regional_labels(self, labels):
-        return self.filter(has_any("labels_regionaux", labels))
-
-    def of_types(self, codes):
-        return self.filter(has_any("typologie", codes))
-
     def itinerant(self):
         return self.filter(has_all("itinerance", [enums.Itinerance.ITINERANT]))
 

@@ -10,7 +10,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -88,12 +88,8 @@ def _forbidden(request, reason: str, *, back_url: str = "", back_label: str = ""
     )
 
 
-def _optional_url(name: str, cycle: CyclePage) -> str:
-    """Links to pages other parts of the app may provide (review, coverage); empty while they do not."""
-    try:
-        return reverse(name, kwargs={"slug": cycle.slug})
-    except NoReverseMatch:
-        return ""
+def _cycle_url(name: str, cycle: CyclePage) -> str:
+    return reverse(name, kwargs={"slug": cycle.slug})
 
 
 def _call_state_label(cycle: CyclePage) -> str:
@@ -117,7 +113,7 @@ def cycles(request):
                 and permissions.contributing_structures(user, cycle).exists(),
                 "mine": permissions.visible_contributions(user, cycle).count(),
                 "can_review": permissions.can_review_cycle(user, cycle),
-                "review_url": _optional_url("programmes:review", cycle),
+                "review_url": _cycle_url("programmes:review", cycle),
             }
         )
     return render(request, "programmes/pro/cycles.html", {"rows": rows})
@@ -146,8 +142,8 @@ def cycle(request, slug):
             "structures": structures,
             "contributions": contributions,
             "can_review": can_review,
-            "review_url": _optional_url("programmes:review", cycle) if can_review else "",
-            "coverage_url": _optional_url("programmes:coverage", cycle) if can_review else "",
+            "review_url": _cycle_url("programmes:review", cycle) if can_review else "",
+            "coverage_url": _cycle_url("programmes:coverage", cycle) if can_review else "",
         },
     )
 
@@ -327,7 +323,7 @@ def _render_detail(request, contribution: Contribution, *, step_form=None, comme
             "needs": _labels(contribution, "needs"),
             "hours": hours_label(contribution),
             "author_name": member_name(contribution.created_by) if contribution.created_by else "",
-            "review_url": _optional_url("programmes:review", contribution.cycle) if can_review else "",
+            "review_url": _cycle_url("programmes:review", contribution.cycle) if can_review else "",
         },
         status=status,
     )

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from network import domain as network_domain
 from programmes import domain, permissions
 from programmes.enums import ContributionState as S
 from tests.factories import StructureFactory, UserFactory
@@ -50,7 +51,6 @@ def people():
     contribution = ContributionFactory(cycle=cycle, structure=host)
     contribution.co_organisers.add(partner)
     mediator = UserFactory()
-    from network import domain as network_domain
 
     network_domain.add_member(structure=host, user=mediator, role="mediateur")
     return contribution, {

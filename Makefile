@@ -12,8 +12,13 @@ PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --progre
 REQUIREMENTS_STAMP := $(VENV)/.requirements.stamp
 DEV_REQUIREMENTS_STAMP := $(VENV)/.requirements-dev.stamp
 PYTEST_ARGS ?=
+# make run: the web server's port (127.0.0.1:$(PORT)); honcho runs the Procfile with the environment that
+# `manage.py run_env` writes (the broker it chose, the site's address).
+PORT ?= $(or $(MAILLAGE_PORT),8000)
+RUN_ENV := var/run.env
+HONCHO := PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho --env $(RUN_ENV) --procfile Procfile
 
-.PHONY: help install install-dev run test lint format messages check migrate demo admin shell clean
+.PHONY: help install install-dev run start test lint format messages check migrate demo admin shell clean
 
 help: ## Liste les commandes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,15 +40,22 @@ install: $(REQUIREMENTS_STAMP) ## Crée .venv et installe requirements.txt (si b
 
 install-dev: $(DEV_REQUIREMENTS_STAMP) ## Crée .venv et installe requirements-dev.txt (si besoin)
 
-run: $(REQUIREMENTS_STAMP) ## Prépare la base puis lance web (127.0.0.1:8000), worker et beat ; Ctrl-C arrête tout
-	$(PY) -m config.launcher
+run: $(REQUIREMENTS_STAMP) ## Prépare la base puis lance web (127.0.0.1:8000, PORT=…), worker et beat ; Ctrl-C arrête tout
+	$(MANAGE) run_env --addr 127.0.0.1:$(PORT) --output $(RUN_ENV)
+	$(HONCHO) run python manage.py prepare_run
+	$(HONCHO) start --port $(PORT)
+
+start: $(REQUIREMENTS_STAMP) ## Comme run, sans préparer la base (ni migrations, ni démo, ni administrateur)
+	$(MANAGE) run_env --addr 127.0.0.1:$(PORT) --output $(RUN_ENV)
+	$(HONCHO) start --port $(PORT)
 
 test: $(DEV_REQUIREMENTS_STAMP) ## Lance toute la suite pytest, navigateur compris (PYTEST_ARGS=… pour filtrer)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(DEV_REQUIREMENTS_STAMP) ## ruff check + ruff format --check
+lint: $(DEV_REQUIREMENTS_STAMP) ## ruff check + ruff format --check + lint-imports (couches des apps)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(DEV_REQUIREMENTS_STAMP) ## Reformate le code (ruff format, tri des imports)
 	$(BIN)/ruff check --fix --select I .

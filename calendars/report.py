@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
+from .sync_fields import preview_of
+
 
 @dataclass
 class SyncReport:
@@ -29,8 +31,6 @@ class SyncReport:
     @cached_property
     def preview(self) -> list[dict]:
         """The first events people will see: {"title", "start", "end", "recurring", "status", "location"}."""
-        from .sync_fields import preview_of
-
         return preview_of(self.events, self.now) if self.events else []
 
     def counts(self) -> dict:

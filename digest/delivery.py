@@ -46,7 +46,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from network.models import BassinPage, Coordination, Membership
+from network.models import Coordination, Membership
 from outbox.models import Message, MessageStatus
 from outbox.queue import queue_email
 from outbox.sending import send_queued
@@ -63,14 +63,11 @@ logger = logging.getLogger(__name__)
 
 def default_bassin_ids(user_ids) -> dict[int, set[int]]:
     """Bassins of each person's structures and coordinations: what a new subscription starts with."""
-    bassins = dict(BassinPage.objects.values_list("path", "pk"))
-    length = len(next(iter(bassins), ""))
     result: dict[int, set[int]] = {}
-    for user_id, path in Membership.objects.filter(user_id__in=user_ids).values_list(
-        "user_id", "structure__path"
+    for user_id, bassin_id in Membership.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "structure__bassin_id"
     ):
-        if path[:length] in bassins:
-            result.setdefault(user_id, set()).add(bassins[path[:length]])
+        result.setdefault(user_id, set()).add(bassin_id)
     for user_id, bassin_id in Coordination.objects.filter(user_id__in=user_ids).values_list(
         "user_id", "bassin_id"
     ):

@@ -26,6 +26,7 @@ from django.utils.html import escape
 from django.utils.text import slugify
 
 from network.demo import read_fixture
+from network.models import StructurePage
 
 from . import enums
 from .domain import rebuild_sessions
@@ -229,14 +230,14 @@ def _price(item: dict, plan: dict) -> dict:
         said = (item.get("price") or "").partition(":")[2].strip()
         details = said[:1].upper() + said[1:] if said else "Tarif à la séance."
         amount = Decimal(amount.group(1)) if amount else Decimal(plan.get("price", "5.00"))
-        return {"price": enums.Price.PAID, "price_amount": amount, "price_details": details}
+        return {"price": enums.Price.PAYANT, "price_amount": amount, "price_details": details}
     if "pris en charge" in text:
         return {
-            "price": enums.Price.FREE_UNDER_CONDITION,
+            "price": enums.Price.GRATUIT_SOUS_CONDITION,
             "price_amount": None,
             "price_details": "Pris en charge par l'agglomération pour ses habitants.",
         }
-    return {"price": enums.Price.FREE, "price_amount": None, "price_details": ""}
+    return {"price": enums.Price.GRATUIT, "price_amount": None, "price_details": ""}
 
 
 def _matches(text: str, table, default) -> list[str]:
@@ -485,8 +486,6 @@ def _sync_overrides(atelier: Atelier, wanted: list[dict]) -> bool:
 @transaction.atomic
 def load_demo_ateliers(*, today: date | None = None) -> DemoAteliersReport:
     """Create or update the demo ateliers of the demo structures; return what changed."""
-    from network.models import StructurePage
-
     today = today or timezone.localdate()
     structures = {page.slug: page for page in StructurePage.objects.all()}
     planned = plan_demo_ateliers(structures, today=today)

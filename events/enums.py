@@ -7,7 +7,7 @@ Stored values are short codes where the standard has none, and the standard's ow
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from network.enums import PriseEnCharge, Public, Service
+from network.enums import Frais, PriseEnCharge, Public, Service
 
 TOUS_PUBLICS = "Tous publics"
 
@@ -41,10 +41,8 @@ class Format(models.TextChoices):
     HYBRID = "hybride", _("Hybride")
 
 
-class Price(models.TextChoices):
-    FREE = "gratuit", _("Gratuit")
-    FREE_UNDER_CONDITION = "gratuit_sous_condition", _("Gratuit sous condition")
-    PAID = "payant", _("Payant")
+# An atelier's price uses the structures' list (the national schema's `frais_a_charge`): one enumeration.
+Price = Frais
 
 
 class Registration(models.TextChoices):

@@ -75,7 +75,7 @@ def _offer(atelier, occurrence, page_url: str) -> dict | None:
     if status == enums.Status.CANCELLED:
         return None
     sold_out = status == enums.Status.FULL or (occurrence is not None and occurrence.places_left == 0)
-    price = atelier.price_amount if atelier.price == enums.Price.PAID else 0
+    price = atelier.price_amount if atelier.price == enums.Price.PAYANT else 0
     return {
         "@type": "Offer",
         "price": f"{price:.2f}",

@@ -6,6 +6,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from events.models import Occurrence
+from network.models import BassinPage, StructurePage
+from programmes.models import CyclePage
+
 # Sessions shown in the home page's "Prochains ateliers" block; the agenda has the rest.
 NEXT_SESSIONS = 6
 # Event cycles shown in the home page's "Temps forts" block.
@@ -28,22 +32,16 @@ class HomePage(Page):
         verbose_name = _("page d'accueil")
 
     def get_context(self, request, *args, **kwargs):
-        from events.models import Occurrence
-        from network.models import BassinPage, StructurePage
-
         context = super().get_context(request, *args, **kwargs)
         structures = list(StructurePage.objects.for_listing())
         bassins = list(BassinPage.objects.live().public().child_of(self).order_by("title"))
         counts = {bassin.pk: 0 for bassin in bassins}
         for structure in structures:
-            for bassin in bassins:
-                if structure.path.startswith(bassin.path):
-                    counts[bassin.pk] += 1
+            if structure.bassin_id in counts:
+                counts[structure.bassin_id] += 1
         context["bassins"] = [(bassin, counts[bassin.pk]) for bassin in bassins]
         context["structure_count"] = len(structures)
         context["map_markers"] = StructurePage.map_markers(structures)
-        from programmes.models import CyclePage
-
         # Event cycles still ahead or under way (Human Tech Days…): the public finds their programme here.
         context["cycles"] = list(
             CyclePage.objects.live()

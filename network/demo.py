@@ -11,11 +11,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
-
-from home.models import HomePage
+from wagtail.models import Site
 
 from . import domain
 from .enums import MemberRole
@@ -123,8 +123,6 @@ def _structure_fields(data: dict) -> dict:
 
 
 def _demo_user(email: str, first_name: str, password: str, report: DemoReport):
-    from allauth.account.models import EmailAddress
-
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(
         username=email, defaults={"email": email, "first_name": first_name, "last_name": "(démo)"}
@@ -160,7 +158,8 @@ def load_demo_territory(*, fixture: Path = DEMO_FIXTURE, accounts: bool = True, 
     """Create what is missing of the demo territory; return what was created."""
     data = read_fixture(fixture)
     report = DemoReport()
-    home = HomePage.objects.get()
+    # The default site's root is the home page, where bassins live (`BassinPage.parent_page_types`).
+    home = Site.objects.get(is_default_site=True).root_page
 
     bassins = {}
     for item in data["bassins"]:

@@ -17,6 +17,7 @@ from .models import (
     BassinPage,
     Coordination,
     Invitation,
+    ItinerantStop,
     Membership,
     MembershipRequest,
     MembershipRequestStatus,
@@ -24,6 +25,7 @@ from .models import (
 )
 from .permissions import (
     can_decide_request,
+    can_manage_structure,
     grant_bassin_permissions,
     grant_structure_permissions,
     sync_user_groups,
@@ -55,8 +57,6 @@ def create_structure(
     `stops` is a list of dicts for `ItinerantStop` (commune, latitude, longitude…). With `publish=False` the
     page is a draft, invisible to the public until someone publishes it.
     """
-    from .models import ItinerantStop
-
     structure = StructurePage(title=title, slug=slug, live=publish, **fields)
     for index, stop in enumerate(stops):
         structure.stops.add(ItinerantStop(sort_order=index, **stop))
@@ -110,8 +110,6 @@ def invite_member(*, structure: StructurePage, email: str, invited_by, role: str
     An open invitation (pending or expired, never accepted) for the same address and structure is revoked, so
     that only the newest link works and the members page lists one invitation per address.
     """
-    from .permissions import can_manage_structure
-
     if not can_manage_structure(invited_by, structure):
         raise PermissionDenied(_("Vous ne pouvez pas inviter de membres dans cette structure."))
     email = email.strip().lower()

@@ -11,8 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.functions import Length, Substr
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from .enums import EDITING_ROLES
@@ -70,7 +69,7 @@ def grant_structure_permissions(structure: StructurePage) -> Group:
 
     The group is found through the page's own foreign key, so renaming the structure never orphans it.
     """
-    bassin = structure.get_parent().specific
+    bassin = structure.bassin
     if bassin.collection is None:
         grant_bassin_permissions(bassin)
     structure.collection = _ensure_collection(structure.collection, bassin.collection, structure.title)
@@ -115,8 +114,8 @@ def sync_user_groups(user) -> None:
     user.groups.add(*(wanted - current))
 
 
-def coordinated_bassin_paths(user) -> list[str]:
-    return list(Coordination.objects.filter(user=user).values_list("bassin__path", flat=True))
+def coordinated_bassin_ids(user) -> list[int]:
+    return list(Coordination.objects.filter(user=user).values_list("bassin_id", flat=True))
 
 
 def can_manage_structure(user, structure: StructurePage) -> bool:
@@ -128,7 +127,7 @@ def can_manage_structure(user, structure: StructurePage) -> bool:
         return False
     if user.is_superuser:
         return True
-    if any(structure.path.startswith(path) for path in coordinated_bassin_paths(user)):
+    if structure.bassin_id in coordinated_bassin_ids(user):
         return True
     return Membership.objects.filter(user=user, structure=structure, role__in=EDITING_ROLES).exists()
 
@@ -138,9 +137,9 @@ def manageable_structures(user):
     structures = StructurePage.objects.all()
     if user.is_superuser:
         return structures
-    condition = Q(memberships__user=user, memberships__role__in=EDITING_ROLES)
-    for path in coordinated_bassin_paths(user):
-        condition |= Q(path__startswith=path)
+    condition = Q(memberships__user=user, memberships__role__in=EDITING_ROLES) | Q(
+        bassin__in=coordinated_bassin_ids(user)
+    )
     return structures.filter(condition).distinct()
 
 
@@ -156,13 +155,12 @@ def can_decide_request(user, request: MembershipRequest) -> bool:
 def structure_managers(structure: StructurePage):
     """Active people who manage the structure's members by their role: its editors and its bassin's
     coordinators (superusers, who may too, are not listed: they are not the structure's contacts)."""
-    bassin_path = structure.path[: -StructurePage.steplen]
     return (
         get_user_model()
         .objects.filter(is_active=True)
         .filter(
             Q(pk__in=Membership.objects.filter(structure=structure).editing().values("user"))
-            | Q(pk__in=Coordination.objects.filter(bassin__path=bassin_path).values("user"))
+            | Q(pk__in=Coordination.objects.filter(bassin=structure.bassin_id).values("user"))
         )
         .order_by("pk")
     )
@@ -200,13 +198,9 @@ def member_bassins(user):
     bassins = BassinPage.objects.all()
     if user.is_superuser:
         return bassins
-    parent_paths = (
-        Membership.objects.filter(user=user)
-        .annotate(parent_path=Substr("structure__path", 1, Length("structure__path") - Page.steplen))
-        .values("parent_path")
-    )
+    their_structures = Membership.objects.filter(user=user).values("structure__bassin")
     coordinated = Coordination.objects.filter(user=user).values("bassin")
-    return bassins.filter(Q(path__in=parent_paths) | Q(pk__in=coordinated))
+    return bassins.filter(Q(pk__in=their_structures) | Q(pk__in=coordinated))
 
 
 class CoordinationPermissionPolicy(BasePermissionPolicy):

@@ -27,7 +27,6 @@ from outbox.links import absolute_url
 
 from .enums import ACTIVE_STATES, ContributionFormat, ContributionState
 from .models import Contribution
-from .models.contribution import contribution_bassin_path
 
 CSV_DELIMITER = ";"
 # Spreadsheet software reads a file starting with this mark as UTF-8 (accents intact).
@@ -206,7 +205,7 @@ def _choice_lines(choices, contributions, values_of, days) -> list[Line]:
 def compute_coverage(cycle) -> Coverage:
     """The coverage of `cycle` (see the module's docstring). Four or five queries, whatever the sizes."""
     territory = cycle.territory()
-    bassins_by_path = {bassin.path: bassin for bassin in territory}
+    bassins_by_id = {bassin.pk: bassin for bassin in territory}
     days = cycle.days()
     day_set = set(days)
     contributions = list(
@@ -219,15 +218,15 @@ def compute_coverage(cycle) -> Coverage:
 
     totals = Tally()
     bassin_lines = {
-        bassin.path: BassinCoverage(bassin=bassin, target=cycle.target_per_bassin) for bassin in territory
+        bassin.pk: BassinCoverage(bassin=bassin, target=cycle.target_per_bassin) for bassin in territory
     }
-    communes = _territory_communes(territory, bassins_by_path)
+    communes = _territory_communes(territory, bassins_by_id)
     day_lines = {day: DayCoverage(day=day) for day in days}
     outside = 0
     for contribution in active:
         sessions = _session_count(contribution, day_set)
         totals.add(contribution, sessions)
-        bassin_line = bassin_lines.get(contribution_bassin_path(contribution.structure))
+        bassin_line = bassin_lines.get(contribution.structure.bassin_id)
         if bassin_line is None:
             outside += 1
         else:
@@ -281,25 +280,25 @@ def compute_coverage(cycle) -> Coverage:
     )
 
 
-def _territory_communes(territory, bassins_by_path) -> dict[str, CommuneCoverage]:
+def _territory_communes(territory, bassins_by_id) -> dict[str, CommuneCoverage]:
     """The communes of the territory's live structures, placed at the average of their structures."""
     rows = (
         StructurePage.objects.live()
         .in_bassins(territory)
         .exclude(commune="")
         .order_by("path")
-        .values_list("path", "commune", "latitude", "longitude")
+        .values_list("bassin_id", "commune", "latitude", "longitude")
     )
     communes: dict[str, CommuneCoverage] = {}
     points: dict[str, list[tuple[float, float]]] = {}
-    for path, name, latitude, longitude in rows:
+    for bassin_id, name, latitude, longitude in rows:
         key = commune_key(name)
         if not key:
             continue
         if key not in communes:
             communes[key] = CommuneCoverage(
                 name=" ".join(name.split()),
-                bassin=bassins_by_path.get(path[: -StructurePage.steplen]),
+                bassin=bassins_by_id.get(bassin_id),
                 in_territory=True,
             )
             points[key] = []
@@ -371,8 +370,8 @@ def csv_rows(cycle, contributions=None) -> list[list[str]]:
         )
         .order_by("first_date", "start_time", "title", "pk")
     )
-    paths = {contribution_bassin_path(contribution.structure) for contribution in contributions}
-    bassins = {bassin.path: bassin.title for bassin in BassinPage.objects.filter(path__in=paths)}
+    bassin_ids = {contribution.structure.bassin_id for contribution in contributions}
+    bassins = dict(BassinPage.objects.filter(pk__in=bassin_ids).values_list("pk", "title"))
     rows = [csv_header()]
     for contribution in contributions:
         rows.append(
@@ -389,14 +388,14 @@ def write_csv(cycle, stream, contributions=None) -> None:
     writer.writerows(csv_rows(cycle, contributions))
 
 
-def _csv_values(contribution: Contribution, bassins: dict[str, str]) -> list:
+def _csv_values(contribution: Contribution, bassins: dict[int, str]) -> list:
     field_of = Contribution._meta.get_field
     creator = contribution.created_by
     return [
         contribution.pk,
         contribution.title,
         contribution.get_state_display(),
-        bassins.get(contribution_bassin_path(contribution.structure), ""),
+        bassins.get(contribution.structure.bassin_id, ""),
         contribution.structure.title,
         LIST_SEPARATOR.join(structure.title for structure in contribution.co_organisers.all()),
         contribution.get_format_display(),

@@ -10,15 +10,17 @@ to demo addresses); accepted contributions are published through `programmes.pub
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
-from home.models import HomePage
 from network.demo import DEMO_COORDINATOR, DEMO_EDITOR, DEMO_PASSWORD_DEFAULT
 from network.models import BassinPage, StructurePage
 
@@ -236,8 +238,6 @@ def demo_week(today: date | None = None) -> date:
 
 
 def _region_coordinator(password: str, report: DemoCycleReport):
-    from allauth.account.models import EmailAddress
-
     email = DEMO_REGION_COORDINATOR["email"]
     user, created = get_user_model().objects.get_or_create(
         username=email,
@@ -278,7 +278,8 @@ def _cycle(report: DemoCycleReport) -> CyclePage:
         reminder_days=7,
         target_per_bassin=4,
     )
-    HomePage.objects.get().add_child(instance=cycle)
+    # The default site's root is the home page, where cycles live (`HomePage.subpage_types`).
+    Site.objects.get(is_default_site=True).root_page.add_child(instance=cycle)
     cycle.save_revision().publish()
     report.cycle_created = True
     return cycle
@@ -314,8 +315,6 @@ def _history(contribution: Contribution, *, state: str, editor, reviewer, messag
 @transaction.atomic
 def load_demo_cycle(*, accounts: bool = True, password: str | None = None) -> DemoCycleReport:
     """Create the demo cycle and its contributions if missing (idempotent: matched by title per cycle)."""
-    import os
-
     report = DemoCycleReport()
     if not BassinPage.objects.exists():
         return report
@@ -329,7 +328,7 @@ def load_demo_cycle(*, accounts: bool = True, password: str | None = None) -> De
         CycleCoordinator.objects.get_or_create(cycle=cycle, user=regional)
     editor = user_model.objects.filter(email=DEMO_EDITOR["email"]).first()
     bourges_coordinator = user_model.objects.filter(email=DEMO_COORDINATOR["email"]).first()
-    structures = {page.slug: page for page in StructurePage.objects.live()}
+    structures = {page.slug: page for page in StructurePage.objects.live().select_related("bassin")}
     existing = set(cycle.contributions.values_list("title", flat=True))
     for (
         slug,
@@ -366,7 +365,7 @@ def load_demo_cycle(*, accounts: bool = True, password: str | None = None) -> De
             is_demo=True,
         )
         contribution.co_organisers.set([structures[p] for p in partners if p in structures])
-        reviewer = bourges_coordinator if host.path.startswith(_bourges_path()) else regional
+        reviewer = bourges_coordinator if host.bassin.slug == DEMO_COORDINATOR["bassin"] else regional
         _history(
             contribution, state=state, editor=contribution.created_by, reviewer=reviewer, message=message
         )
@@ -374,8 +373,3 @@ def load_demo_cycle(*, accounts: bool = True, password: str | None = None) -> De
             publish_contribution(contribution)
         report.contributions_created += 1
     return report
-
-
-def _bourges_path() -> str:
-    bassin = BassinPage.objects.filter(slug=DEMO_COORDINATOR["bassin"]).first()
-    return bassin.path if bassin else "-"

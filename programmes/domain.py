@@ -2,8 +2,8 @@
 score. Each function is keyword-only and atomic: the state change, its history line, its e-mails (queued in
 the outbox) and the published atelier commit together or not at all.
 
-Who may act is checked here, not only in views (`programmes.rights`), so that no path — view, bulk action,
-command — can skip it: a refused action raises `PermissionDenied`, an action the state forbids raises
+Who may act is checked here, not only in views (`programmes.permissions`), so that no path — view, bulk
+action, command — can skip it: a refused action raises `PermissionDenied`, an action the state forbids raises
 `TransitionError` with a message for the person.
 
     brouillon ──submit──▶ proposée ──accept──▶ acceptée
@@ -30,7 +30,7 @@ from network.models import Coordination, Membership
 from outbox.links import absolute_url
 from outbox.queue import queue_email
 
-from . import rights
+from . import permissions
 from .enums import ContributionState, EventKind
 from .models import Contribution, ContributionEvent, ContributionScore, CyclePage
 from .publishing import publish_contribution, unpublish_contribution
@@ -98,9 +98,9 @@ def allowed_steps(user, contribution: Contribution, today=None) -> list[str]:
 
 def _refusal(name: str, user, contribution: Contribution, today=None):
     step = STEPS[name]
-    if step.side == "structure" and not rights.can_edit(user, contribution):
+    if step.side == "structure" and not permissions.can_edit(user, contribution):
         return PermissionDenied
-    if step.side == "review" and not rights.can_review(user, contribution):
+    if step.side == "review" and not permissions.can_review(user, contribution):
         return PermissionDenied
     if contribution.state not in step.sources:
         return TransitionError(
@@ -169,12 +169,11 @@ def structure_people(contribution: Contribution):
 
 def reviewers(contribution: Contribution):
     """Who reviews it: the cycle's coordinators and the host bassin's coordinators (else the superusers)."""
-    bassin_path = contribution.structure.path[: -contribution.structure.steplen]
     people = (
         get_user_model()
         .objects.filter(
             Q(pk__in=contribution.cycle.coordinator_links.values("user"))
-            | Q(pk__in=Coordination.objects.filter(bassin__path=bassin_path).values("user")),
+            | Q(pk__in=Coordination.objects.filter(bassin=contribution.structure.bassin_id).values("user")),
             is_active=True,
         )
         .exclude(email="")
@@ -252,7 +251,7 @@ def create_contribution(
     *, cycle: CyclePage, structure, by, data: dict, co_organisers=(), submit: bool = False
 ) -> Contribution:
     """A structure's new proposal, as a draft (or submitted at once when `submit`)."""
-    if not rights.can_manage_structure(by, structure) or not cycle.covers(structure):
+    if not permissions.can_manage_structure(by, structure) or not cycle.covers(structure):
         raise PermissionDenied(_("Vous ne pouvez pas proposer de contribution pour cette structure."))
     if cycle.call_state() == "clos":
         raise TransitionError(_("L'appel à contributions est clos."), code="call_closed")
@@ -271,7 +270,7 @@ def create_contribution(
 def update_contribution(*, contribution: Contribution, by, data: dict, co_organisers=None) -> list[str]:
     """Save the structure's changes (an accepted one's atelier follows); returns the changed fields."""
     contribution = _locked(contribution)
-    if not rights.can_edit(by, contribution):
+    if not permissions.can_edit(by, contribution):
         raise PermissionDenied(_("Vous ne pouvez pas modifier cette contribution."))
     if not contribution.can_be_changed_by_structure():
         raise TransitionError(
@@ -375,10 +374,10 @@ def comment_on_contribution(*, contribution: Contribution, by, message: str) -> 
     """A message in the thread; the other side is told (reviewers when the structure writes, and back)."""
     if not message.strip():
         raise ValidationError({"message": _("Le message est vide.")}, code="required")
-    if contribution.is_draft or not rights.can_view(by, contribution):
+    if contribution.is_draft or not permissions.can_view(by, contribution):
         raise PermissionDenied(_("Vous ne pouvez pas écrire dans ce fil."))
     event = _record(contribution, kind=EventKind.COMMENT, by=by, message=message.strip())
-    if rights.can_review(by, contribution) and not rights.can_edit(by, contribution):
+    if permissions.can_review(by, contribution) and not permissions.can_edit(by, contribution):
         _notify(event, structure_people(contribution), "contribution_comment", by=by)
     else:
         _notify(event, reviewers(contribution), "contribution_comment", by=by)
@@ -387,7 +386,7 @@ def comment_on_contribution(*, contribution: Contribution, by, message: str) -> 
 
 @transaction.atomic
 def score_contribution(*, contribution: Contribution, by, value: int) -> ContributionScore:
-    if not rights.can_review(by, contribution):
+    if not permissions.can_review(by, contribution):
         raise PermissionDenied(_("Vous ne pouvez pas noter cette contribution."))
     if not 1 <= int(value) <= 5:
         raise ValidationError({"value": _("La note va de 1 à 5.")}, code="out_of_range")

@@ -53,3 +53,9 @@ class EventKind(models.TextChoices):
     WITHDRAWN = "retiree", _("Retirée")
     COMMENT = "commentaire", _("Commentaire")
     SCORED = "notee", _("Note")
+
+
+class CallState(models.TextChoices):
+    UPCOMING = "a_venir", _("Appel à contributions à venir")
+    OPEN = "ouvert", _("Appel à contributions ouvert")
+    CLOSED = "clos", _("Appel à contributions clos")

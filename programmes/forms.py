@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from events import enums as event_enums
 from network.validators import validate_code_postal
 
-from . import rights
+from . import permissions
 from .domain import CONTENT_FIELDS
 from .enums import ContributionFormat, Need
 
@@ -52,7 +52,7 @@ def _ordered(values, choices) -> list[str]:
 class ContributionForm(forms.Form):
     """A structure's proposal to a cycle, new (`contribution=None`) or edited.
 
-    The host structure is chosen among `rights.contributing_structures` when proposing (and is not shown
+    The host structure is chosen among `permissions.contributing_structures` when proposing (and is not shown
     when there is only one); it never changes afterwards. Dates are separate day inputs, each within the
     cycle's days; the hours are shared by every date. `contribution_data()` returns the domain's `data`.
     """
@@ -182,7 +182,7 @@ class ContributionForm(forms.Form):
             del self.fields["structure"]
             self.fixed_structure = contribution.structure
         else:
-            choices = rights.contributing_structures(user, cycle)
+            choices = permissions.contributing_structures(user, cycle)
             structures = list(choices)
             self.fields["structure"].queryset = choices
             self.fixed_structure = structures[0] if len(structures) == 1 else None

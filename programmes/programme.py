@@ -19,7 +19,7 @@ from itertools import groupby
 from urllib.parse import quote
 
 from django.db.models import Prefetch
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.http import urlencode
@@ -29,7 +29,7 @@ from events.forms import AgendaFilterForm
 from events.models import Occurrence
 from network.models import StructurePage
 
-from .models import CallState
+from .enums import CallState
 
 BY_DAY = "jours"
 BY_BASSIN = "bassins"
@@ -135,12 +135,11 @@ def group_by_bassin(sessions, bassins) -> list[BassinGroup]:
     Every bassin of `bassins` is listed, even without a session: the territory reads whole, and a reader
     sees at once that nothing is offered near them yet.
     """
-    by_path = {bassin.path: BassinGroup(bassin, []) for bassin in bassins}
+    by_bassin = {bassin.pk: BassinGroup(bassin, []) for bassin in bassins}
     elsewhere = BassinGroup(None, [])
     for row in sessions:
-        structure_path = row.atelier.structure.path
-        by_path.get(structure_path[: -StructurePage.steplen], elsewhere).sessions.append(row)
-    groups = list(by_path.values())
+        by_bassin.get(row.atelier.structure.bassin_id, elsewhere).sessions.append(row)
+    groups = list(by_bassin.values())
     return [*groups, elsewhere] if elsewhere.sessions else groups
 
 
@@ -258,12 +257,9 @@ def call_for_contributions(cycle, today: date | None = None) -> dict:
         text = _("L'appel à contributions est ouvert jusqu'au %(closes)s inclus.") % dates
     else:
         text = _("L'appel à contributions est clos depuis le %(closes)s.") % dates
-    propose_url = ""
-    if state == CallState.OPEN:
-        try:
-            propose_url = reverse("programmes:propose", kwargs={"slug": cycle.slug})
-        except NoReverseMatch:  # The proposing pages are not installed: the page simply offers no link.
-            propose_url = ""
+    propose_url = (
+        reverse("programmes:propose", kwargs={"slug": cycle.slug}) if state == CallState.OPEN else ""
+    )
     return {
         "state": state,
         "label": CallState(state).label,

@@ -21,11 +21,11 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Min, OuterRef, Q, Subquery
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from events.recurrence import format_time
-from network.models import Coordination, Membership, StructurePage
+from network.models import Coordination, Membership
 from outbox.links import absolute_url
 from outbox.models import Message
 from outbox.queue import queue_email
@@ -34,7 +34,6 @@ from outbox.tasks import send_due_messages
 from . import domain
 from .enums import ContributionState, EventKind
 from .models import Contribution, ContributionEvent, CyclePage
-from .models.contribution import contribution_bassin_path
 
 CHANGES_REMINDER_AFTER_DAYS = 3
 SESSION_REMINDER_DAYS = 7
@@ -64,19 +63,11 @@ def cycle_url(cycle: CyclePage) -> str:
 
 
 def propose_url(cycle: CyclePage) -> str:
-    """The proposal form of the cycle, or its public page while that form's route does not exist."""
-    try:
-        return absolute_url(reverse("programmes:propose", kwargs={"slug": cycle.slug}))
-    except NoReverseMatch:
-        return cycle_url(cycle)
+    return absolute_url(reverse("programmes:propose", kwargs={"slug": cycle.slug}))
 
 
 def review_url(cycle: CyclePage) -> str:
-    """The coordinators' review list of the cycle; its public page while that route does not exist."""
-    try:
-        return absolute_url(reverse("programmes:review", kwargs={"slug": cycle.slug}))
-    except NoReverseMatch:
-        return cycle_url(cycle)
+    return absolute_url(reverse("programmes:review", kwargs={"slug": cycle.slug}))
 
 
 def closing_window_starts(cycle: CyclePage) -> date:
@@ -343,11 +334,11 @@ def new_proposals(cycle: CyclePage, *, since: datetime, until: datetime) -> list
     )
 
 
-def _summary_readers(cycle: CyclePage, territory: list) -> list[tuple[object, list[str] | None]]:
-    """(person, paths of the bassins they follow, None for the whole cycle): the cycle's coordinators, then
+def _summary_readers(cycle: CyclePage, territory: list) -> list[tuple[object, list[int] | None]]:
+    """(person, ids of the bassins they follow, None for the whole cycle): the cycle's coordinators, then
     the territory's bassin coordinators who are not among them."""
     active = Q(is_active=True) & ~Q(email="")
-    readers: dict[int, tuple[object, list[str] | None]] = {}
+    readers: dict[int, tuple[object, list[int] | None]] = {}
     for user in (
         get_user_model().objects.filter(active, pk__in=cycle.coordinator_links.values("user")).order_by("pk")
     ):
@@ -355,12 +346,12 @@ def _summary_readers(cycle: CyclePage, territory: list) -> list[tuple[object, li
     for coordination in (
         Coordination.objects.filter(bassin__in=[bassin.pk for bassin in territory], user__is_active=True)
         .exclude(user__email="")
-        .select_related("user", "bassin")
+        .select_related("user")
         .order_by("user_id", "bassin__path")
     ):
         if coordination.user_id in readers and readers[coordination.user_id][1] is None:
             continue
-        readers.setdefault(coordination.user_id, (coordination.user, []))[1].append(coordination.bassin.path)
+        readers.setdefault(coordination.user_id, (coordination.user, []))[1].append(coordination.bassin_id)
     return list(readers.values())
 
 
@@ -377,19 +368,18 @@ def send_weekly_summary(*, cycle: CyclePage, today: date | None = None) -> int:
     if not proposals:
         return 0
     territory = cycle.territory()
-    bassin_titles = {bassin.path: bassin.title for bassin in territory}
-    waiting_bassins = [
-        path[: -StructurePage.steplen]
-        for path in Contribution.objects.of_cycle(cycle)
+    bassin_titles = {bassin.pk: bassin.title for bassin in territory}
+    waiting_bassins = list(
+        Contribution.objects.of_cycle(cycle)
         .filter(state=S.SUBMITTED)
-        .values_list("structure__path", flat=True)
-    ]
+        .values_list("structure__bassin_id", flat=True)
+    )
     items = [
         {
             "contribution": proposal,
             "structure": proposal.structure,
-            "bassin_path": contribution_bassin_path(proposal.structure),
-            "bassin": bassin_titles.get(contribution_bassin_path(proposal.structure), ""),
+            "bassin_id": proposal.structure.bassin_id,
+            "bassin": bassin_titles.get(proposal.structure.bassin_id, ""),
             "url": absolute_url(proposal.get_absolute_url()),
         }
         for proposal in proposals
@@ -402,11 +392,11 @@ def send_weekly_summary(*, cycle: CyclePage, today: date | None = None) -> int:
         "review_url": review_url(cycle),
     }
     mails = []
-    for user, paths in _summary_readers(cycle, territory):
-        mine = [item for item in items if paths is None or item["bassin_path"] in paths]
+    for user, bassin_ids in _summary_readers(cycle, territory):
+        mine = [item for item in items if bassin_ids is None or item["bassin_id"] in bassin_ids]
         if not mine:
             continue
-        waiting = sum(1 for path in waiting_bassins if paths is None or path in paths)
+        waiting = sum(1 for bassin_id in waiting_bassins if bassin_ids is None or bassin_id in bassin_ids)
         mails.append(
             Mail(
                 key=f"weekly-summary:{cycle.pk}:{iso_week(today)}:{user.pk}",
@@ -415,7 +405,7 @@ def send_weekly_summary(*, cycle: CyclePage, today: date | None = None) -> int:
                     **base,
                     "items": mine,
                     "waiting": waiting,
-                    "bassins": None if paths is None else [bassin_titles[path] for path in paths],
+                    "bassins": None if bassin_ids is None else [bassin_titles[pk] for pk in bassin_ids],
                 },
             )
         )

@@ -21,7 +21,7 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
-from config.launcher import choose_broker, describe_broker, probe_redis
+from config.runenv import choose_broker, describe_broker, probe_redis
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 TASK = "outbox.tasks.send_message"

@@ -11,7 +11,7 @@ import dj_database_url
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
-from config.launcher import describe_database
+from config.runenv import describe_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {

@@ -2,8 +2,8 @@
 
 - `DATABASE_URL`: PostgreSQL in production (`postgres://user:pass@host/db`); SQLite under `var/` when unset.
 - `CELERY_BROKER_URL`: `redis://…` when a Redis is available; Celery's filesystem transport under
-  `var/celery/` otherwise (the `make run` launcher decides and logs which one it chose).
-- `REDIS_URL`: the Redis used by the launcher's probe and, later, by locks and caching.
+  `var/celery/` otherwise (`make run` decides and logs which one it chose: config/runenv.py).
+- `REDIS_URL`: the Redis used by `make run`'s probe and, later, by locks and caching.
 """
 
 import os
@@ -193,7 +193,7 @@ LOGIN_REDIRECT_URL = "/"
 # Pages restricted to logged-in people (a cycle kept for coordinators…) use the site's own login page.
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
 # Nobody signs in before opening the link e-mailed to them (an invitation link counts as that proof).

@@ -56,7 +56,7 @@ class Edition:
         self.end = self.start + timedelta(days=settings.DIGEST["DAYS"] - 1)
         self.pro_end = self.start + timedelta(days=settings.DIGEST["PRO_DAYS"] - 1)
         self.bassins: list[BassinPage] = []
-        self.bassin_by_path: dict[str, int] = {}
+        self.live_bassin_ids: set[int] = set()
         self.sessions: dict[int, list[SessionView]] = defaultdict(list)
         self.pro_sessions: dict[int, list[SessionView]] = defaultdict(list)
         self.new_ateliers: list[NewAtelier] = []
@@ -80,8 +80,7 @@ class Edition:
         self.bassins = list(
             BassinPage.objects.live().order_by("title").only("title", "slug", "path", "depth")
         )
-        self.bassin_by_path = {bassin.path: bassin.pk for bassin in self.bassins}
-        self._path_length = len(self.bassins[0].path) if self.bassins else 0
+        self.live_bassin_ids = {bassin.pk for bassin in self.bassins}
         root = Site.objects.filter(is_default_site=True).values_list("root_page__url_path", flat=True).first()
         self._site_root = root or "/"
 
@@ -93,8 +92,9 @@ class Edition:
         self._load_new_structures()
         self._load_new_members()
 
-    def bassin_of(self, path: str) -> int | None:
-        return self.bassin_by_path.get(path[: self._path_length])
+    def bassin_of(self, bassin_id: int) -> int | None:
+        """The structure's bassin if it is live (a letter speaks only of live bassins), else None."""
+        return bassin_id if bassin_id in self.live_bassin_ids else None
 
     def page_url(self, url_path: str) -> str:
         return absolute_url() + "/" + url_path[len(self._site_root) :]
@@ -108,7 +108,7 @@ class Edition:
             *("atelier__kind", "atelier__visibility", "atelier__capacity", "atelier__registration"),
             *("atelier__registration_details", "atelier__place_name", "atelier__commune"),
             *("atelier__created_at", "atelier__updated_at", "atelier__structure__title"),
-            *("atelier__structure__path", "atelier__structure__commune"),
+            *("atelier__structure__bassin_id", "atelier__structure__commune"),
         )
         rows = (
             Occurrence.objects.filter(
@@ -134,8 +134,8 @@ class Edition:
             (start, end, local_date, status, commune, place_name, seats_taken, note, recurrence_id) = row[:9]
             (atelier_id, title, themes, publics, kind, visibility, capacity, registration) = row[9:17]
             (details, atelier_place, atelier_commune, created_at, updated_at) = row[17:22]
-            (structure_title, structure_path, structure_commune) = row[22:]
-            bassin_id = self.bassin_of(structure_path)
+            (structure_title, structure_bassin, structure_commune) = row[22:]
+            bassin_id = self.bassin_of(structure_bassin)
             if bassin_id is None:
                 continue
             shared = ateliers.get(atelier_id)
@@ -191,13 +191,13 @@ class Edition:
             .order_by("next_start", "title")
             .values_list(
                 *("pk", "title", "themes", "publics", "created_at", "commune", "next_start"),
-                *("structure__title", "structure__path", "structure__commune"),
+                *("structure__title", "structure__bassin_id", "structure__commune"),
             )
         )
         for row in rows:
             (atelier_id, title, themes, publics, created_at, commune, next_start) = row[:7]
-            (structure_title, structure_path, structure_commune) = row[7:]
-            bassin_id = self.bassin_of(structure_path)
+            (structure_title, structure_bassin, structure_commune) = row[7:]
+            bassin_id = self.bassin_of(structure_bassin)
             if bassin_id is None:
                 continue
             self.new_ateliers.append(
@@ -220,11 +220,11 @@ class Edition:
             StructurePage.objects.live()
             .public()
             .filter(first_published_at__gt=self.since)
-            .only("title", "path", "url_path", "commune", "first_published_at")
+            .only("title", "bassin", "url_path", "commune", "first_published_at")
             .order_by("title")
         )
         for structure in structures:
-            bassin_id = self.bassin_of(structure.path)
+            bassin_id = self.bassin_of(structure.bassin_id)
             if bassin_id is not None:
                 self.new_structures.append(
                     NewStructure(
@@ -241,14 +241,20 @@ class Edition:
             Membership.objects.filter(created_at__gt=self.since, structure__live=True, user__is_active=True)
             .select_related("user", "user__member_profile", "structure")
             .only(
-                *("created_at", "user__first_name", "user__last_name", "structure__title", "structure__path"),
+                *(
+                    "created_at",
+                    "user__first_name",
+                    "user__last_name",
+                    "structure__title",
+                    "structure__bassin",
+                ),
                 *("user__member_profile__display_name", "user__member_profile__job_title"),
                 "user__member_profile__visibility",
             )
             .order_by("created_at", "pk")
         )
         for membership in memberships:
-            bassin_id = self.bassin_of(membership.structure.path)
+            bassin_id = self.bassin_of(membership.structure.bassin_id)
             user = membership.user
             profile = getattr(user, "member_profile", None)
             visibility = profile.visibility if profile else ProfileVisibility.BASSIN

@@ -42,10 +42,10 @@ def load_readers(*, subscriptions: list[Subscription], week: str, edition: Editi
     ).values_list("subscription_id", "bassinpage_id"):
         chosen[subscription_id].add(bassin_id)
     belongs: dict[int, set[int]] = defaultdict(set)
-    for user_id, path in Membership.objects.filter(user_id__in=user_ids).values_list(
-        "user_id", "structure__path"
+    for user_id, structure_bassin in Membership.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "structure__bassin_id"
     ):
-        bassin_id = edition.bassin_of(path)
+        bassin_id = edition.bassin_of(structure_bassin)
         if bassin_id is not None:
             belongs[user_id].add(bassin_id)
     for user_id, bassin_id in Coordination.objects.filter(user_id__in=user_ids).values_list(

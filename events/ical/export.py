@@ -145,7 +145,7 @@ def atelier_description(atelier, url: str) -> str:
     if needs:
         lines.append(words["needs"] % {"needs": " ; ".join(needs)})
     price = words["prices"].get(atelier.price, atelier.price)
-    if atelier.price == enums.Price.PAID and atelier.price_amount is not None:
+    if atelier.price == enums.Price.PAYANT and atelier.price_amount is not None:
         price = f"{price} ({atelier.price_amount} €)"
     if atelier.price_details:
         price = f"{price} — {atelier.price_details}"

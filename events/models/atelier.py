@@ -42,7 +42,7 @@ class AtelierQuerySet(models.QuerySet):
         return self.filter(Q(structure=structure) | Q(pk__in=co_organised.values("atelier_id")))
 
     def in_bassin(self, bassin):
-        return self.filter(structure__path__startswith=bassin.path, structure__depth=bassin.depth + 1)
+        return self.filter(structure__bassin=bassin)
 
 
 class Atelier(models.Model):
@@ -102,7 +102,9 @@ class Atelier(models.Model):
     capacity = models.PositiveIntegerField(
         _("nombre de places"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
-    price = models.CharField(_("tarif"), max_length=25, choices=enums.Price.choices, default=enums.Price.FREE)
+    price = models.CharField(
+        _("tarif"), max_length=25, choices=enums.Price.choices, default=enums.Price.GRATUIT
+    )
     price_amount = models.DecimalField(
         _("montant (€)"),
         max_digits=7,
@@ -229,7 +231,7 @@ class Atelier(models.Model):
             errors["end_time"] = ValidationError(
                 _("L'heure de fin doit être après l'heure de début."), code="end_before_start"
             )
-        if self.price == enums.Price.PAID and self.price_amount is None:
+        if self.price == enums.Price.PAYANT and self.price_amount is None:
             errors["price_amount"] = ValidationError(
                 _("Indiquez le montant d'un atelier payant."), code="price_missing"
             )
@@ -279,7 +281,7 @@ class Atelier(models.Model):
 
     @property
     def is_free(self) -> bool:
-        return self.price != enums.Price.PAID
+        return self.price != enums.Price.PAYANT
 
     @property
     def prerequisite_flags(self) -> list[str]:

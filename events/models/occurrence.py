@@ -50,20 +50,12 @@ class OccurrenceQuerySet(models.QuerySet):
         return self.filter(end__gte=now)
 
     def in_bassins(self, bassins):
-        condition = Q()
-        for bassin in bassins:
-            condition |= Q(
-                atelier__structure__path__startswith=bassin.path, atelier__structure__depth=bassin.depth + 1
-            )
-        return self.filter(condition) if bassins else self
+        return self.filter(atelier__structure__bassin__in=bassins) if bassins else self
 
     def of_structure(self, structure):
         """Sessions the structure hosts or co-organises (see `AtelierQuerySet.of_structure`)."""
-        from .atelier import Atelier
-
-        co_organised = Atelier.co_organisers.through.objects.filter(structurepage=structure)
         return self.filter(
-            Q(atelier__structure=structure) | Q(atelier_id__in=co_organised.values("atelier_id"))
+            Q(atelier__structure=structure) | Q(atelier_id__in=structure.co_organised_ateliers.values("pk"))
         )
 
     def of_structures(self, structures):
@@ -86,7 +78,7 @@ class OccurrenceQuerySet(models.QuerySet):
         return self.filter(atelier__format__in=formats) if formats else self
 
     def free(self):
-        return self.exclude(atelier__price=enums.Price.PAID)
+        return self.exclude(atelier__price=enums.Price.PAYANT)
 
     def accessible(self):
         return self.filter(Q(atelier__wheelchair_accessible=True) | ~Q(atelier__accessibility=""))

@@ -11,8 +11,39 @@ from network.jsonld import dumps_for_script
 
 from .. import enums
 from ..jsonld import atelier_jsonld
+from ..models import Occurrence
 
 register = template.Library()
+
+# Sessions in the « Prochains ateliers » block of a bassin's page and of a structure's page.
+BASSIN_NEXT_SESSIONS = 6
+STRUCTURE_NEXT_SESSIONS = 10
+
+
+@register.simple_tag
+def bassin_next_sessions(bassin) -> list:
+    """The next public sessions of the bassin's structures, for its page.
+
+    Bassin and structure pages belong to `network`, which sits below `events`: their templates ask for the
+    sessions here rather than their models importing `Occurrence`.
+    """
+    return list(
+        Occurrence.objects.public()
+        .in_bassins([bassin])
+        .upcoming(timezone.now())
+        .for_listing()[:BASSIN_NEXT_SESSIONS]
+    )
+
+
+@register.simple_tag
+def structure_next_sessions(structure) -> list:
+    """The next public sessions the structure hosts or co-organises, for its page (see above)."""
+    return list(
+        Occurrence.objects.public()
+        .of_structure(structure)
+        .upcoming(timezone.now())
+        .for_listing()[:STRUCTURE_NEXT_SESSIONS]
+    )
 
 
 @register.filter

@@ -252,8 +252,8 @@ def bassin_agenda(request, slug):
 
 
 def structure_agenda(request, slug):
-    structure = get_object_or_404(StructurePage.objects.live().public(), slug=slug)
-    bassin = BassinPage.objects.filter(path=structure.path[: -StructurePage.steplen]).first()
+    structure = get_object_or_404(StructurePage.objects.live().public().select_related("bassin"), slug=slug)
+    bassin = structure.bassin
     scope = Scope(
         title=_("Ateliers de %(name)s") % {"name": structure.title},
         intro=_("Les ateliers proposés par ce lieu."),
@@ -261,7 +261,7 @@ def structure_agenda(request, slug):
         ateliers=Atelier.objects.public().of_structure(structure),
         ics_url=reverse("events:structure_ics", kwargs={"slug": structure.slug}),
         json_params={"structure": structure.slug},
-        breadcrumbs=[*([(bassin.title, bassin.url)] if bassin else []), (structure.title, structure.url)],
+        breadcrumbs=[(bassin.title, bassin.url), (structure.title, structure.url)],
     )
     return render_agenda(request, scope)
 
@@ -278,11 +278,12 @@ def _cycle_of(atelier):
 
 def atelier_detail(request, pk):
     """The atelier page. Its cycle (when a contribution publishes it) comes in the atelier's own query, and
-    its co-organisers cost a query only when it has some: a plain atelier stays at three queries."""
+    its co-organisers cost a query only when it has some: a plain atelier stays at two queries (its structure
+    and bassin come in the same query)."""
     co_organised = Atelier.co_organisers.through.objects.filter(atelier_id=OuterRef("pk"))
     atelier = get_object_or_404(
         Atelier.objects.public()
-        .select_related("structure", "contribution__cycle")
+        .select_related("structure__bassin", "contribution__cycle")
         .annotate(has_co_organisers=Exists(co_organised)),
         pk=pk,
     )
@@ -292,7 +293,7 @@ def atelier_detail(request, pk):
     )
     sessions = list(atelier.occurrences.upcoming(timezone.now()).order_by("start")[:NEXT_SESSIONS])
     next_session = sessions[0] if sessions else None
-    bassin = BassinPage.objects.filter(path=structure.path[: -StructurePage.steplen]).first()
+    bassin = structure.bassin
     if next_session and next_session.latitude is not None and next_session.longitude is not None:
         coordinates = (next_session.latitude, next_session.longitude)
     else:

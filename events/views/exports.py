@@ -249,7 +249,7 @@ def _positive_int(value, default: int, maximum: int | None = None) -> int:
     return min(number, maximum) if maximum else number
 
 
-def occurrence_data(occurrence, *, request, bassin_slugs: dict[str, str], labels: dict) -> dict:
+def occurrence_data(occurrence, *, request, bassin_slugs: dict[int, str], labels: dict) -> dict:
     """One session as the JSON export shows it.
 
     `id` is stable across edits (the series and the session's original start), unlike the row's primary
@@ -280,7 +280,7 @@ def occurrence_data(occurrence, *, request, bassin_slugs: dict[str, str], labels
             "slug": structure.slug,
             "url": absolute(request, structure.get_url(request) or ""),
         },
-        "bassin": bassin_slugs.get(structure.path[: -StructurePage.steplen]),
+        "bassin": bassin_slugs.get(structure.bassin_id),
         "commune": occurrence.commune,
         "place": occurrence.place_name,
         "address": occurrence.address,
@@ -316,8 +316,8 @@ def agenda_json(request):
     page = _positive_int(request.GET.get("page"), 1)
     count = occurrences.count()
     rows = list(occurrences.for_listing()[(page - 1) * limit : page * limit])
-    # Bassins are a few dozen: one small query maps a structure's parent path to its bassin's slug.
-    bassin_slugs = dict(BassinPage.objects.live().values_list("path", "slug")) if rows else {}
+    # Bassins are a few dozen: one small query maps a structure's bassin to its slug.
+    bassin_slugs = dict(BassinPage.objects.live().values_list("pk", "slug")) if rows else {}
     # Translated once per request rather than per row (lazy labels cost on every access).
     labels = {
         name: {code: str(label) for code, label in choices.choices}

@@ -20,6 +20,7 @@ from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
+from wagtail.models import Page
 
 from network.models import BassinPage, StructurePage
 
@@ -41,6 +42,16 @@ def widget_limit(value) -> int:
     return min(max(number, 1), MAX_LIMIT)
 
 
+def live_cycles():
+    """Live, public event cycles (the `programmes` app's `CyclePage`), as plain pages.
+
+    A cycle publishes its accepted contributions as ateliers, so a widget may show one. The cycle is found
+    through the page tree by its model's name, as `subpage_types` names it: events sit below programmes and
+    never import it.
+    """
+    return Page.objects.live().public().filter(cyclepage__isnull=False)
+
+
 def full_agenda_url(request) -> str:
     """Where "Voir tout l'agenda" leads: the agenda page with the same filters, or, for a cycle's widget,
     the cycle's programme (which is that agenda, with the cycle's own presentation)."""
@@ -48,9 +59,7 @@ def full_agenda_url(request) -> str:
     query.pop("limite", None)
     path = reverse("events:agenda")
     if query.get("cycle"):
-        from programmes.models import CyclePage
-
-        cycle = CyclePage.objects.live().public().filter(slug=query.pop("cycle")[-1]).first()
+        cycle = live_cycles().filter(slug=query.pop("cycle")[-1]).first()
         if cycle is not None:
             path = cycle.url
     return f"{path}?{query.urlencode()}" if query else path
@@ -127,10 +136,7 @@ def widget_help(request):
     """« Intégrer l'agenda sur votre site »: choose, copy the snippet, see the preview."""
     bassins = BassinPage.objects.live().public().order_by("title").only("title", "slug")
     structures = StructurePage.objects.live().public().order_by("title").only("title", "slug", "commune")
-    # A cycle (programmes app) publishes its accepted contributions as ateliers: a widget may show one.
-    from programmes.models import CyclePage
-
-    cycles = CyclePage.objects.live().public().order_by("-start_date").only("title", "slug")
+    cycles = live_cycles().order_by("-cyclepage__start_date").only("title", "slug")
     form = WidgetBuilderForm(request.GET or None, bassins=bassins, structures=structures, cycles=cycles)
     widget_path = reverse("events:widget")
     query = urlencode(form.widget_query() if form.is_bound else {"limite": DEFAULT_LIMIT})

@@ -2,7 +2,6 @@
 
 from django.contrib.auth.models import Group
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -13,6 +12,7 @@ from ..enums import Departement
 from ..fields import ChoiceListField
 from ..validators import validate_latitude, validate_longitude
 from .rights import RightsLinkedPage
+from .structure import StructurePage
 
 
 class BassinPage(RightsLinkedPage, Page):
@@ -84,15 +84,9 @@ class BassinPage(RightsLinkedPage, Page):
             self.density_per_km2 = round(self.population / self.area_km2)
 
     def get_context(self, request, *args, **kwargs):
-        from events.models import Occurrence
-
-        from .structure import StructurePage
-
+        """The page's own data; its next sessions come from the `events` app's template tags."""
         context = super().get_context(request, *args, **kwargs)
-        structures = list(StructurePage.objects.for_listing().child_of(self))
+        structures = list(self.structures.for_listing())
         context["structures"] = structures
         context["map_markers"] = StructurePage.map_markers(structures)
-        context["next_sessions"] = list(
-            Occurrence.objects.public().in_bassins([self]).upcoming(timezone.now()).for_listing()[:6]
-        )
         return context

@@ -53,9 +53,20 @@ class StructurePage(RightsLinkedPage, Page):
     """One structure (médiathèque, EPN, France Services, bus…) and what it offers.
 
     Invariants: the slug is unique across the whole territory (feeds and APIs address a structure by its slug
-    alone); `horaires_parsed` always mirrors `horaires` (it is rebuilt on every save); the editors' group and
-    the image collection are granted by `network.permissions.grant_structure_permissions`, never here.
+    alone); `horaires_parsed` always mirrors `horaires` (it is rebuilt on every save); `bassin` is always the
+    parent page (see `save()` and `network.signals`); the editors' group and the image collection are granted
+    by `network.permissions.grant_structure_permissions`, never here.
     """
+
+    # The parent bassin, stored so that lists, feeds and rights join it instead of reading the tree path.
+    # A structure can only live under a bassin (`parent_page_types`), so this is derived, never chosen.
+    bassin = models.ForeignKey(
+        "network.BassinPage",
+        verbose_name=_("bassin de vie"),
+        on_delete=models.RESTRICT,
+        related_name="structures",
+        editable=False,
+    )
 
     # Identity (schema: id, pivot, typologie, structure_parente, source)
     schema_id = models.CharField(
@@ -290,7 +301,14 @@ class StructurePage(RightsLinkedPage, Page):
             )
 
     def save(self, *args, **kwargs):
+        """Derive `horaires_parsed` and `bassin` before writing.
+
+        `bassin` is a value of the tree, like `depth`: it is read from the parent whenever the page is written
+        (created by `add_child`, published from a revision that may predate a move, copied). A move writes no
+        `StructurePage`, so `network.signals.keep_structure_bassin` follows it.
+        """
         self.horaires_parsed = parse_opening_hours(self.horaires).to_json()
+        self.bassin_id = self.get_parent().pk
         return super().save(*args, **kwargs)
 
     # Read side -----------------------------------------------------------------------------------------
@@ -345,13 +363,6 @@ class StructurePage(RightsLinkedPage, Page):
         return self._meta.get_field("typologie").get_choices_display(self.typologie)
 
     @property
-    def has_equipment(self) -> bool:
-        return any(
-            value
-            for value in (self.computers, self.laptops, self.tablets, self.has_printer, self.has_free_wifi)
-        ) or bool(self.equipment_note)
-
-    @property
     def has_coordinates(self) -> bool:
         return self.latitude is not None and self.longitude is not None
 
@@ -370,18 +381,14 @@ class StructurePage(RightsLinkedPage, Page):
         return [structure.map_marker() for structure in structures if structure.has_coordinates]
 
     def get_context(self, request, *args, **kwargs):
-        from events.models import Occurrence
-
+        """The page's own data; its next sessions come from the `events` app's template tags."""
         context = super().get_context(request, *args, **kwargs)
-        context["bassin"] = self.get_parent().specific
+        context["bassin"] = self.bassin
         context["photos"] = self.photos.select_related("image")
         context["stops"] = stops = list(self.stops.all())
         context["map_markers"] = StructurePage.map_markers([self]) + [
             stop.map_marker() for stop in stops if stop.has_coordinates
         ]
-        context["next_sessions"] = list(
-            Occurrence.objects.public().of_structure(self).upcoming(timezone.now()).for_listing()[:10]
-        )
         context["membership_state"] = self.membership_state(request.user)
         return context
 

@@ -1,6 +1,5 @@
 """Set queries of the structures: the directory's filters, a bassin's structures, the communes of a set."""
 
-from django.db import models
 from wagtail.query import PageQuerySet
 
 from .. import enums
@@ -18,10 +17,7 @@ class StructurePageQuerySet(PageQuerySet):
         return self.live().public().order_by("title")
 
     def in_bassins(self, bassins):
-        condition = models.Q()
-        for bassin in bassins:
-            condition |= models.Q(path__startswith=bassin.path, depth=bassin.depth + 1)
-        return self.filter(condition) if bassins else self
+        return self.filter(bassin__in=bassins) if bassins else self
 
     def in_communes(self, communes):
         return self.filter(commune__in=communes) if communes else self
@@ -43,15 +39,6 @@ class StructurePageQuerySet(PageQuerySet):
 
     def with_accompaniment(self, modes):
         return self.filter(has_any("modalites_accompagnement", modes))
-
-    def in_programmes(self, programmes):
-        return self.filter(has_any("dispositif_programmes_nationaux", programmes))
-
-    def with_regional_labels(self, labels):
-        return self.filter(has_any("labels_regionaux", labels))
-
-    def of_types(self, codes):
-        return self.filter(has_any("typologie", codes))
 
     def itinerant(self):
         return self.filter(has_all("itinerance", [enums.Itinerance.ITINERANT]))

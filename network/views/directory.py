@@ -47,10 +47,8 @@ def directory(request):
         structures = [structure for structure in structures if structure.is_open_at(now)]
 
     page_obj = Paginator(structures, PAGE_SIZE).get_page(request.GET.get("page"))
-    bassins_by_path = {bassin.path: bassin for bassin in bassins}
-    rows = [
-        (structure, bassins_by_path.get(structure.path[: -StructurePage.steplen])) for structure in page_obj
-    ]
+    bassins_by_id = {bassin.pk: bassin for bassin in bassins}
+    rows = [(structure, bassins_by_id.get(structure.bassin_id)) for structure in page_obj]
     return render(
         request,
         "network/directory.html",

@@ -23,9 +23,9 @@ from events.views.exports import base_url, exported_series, ical_response
 from network.models import StructurePage
 from network.permissions import is_network_member, member_bassins
 
-from ..access import member_required, my_bassins
 from ..forms import ScopeFilterForm
 from ..models import CalendarToken
+from ..permissions import member_required, my_bassins
 
 SESSIONS_PER_PAGE = 30
 

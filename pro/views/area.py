@@ -11,9 +11,9 @@ from django.shortcuts import render
 from network.models import Coordination, MemberProfile, Membership, MembershipRequest, StructurePage
 from network.permissions import decidable_requests, manageable_structures
 
-from ..access import member_required, my_bassins
 from ..forms import ScopeFilterForm
 from ..people import visible_people
+from ..permissions import member_required, my_bassins
 
 PEOPLE_PER_PAGE = 30
 
@@ -69,10 +69,10 @@ def structures(request):
             | Q(intake_capacity__icontains=word)
             | Q(referral_contact__icontains=word)
         )
-    by_parent: dict[str, list] = {}
+    by_bassin: dict[int, list] = {}
     for structure in listed.order_by("title"):
-        by_parent.setdefault(structure.path[: -StructurePage.steplen], []).append(structure)
-    groups = [(bassin, by_parent[bassin.path]) for bassin in bassins if bassin.path in by_parent]
+        by_bassin.setdefault(structure.bassin_id, []).append(structure)
+    groups = [(bassin, by_bassin[bassin.pk]) for bassin in bassins if bassin.pk in by_bassin]
     return render(
         request,
         "pro/structures.html",

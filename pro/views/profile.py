@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from network.models import MemberProfile
 
-from ..access import member_required
 from ..forms import ProfileForm
+from ..permissions import member_required
 
 
 @member_required

@@ -14,8 +14,8 @@ from network import domain
 from network.models import MembershipRequest, member_name
 from network.permissions import can_decide_request, decidable_requests
 
-from ..access import member_required
 from ..forms import RefuseForm
+from ..permissions import member_required
 
 
 @member_required

@@ -25,13 +25,10 @@ class ContributionQuerySet(models.QuerySet):
         return self.filter(cycle=cycle)
 
     def in_bassin(self, bassin):
-        return self.filter(structure__path__startswith=bassin.path, structure__depth=bassin.depth + 1)
+        return self.filter(structure__bassin=bassin)
 
     def in_bassins(self, bassins):
-        condition = Q()
-        for bassin in bassins:
-            condition |= Q(structure__path__startswith=bassin.path, structure__depth=bassin.depth + 1)
-        return self.filter(condition) if bassins else self
+        return self.filter(structure__bassin__in=bassins) if bassins else self
 
     def of_structures(self, structure_ids):
         """Contributions a structure hosts or co-organises."""
@@ -219,13 +216,6 @@ class Contribution(models.Model):
 
     def can_be_withdrawn(self) -> bool:
         return self.state not in (ContributionState.DECLINED, ContributionState.WITHDRAWN)
-
-
-def contribution_bassin_path(structure) -> str:
-    """The path of the bassin a structure sits in (structures are the bassins' children)."""
-    from network.models import StructurePage
-
-    return structure.path[: -StructurePage.steplen]
 
 
 class ContributionEvent(models.Model):

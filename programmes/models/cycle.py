@@ -20,11 +20,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from network.models import BassinPage, StructurePage
 
-class CallState(models.TextChoices):
-    UPCOMING = "a_venir", _("Appel à contributions à venir")
-    OPEN = "ouvert", _("Appel à contributions ouvert")
-    CLOSED = "clos", _("Appel à contributions clos")
+from ..enums import CallState
+from ..programme import programme_context
 
 
 class CyclePage(RoutablePageMixin, Page):
@@ -35,7 +34,7 @@ class CyclePage(RoutablePageMixin, Page):
 
     Invariants (checked in `clean`): the cycle ends on or after its first day; the call closes on or after it
     opens, and before the cycle ends. Coordinators of the cycle review every contribution; a bassin's own
-    coordinators review those of their bassin (`programmes.rights`).
+    coordinators review those of their bassin (`programmes.permissions`).
     """
 
     edition = models.CharField(_("édition"), max_length=40, blank=True, help_text=_("Par exemple : 2027"))
@@ -135,14 +134,10 @@ class CyclePage(RoutablePageMixin, Page):
 
     @path("")
     def index_route(self, request, *args, **kwargs):
-        from ..programme import programme_context
-
         return self.render(request, context_overrides=programme_context(request, self))
 
     @path("imprimer/", name="print")
     def print_route(self, request):
-        from ..programme import programme_context
-
         return self.render(
             request,
             template="programmes/cycle_print.html",
@@ -153,19 +148,15 @@ class CyclePage(RoutablePageMixin, Page):
 
     def territory(self) -> list:
         """The cycle's bassins, in name order: those chosen, or every live bassin for a regional cycle."""
-        from network.models import BassinPage
-
         chosen = list(self.bassins.all().order_by("title")) if self.pk else []
         return chosen or list(BassinPage.objects.live().order_by("title"))
 
     def territory_structures(self):
         """Live structures of the cycle's territory: those the call is addressed to."""
-        from network.models import StructurePage
-
         return StructurePage.objects.live().in_bassins(self.territory())
 
     def covers(self, structure) -> bool:
-        return any(structure.path.startswith(bassin.path) for bassin in self.territory())
+        return any(structure.bassin_id == bassin.pk for bassin in self.territory())
 
     def call_state(self, today: date | None = None) -> str:
         today = today or timezone.localdate()

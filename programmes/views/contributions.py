@@ -10,7 +10,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,11 +20,11 @@ from events.recurrence import format_time
 from network.models import member_name
 from network.permissions import manageable_structures
 
-from .. import domain, rights
-from ..access import participant_required
+from .. import domain, permissions
 from ..enums import ContributionState, EventKind
 from ..forms import CommentForm, ContributionForm, StepForm
 from ..models import CallState, Contribution, CyclePage
+from ..permissions import participant_required
 
 # Each step: the workflow function, the button's words and what the person is told once it is done.
 STEP_FUNCTIONS = {
@@ -74,7 +74,7 @@ def _visible(request, pk) -> Contribution:
         ),
         pk=pk,
     )
-    if not rights.can_view(request.user, contribution):
+    if not permissions.can_view(request.user, contribution):
         raise Http404
     return contribution
 
@@ -88,12 +88,8 @@ def _forbidden(request, reason: str, *, back_url: str = "", back_label: str = ""
     )
 
 
-def _optional_url(name: str, cycle: CyclePage) -> str:
-    """Links to pages other parts of the app may provide (review, coverage); empty while they do not."""
-    try:
-        return reverse(name, kwargs={"slug": cycle.slug})
-    except NoReverseMatch:
-        return ""
+def _cycle_url(name: str, cycle: CyclePage) -> str:
+    return reverse(name, kwargs={"slug": cycle.slug})
 
 
 def _call_state_label(cycle: CyclePage) -> str:
@@ -113,10 +109,11 @@ def cycles(request):
             {
                 "cycle": cycle,
                 "call_state": _call_state_label(cycle),
-                "can_propose": cycle.is_call_open() and rights.contributing_structures(user, cycle).exists(),
-                "mine": rights.visible_contributions(user, cycle).count(),
-                "can_review": rights.can_review_cycle(user, cycle),
-                "review_url": _optional_url("programmes:review", cycle),
+                "can_propose": cycle.is_call_open()
+                and permissions.contributing_structures(user, cycle).exists(),
+                "mine": permissions.visible_contributions(user, cycle).count(),
+                "can_review": permissions.can_review_cycle(user, cycle),
+                "review_url": _cycle_url("programmes:review", cycle),
             }
         )
     return render(request, "programmes/pro/cycles.html", {"rows": rows})
@@ -127,13 +124,13 @@ def cycle(request, slug):
     """A person's space in one cycle: the call's dates, their structures' contributions, what comes next."""
     cycle = _cycle(slug)
     user = request.user
-    structures = list(rights.contributing_structures(user, cycle))
+    structures = list(permissions.contributing_structures(user, cycle))
     managed = set(manageable_structures(user).values_list("pk", flat=True))
-    contributions = list(rights.visible_contributions(user, cycle).for_listing())
+    contributions = list(permissions.visible_contributions(user, cycle).for_listing())
     for contribution in contributions:
         contribution.is_hosted_by_me = contribution.structure_id in managed
         contribution.hours_label = hours_label(contribution)
-    can_review = rights.can_review_cycle(user, cycle)
+    can_review = permissions.can_review_cycle(user, cycle)
     return render(
         request,
         "programmes/pro/cycle.html",
@@ -145,8 +142,8 @@ def cycle(request, slug):
             "structures": structures,
             "contributions": contributions,
             "can_review": can_review,
-            "review_url": _optional_url("programmes:review", cycle) if can_review else "",
-            "coverage_url": _optional_url("programmes:coverage", cycle) if can_review else "",
+            "review_url": _cycle_url("programmes:review", cycle) if can_review else "",
+            "coverage_url": _cycle_url("programmes:coverage", cycle) if can_review else "",
         },
     )
 
@@ -163,7 +160,7 @@ def propose(request, slug):
             % {"opens": _day(cycle.call_opens), "closes": _day(cycle.call_closes)},
         )
         return redirect(back_url)
-    if not rights.contributing_structures(request.user, cycle).exists():
+    if not permissions.contributing_structures(request.user, cycle).exists():
         return _forbidden(
             request,
             _(
@@ -220,7 +217,7 @@ def propose(request, slug):
 def edit(request, pk):
     """The structure's changes: until the call closes, or afterwards when the coordinators ask for them."""
     contribution = _visible(request, pk)
-    if not rights.can_edit(request.user, contribution):
+    if not permissions.can_edit(request.user, contribution):
         return _forbidden(
             request,
             _("Seule la structure qui accueille la contribution peut la modifier."),
@@ -286,7 +283,7 @@ def edit(request, pk):
 
 def _render_detail(request, contribution: Contribution, *, step_form=None, comment_form=None, status=200):
     user = request.user
-    can_review = rights.can_review(user, contribution)
+    can_review = permissions.can_review(user, contribution)
     events = contribution.events.select_related("author", "author__member_profile").order_by(
         "created_at", "pk"
     )
@@ -316,7 +313,8 @@ def _render_detail(request, contribution: Contribution, *, step_form=None, comme
             "cycle": contribution.cycle,
             "events": events,
             "steps": steps,
-            "can_edit": rights.can_edit(user, contribution) and contribution.can_be_changed_by_structure(),
+            "can_edit": permissions.can_edit(user, contribution)
+            and contribution.can_be_changed_by_structure(),
             "can_comment": not contribution.is_draft,
             "comment_form": comment_form or CommentForm(),
             "co_organisers": list(contribution.co_organisers.order_by("title")),
@@ -325,7 +323,7 @@ def _render_detail(request, contribution: Contribution, *, step_form=None, comme
             "needs": _labels(contribution, "needs"),
             "hours": hours_label(contribution),
             "author_name": member_name(contribution.created_by) if contribution.created_by else "",
-            "review_url": _optional_url("programmes:review", contribution.cycle) if can_review else "",
+            "review_url": _cycle_url("programmes:review", contribution.cycle) if can_review else "",
         },
         status=status,
     )

@@ -8,17 +8,17 @@ themselves (their needs, their scores), so it only has those the person reviews.
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from .. import rights
-from ..access import participant_required
+from .. import permissions
 from ..coverage import compute_coverage, write_csv
 from ..models import CyclePage
+from ..permissions import participant_required
 from .review import forbidden
 
 
 @participant_required
 def coverage(request, slug):
     cycle = get_object_or_404(CyclePage, slug=slug)
-    if not rights.can_review_cycle(request.user, cycle):
+    if not permissions.can_review_cycle(request.user, cycle):
         return forbidden(request, cycle)
     figures = compute_coverage(cycle)
     return render(
@@ -28,7 +28,7 @@ def coverage(request, slug):
             "cycle": cycle,
             "coverage": figures,
             "map_markers": figures.map_markers(),
-            "whole_cycle": rights.reviewed_bassin_paths(request.user, cycle) is None,
+            "whole_cycle": permissions.reviewed_bassin_ids(request.user, cycle) is None,
         },
     )
 
@@ -36,9 +36,9 @@ def coverage(request, slug):
 @participant_required
 def coverage_csv(request, slug):
     cycle = get_object_or_404(CyclePage, slug=slug)
-    if not rights.can_review_cycle(request.user, cycle):
+    if not permissions.can_review_cycle(request.user, cycle):
         return forbidden(request, cycle)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{cycle.slug}-contributions.csv"'
-    write_csv(cycle, response, rights.reviewable_contributions(request.user, cycle))
+    write_csv(cycle, response, permissions.reviewable_contributions(request.user, cycle))
     return response

@@ -1,8 +1,8 @@
 """The coordinators' review list (`/pro/programmes/<slug>/examen/`): filter, score, accept in bulk.
 
-Everyone sees only what `rights.reviewable_contributions` gives them (a bassin coordinator, their bassins'
-contributions; a cycle coordinator, the whole cycle); people who review nothing get a 403 page that says
-so. Scores and acceptances are POST only (with CSRF) and go through `programmes.domain`, which checks the
+Everyone sees only what `permissions.reviewable_contributions` gives them (a bassin coordinator, their
+bassins' contributions; a cycle coordinator, the whole cycle); people who review nothing get a 403 page that
+says so. Scores and acceptances are POST only (with CSRF) and go through `programmes.domain`, which checks the
 right again: a crafted request cannot reach beyond what the list shows. The page runs the same number of
 queries for 5 contributions as for 500.
 """
@@ -25,10 +25,10 @@ from events import enums as event_enums
 from events.recurrence import format_time
 from network.fields import has_any
 
-from .. import domain, rights
-from ..access import participant_required
+from .. import domain, permissions
 from ..enums import ContributionState
 from ..models import Contribution, ContributionEvent, ContributionScore, CyclePage
+from ..permissions import participant_required
 
 # States a reviewer can accept from (`domain.STEPS["accept"]`): only these rows get a checkbox.
 ACCEPTABLE_STATES = domain.STEPS["accept"].sources
@@ -112,11 +112,11 @@ class ReviewFilterForm(forms.Form):
 def reviewed_bassins(user, cycle: CyclePage) -> tuple[list, bool]:
     """The bassins of the cycle the user reviews, in name order (the bassin filter offers only these), and
     whether they review the whole cycle."""
-    paths = rights.reviewed_bassin_paths(user, cycle)
+    bassin_ids = permissions.reviewed_bassin_ids(user, cycle)
     territory = cycle.territory()
-    if paths is None:
+    if bassin_ids is None:
         return territory, True
-    return [bassin for bassin in territory if bassin.path in paths], False
+    return [bassin for bassin in territory if bassin.pk in bassin_ids], False
 
 
 def forbidden(request, cycle: CyclePage):
@@ -150,18 +150,18 @@ def _sorted(contributions, sort: str):
 @participant_required
 def review(request, slug):
     cycle = get_object_or_404(CyclePage, slug=slug)
-    if not rights.can_review_cycle(request.user, cycle):
+    if not permissions.can_review_cycle(request.user, cycle):
         return forbidden(request, cycle)
     bassins, whole_cycle = reviewed_bassins(request.user, cycle)
     form = ReviewFilterForm(request.GET, cycle=cycle, bassins=bassins)
-    contributions = form.filter(rights.reviewable_contributions(request.user, cycle))
+    contributions = form.filter(permissions.reviewable_contributions(request.user, cycle))
     page_obj = Paginator(
         _sorted(review_rows(request.user, contributions), form.sort), REVIEW_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     rows = list(page_obj.object_list)
-    bassin_titles = {bassin.path: bassin.title for bassin in bassins}
+    bassin_titles = {bassin.pk: bassin.title for bassin in bassins}
     for row in rows:
-        row.bassin_title = bassin_titles.get(row.structure.path[: -row.structure.steplen], "")
+        row.bassin_title = bassin_titles.get(row.structure.bassin_id, "")
         row.last_event = row.last_events[0] if row.last_events else None
         row.acceptable = row.state in ACCEPTABLE_STATES
         row.hours = f"{format_time(row.start_time)} – {format_time(row.end_time)}"
@@ -222,14 +222,14 @@ def bulk_accept(request, slug):
     """Accept the ticked contributions, each on its own: one that cannot be accepted never blocks the others,
     and the message says which were not, and why."""
     cycle = get_object_or_404(CyclePage, slug=slug)
-    if not rights.can_review_cycle(request.user, cycle):
+    if not permissions.can_review_cycle(request.user, cycle):
         return forbidden(request, cycle)
     wanted = {int(value) for value in request.POST.getlist("contributions") if value.isdigit()}
     if not wanted:
         messages.warning(request, _("Cochez au moins une contribution à accepter."))
         return _back_to_list(request, cycle)
     found = list(
-        rights.reviewable_contributions(request.user, cycle)
+        permissions.reviewable_contributions(request.user, cycle)
         .filter(pk__in=wanted)
         .select_related("cycle", "structure")
         .order_by("first_date", "start_time", "title", "pk")

@@ -69,10 +69,11 @@ def test_build_export_puts_each_exporter_under_its_app_label(person, settings, f
     assert export["format"] == "maillage-mes-donnees/1"
 
 
-def test_missing_exporter_modules_are_skipped(settings, fake_exporter_module):
-    settings.MAILLAGE_ACCOUNT_EXPORTERS = ["nulle_part.export.user_data", "network.absent.user_data"]
+def test_missing_exporter_module_is_an_error(settings):
+    settings.MAILLAGE_ACCOUNT_EXPORTERS = ["network.absent.user_data"]
 
-    assert [label for label, _function in load_exporters()] == ["accounts"]
+    with pytest.raises(ImportError):
+        load_exporters()
 
 
 def test_exporter_module_without_the_function_is_an_error(settings, fake_exporter_module):

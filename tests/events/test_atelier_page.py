@@ -54,7 +54,7 @@ def atelier(structure, first_day):
         needs_email=True,
         equipment_lent="tablettes prêtées",
         capacity=8,
-        price=enums.Price.PAID,
+        price=enums.Price.PAYANT,
         price_amount=Decimal("2.50"),
         registration=enums.Registration.PHONE,
         registration_details="02 48 00 00 00",
@@ -272,8 +272,8 @@ def test_atelier_jsonld_cannot_close_its_script_element(client, structure):
 def test_atelier_page_query_count_does_not_grow_with_sessions(client, atelier, django_assert_num_queries):
     client.get(f"/ateliers/{atelier.pk}/")  # warms the site cache
 
-    # The atelier with its structure (1), its next sessions (1), its bassin (1).
-    with django_assert_num_queries(3):
+    # The atelier with its structure and its bassin (1), its next sessions (1).
+    with django_assert_num_queries(2):
         client.get(f"/ateliers/{atelier.pk}/")
 
 

@@ -115,10 +115,10 @@ def test_demo_has_evenings_saturdays_and_professional_sessions(demo):
 
 
 def test_demo_has_free_and_paid_ateliers(demo):
-    paid = Atelier.objects.filter(price=enums.Price.PAID)
+    paid = Atelier.objects.filter(price=enums.Price.PAYANT)
 
     assert paid.exists() and all(atelier.price_amount for atelier in paid)
-    assert Atelier.objects.filter(price=enums.Price.FREE).exists()
+    assert Atelier.objects.filter(price=enums.Price.GRATUIT).exists()
     assert Atelier.objects.get(uid__startswith="demo-brenne-box-1@").price_amount == 25
 
 

@@ -44,7 +44,7 @@ def test_end_equal_to_start_is_refused(atelier):
 
 
 def test_paid_atelier_needs_an_amount(atelier):
-    atelier.price = enums.Price.PAID
+    atelier.price = enums.Price.PAYANT
 
     assert clean_errors(atelier) == {
         "price_amount": [("price_missing", "Indiquez le montant d'un atelier payant.")]
@@ -88,7 +88,7 @@ def test_registration_by_phone_mail_or_link_needs_its_details(atelier, registrat
 
 def test_all_errors_are_reported_at_once(atelier):
     atelier.start_time, atelier.end_time = time(16), time(14)
-    atelier.price = enums.Price.PAID
+    atelier.price = enums.Price.PAYANT
     atelier.registration = enums.Registration.PHONE
 
     assert set(clean_errors(atelier)) == {"end_time", "price_amount", "registration_details"}

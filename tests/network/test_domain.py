@@ -381,3 +381,11 @@ def test_accept_invitation_closes_pending_request_of_same_person(structure, edit
 
     request.refresh_from_db()
     assert (request.status, request.decided_by) == (MembershipRequestStatus.ACCEPTED, editor)
+
+
+def test_create_structure_stores_its_bassin(db):
+    bassin = BassinFactory()
+
+    structure = StructureFactory(bassin=bassin)
+
+    assert StructurePage.objects.get(pk=structure.pk).bassin_id == bassin.pk

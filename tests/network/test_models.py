@@ -84,3 +84,12 @@ def test_itinerant_queryset_and_stops(db):
 
     assert list(StructurePage.objects.itinerant()) == [bus]
     assert list(bus.stops.values_list("commune", flat=True)) == ["Mehun-sur-Yèvre"]
+
+
+@pytest.mark.django_db
+def test_deleting_a_bassin_deletes_its_structures_with_it():
+    structure = StructureFactory()
+
+    BassinPage.objects.get(pk=structure.bassin_id).delete()
+
+    assert StructurePage.objects.filter(pk=structure.pk).exists() is False

@@ -2,7 +2,14 @@ from wagtail.models import Page
 
 from network import domain
 from network.enums import MemberRole
-from network.permissions import can_manage_structure, grant_structure_permissions
+from network.models import MembershipRequest
+from network.permissions import (
+    can_manage_structure,
+    decidable_requests,
+    grant_structure_permissions,
+    is_network_member,
+    member_bassins,
+)
 from tests.factories import BassinFactory, StructureFactory, UserFactory
 
 
@@ -67,9 +74,6 @@ def test_grant_structure_permissions_is_idempotent(db):
 
 
 def test_decidable_requests_of_editor_coordinator_and_others(db):
-    from network.models import MembershipRequest
-    from network.permissions import decidable_requests
-
     bassin = BassinFactory()
     own, neighbour, far = (
         StructureFactory(bassin=bassin),
@@ -94,8 +98,6 @@ def test_decidable_requests_of_editor_coordinator_and_others(db):
 
 
 def test_member_bassins_and_is_network_member(db):
-    from network.permissions import is_network_member, member_bassins
-
     first, second, third = BassinFactory(), BassinFactory(), BassinFactory()
     person = UserFactory()
     assert (is_network_member(person), list(member_bassins(person))) == (False, [])

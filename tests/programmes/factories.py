@@ -8,6 +8,7 @@ from django.utils import timezone
 from home.models import HomePage
 from network import domain as network_domain
 from network.enums import MemberRole
+from network.models import BassinPage
 from programmes.models import Contribution, CycleCoordinator, CyclePage
 from tests.factories import UserFactory
 
@@ -75,6 +76,4 @@ def coordinator_of(bassin, user=None):
 
 
 def bassin_of(structure):
-    from network.models import BassinPage
-
-    return BassinPage.objects.get(path=structure.path[: -structure.steplen])
+    return BassinPage.objects.get(pk=structure.bassin_id)

@@ -8,6 +8,7 @@ import os
 import secrets
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -33,8 +34,6 @@ def ensure_admin(*, email: str, password: str | None) -> AdminReport:
     An existing account keeps its password unless `password` is given and differs; it is made superuser
     again if someone took the rights away. Never prints: the caller decides what to show.
     """
-    from allauth.account.models import EmailAddress
-
     email = email.strip().lower()
     report = AdminReport(email=email)
     user_model = get_user_model()

@@ -3,8 +3,10 @@ running each step for real."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
-from programmes import domain, rights
+from network import domain as network_domain
+from programmes import domain, permissions
 from programmes.enums import ContributionState as S
 from tests.factories import StructureFactory, UserFactory
 
@@ -49,7 +51,6 @@ def people():
     contribution = ContributionFactory(cycle=cycle, structure=host)
     contribution.co_organisers.add(partner)
     mediator = UserFactory()
-    from network import domain as network_domain
 
     network_domain.add_member(structure=host, user=mediator, role="mediateur")
     return contribution, {
@@ -109,17 +110,53 @@ def test_each_step_runs_exactly_when_allowed(people, actor, state):
 def test_co_organiser_editor_sees_but_cannot_edit(people):
     contribution, actors = people
 
-    assert rights.can_view(actors["co_organiser_editor"], contribution)
-    assert not rights.can_edit(actors["co_organiser_editor"], contribution)
-    assert not rights.can_view(actors["other_editor"], contribution)
+    assert permissions.can_view(actors["co_organiser_editor"], contribution)
+    assert not permissions.can_edit(actors["co_organiser_editor"], contribution)
+    assert not permissions.can_view(actors["other_editor"], contribution)
 
 
 def test_reviewers_never_see_drafts(people):
     contribution, actors = people
     cycle = contribution.cycle
 
-    assert list(rights.reviewable_contributions(actors["cycle_coordinator"], cycle)) == []
+    assert list(permissions.reviewable_contributions(actors["cycle_coordinator"], cycle)) == []
     domain.submit_contribution(contribution=contribution, by=actors["editor"])
-    assert list(rights.reviewable_contributions(actors["cycle_coordinator"], cycle)) == [contribution]
-    assert list(rights.reviewable_contributions(actors["bassin_coordinator"], cycle)) == [contribution]
-    assert list(rights.reviewable_contributions(actors["other_bassin_coordinator"], cycle)) == []
+    assert list(permissions.reviewable_contributions(actors["cycle_coordinator"], cycle)) == [contribution]
+    assert list(permissions.reviewable_contributions(actors["bassin_coordinator"], cycle)) == [contribution]
+    assert list(permissions.reviewable_contributions(actors["other_bassin_coordinator"], cycle)) == []
+
+
+# Who enters the programmes' pages: members, and the cycles' coordinators even without a structure.
+
+
+def test_a_cycle_coordinator_without_structure_opens_review_and_coverage(client):
+    regional = UserFactory()
+    cycle = CycleFactory(coordinators=[regional])
+    client.force_login(regional)
+
+    statuses = [
+        client.get(reverse(name, kwargs={"slug": cycle.slug})).status_code
+        for name in ("programmes:review", "programmes:coverage", "programmes:cycle")
+    ]
+
+    assert statuses == [200, 200, 200]
+    assert client.get(reverse("programmes:cycles")).status_code == 200
+
+
+def test_a_signed_in_person_with_no_role_gets_the_join_page(client):
+    cycle = CycleFactory()
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("programmes:review", kwargs={"slug": cycle.slug}))
+
+    assert response.status_code == 403
+    assert "pro/not_member.html" in [template.name for template in response.templates]
+
+
+def test_anonymous_visitors_are_sent_to_login(client):
+    cycle = CycleFactory()
+
+    response = client.get(reverse("programmes:cycle", kwargs={"slug": cycle.slug}))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))

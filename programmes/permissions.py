@@ -1,5 +1,9 @@
 """Who may do what in a cycle. The one place where programmes' rights are decided.
 
+- The programmes' professional pages open to the network's members and to the cycles' coordinators: a
+  regional coordinator (a cycle's `CycleCoordinator`) may belong to no structure and coordinate no bassin,
+  and the professional area's own gate (`pro.permissions.member_required`) would turn them away from the very
+  cycle they run (`participant_required`: login first, the "join a structure" page for others, never cached).
 - A structure's editors (and its bassin's coordinators, and superusers: `can_manage_structure`) propose,
   edit, submit and withdraw the structure's contributions.
 - The cycle's coordinators (and superusers) review every contribution of the cycle; a bassin's coordinators
@@ -7,12 +11,21 @@
 - Editors of a co-organising structure see the contribution and its thread, and may comment.
 """
 
-from django.db.models import Q
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.utils.cache import add_never_cache_headers
 
 from network.models import StructurePage
-from network.permissions import can_manage_structure, coordinated_bassin_paths, manageable_structures
+from network.permissions import (
+    can_manage_structure,
+    coordinated_bassin_ids,
+    is_network_member,
+    manageable_structures,
+)
+from pro.permissions import not_member_response
 
-from .models import Contribution, CyclePage
+from .models import Contribution, CycleCoordinator, CyclePage
 
 
 def is_cycle_coordinator(user, cycle: CyclePage) -> bool:
@@ -21,42 +34,37 @@ def is_cycle_coordinator(user, cycle: CyclePage) -> bool:
     return user.is_superuser or cycle.coordinator_links.filter(user=user).exists()
 
 
-def reviewed_bassin_paths(user, cycle: CyclePage) -> list[str] | None:
-    """Paths of the bassins whose contributions the user reviews; None means every bassin of the cycle."""
+def reviewed_bassin_ids(user, cycle: CyclePage) -> list[int] | None:
+    """Ids of the bassins whose contributions the user reviews; None means every bassin of the cycle."""
     if is_cycle_coordinator(user, cycle):
         return None
     if not user.is_authenticated or not user.is_active:
         return []
-    territory = {bassin.path for bassin in cycle.territory()}
-    return [path for path in coordinated_bassin_paths(user) if path in territory]
+    territory = {bassin.pk for bassin in cycle.territory()}
+    return [pk for pk in coordinated_bassin_ids(user) if pk in territory]
 
 
 def can_review_cycle(user, cycle: CyclePage) -> bool:
-    paths = reviewed_bassin_paths(user, cycle)
-    return paths is None or bool(paths)
+    bassin_ids = reviewed_bassin_ids(user, cycle)
+    return bassin_ids is None or bool(bassin_ids)
 
 
 def reviewable_contributions(user, cycle: CyclePage):
     """The contributions of `cycle` the user reviews (drafts excluded)."""
     contributions = Contribution.objects.of_cycle(cycle).visible_to_reviewers()
-    paths = reviewed_bassin_paths(user, cycle)
-    if paths is None:
+    bassin_ids = reviewed_bassin_ids(user, cycle)
+    if bassin_ids is None:
         return contributions
-    if not paths:
-        return contributions.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(structure__path__startswith=path)
-    return contributions.filter(condition)
+    return contributions.filter(structure__bassin__in=bassin_ids)
 
 
 def can_review(user, contribution: Contribution) -> bool:
     if contribution.is_draft:
         return False
-    paths = reviewed_bassin_paths(user, contribution.cycle)
-    if paths is None:
+    bassin_ids = reviewed_bassin_ids(user, contribution.cycle)
+    if bassin_ids is None:
         return True
-    return any(contribution.structure.path.startswith(path) for path in paths)
+    return contribution.structure.bassin_id in bassin_ids
 
 
 def can_edit(user, contribution: Contribution) -> bool:
@@ -89,3 +97,23 @@ def visible_contributions(user, cycle: CyclePage):
     """What the user's "Mes contributions" lists: those of structures they manage, hosted or co-organised."""
     ids = list(manageable_structures(user).values_list("pk", flat=True)) if user.is_authenticated else []
     return Contribution.objects.of_cycle(cycle).of_structures(ids)
+
+
+def is_participant(user) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return is_network_member(user) or CycleCoordinator.objects.filter(user=user).exists()
+
+
+def participant_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not is_participant(request.user):
+            response = not_member_response(request)
+        else:
+            response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    return wrapper

@@ -3,6 +3,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
+from .proconnect.logout import end_session_url
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """Send people who edit a structure or a bassin to the Wagtail admin, everyone else to the site.
@@ -13,8 +15,6 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_logout_redirect_url(self, request):
         """Agents who came through ProConnect leave it too (accounts/proconnect/logout.py)."""
-        from accounts.proconnect.logout import end_session_url
-
         return end_session_url(request) or super().get_logout_redirect_url(request)
 
     def get_login_redirect_url(self, request):

@@ -1,0 +1,46 @@
+"""Data migrations of `network` (and of the atelier price that takes network's list), run on real rows."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from events.models import Atelier
+from network.models import StructurePage
+from tests.factories import AtelierFactory, BassinFactory, StructureFactory
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_bassin_migration_fills_every_structure_from_its_parent():
+    bourges, vierzon = BassinFactory(), BassinFactory()
+    first, second = StructureFactory(bassin=bourges), StructureFactory(bassin=vierzon)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("network", "0003_membershiprequest_reason")])
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert dict(StructurePage.objects.values_list("pk", "bassin_id")) == {
+        first.pk: bourges.pk,
+        second.pk: vierzon.pk,
+    }
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_atelier_price_migration_takes_the_schema_values():
+    structure = StructureFactory()
+    for index, code in enumerate(["gratuit", "gratuit_sous_condition", "payant"]):
+        atelier = AtelierFactory(structure=structure, title=f"Atelier {index}")
+        Atelier.objects.filter(pk=atelier.pk).update(price=code)  # as stored before the migration
+    executor = MigrationExecutor(connection)
+    executor.migrate([("events", "0010_sessionoverride_title")])
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert sorted(Atelier.objects.values_list("price", flat=True)) == [
+        "Gratuit",
+        "Gratuit sous condition",
+        "Payant",
+    ]

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, time, timedelta
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, Max, OuterRef
 from django.db.models.functions import Substr
@@ -34,6 +33,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, PageViewRestriction
 
 from network.models import BassinPage, StructurePage
+from outbox.links import absolute_url
 
 from .. import enums
 from ..forms import AgendaFilterForm
@@ -47,19 +47,6 @@ MAX_AGE = 300
 JSON_DEFAULT_LIMIT = 100
 JSON_MAX_LIMIT = 500
 ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
-
-
-def base_url(request=None) -> str:
-    """The site's canonical root (no trailing slash): links in exports and snippets outlive the request that
-    built them, so they use the configured address, and the request's only when none is configured."""
-    configured = getattr(settings, "WAGTAILADMIN_BASE_URL", "")
-    if configured:
-        return configured.rstrip("/")
-    return request.build_absolute_uri("/").rstrip("/") if request else ""
-
-
-def absolute(request, path: str) -> str:
-    return path if path.startswith(("http://", "https://")) else base_url(request) + path
 
 
 def agenda_form(request) -> AgendaFilterForm:
@@ -174,7 +161,7 @@ def ical_response(request, ateliers, *, version_of, scope: str, name: str, filen
     body = cache.get(cache_key)
     if body is None:
         series = ateliers() if callable(ateliers) else ateliers
-        body = calendar_body(series, name=name, base_url=base_url(request))
+        body = calendar_body(series, name=name, base_url=absolute_url())
         cache.set(cache_key, body, MAX_AGE)
     response = HttpResponse(body, content_type=ICAL_CONTENT_TYPE)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -273,12 +260,12 @@ def occurrence_data(occurrence, *, request, bassin_slugs: dict[int, str], labels
         "cancelled": occurrence.is_cancelled,
         "moved": occurrence.is_moved,
         "note": occurrence.note,
-        "url": absolute(request, atelier.get_absolute_url()),
-        "ics": absolute(request, reverse("events:atelier_ics", kwargs={"pk": atelier.pk})),
+        "url": absolute_url(atelier.get_absolute_url()),
+        "ics": absolute_url(reverse("events:atelier_ics", kwargs={"pk": atelier.pk})),
         "structure": {
             "name": structure.title,
             "slug": structure.slug,
-            "url": absolute(request, structure.get_url(request) or ""),
+            "url": absolute_url(structure.get_url(request) or ""),
         },
         "bassin": bassin_slugs.get(structure.bassin_id),
         "commune": occurrence.commune,
@@ -331,7 +318,7 @@ def agenda_json(request):
     if page * limit < count:
         query = request.GET.copy()
         query["page"] = page + 1
-        next_url = absolute(request, f"{request.path}?{urlencode(sorted(query.lists()), doseq=True)}")
+        next_url = absolute_url(f"{request.path}?{urlencode(sorted(query.lists()), doseq=True)}")
     response = JsonResponse(
         {
             "count": count,

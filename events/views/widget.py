@@ -23,11 +23,12 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from wagtail.models import Page
 
 from network.models import BassinPage, StructurePage
+from outbox.links import absolute_url
 
 from .. import enums
 from ..models import Occurrence
 from ..recurrence import PARIS
-from .exports import MAX_AGE, agenda_form, base_url
+from .exports import MAX_AGE, agenda_form
 
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 20
@@ -140,7 +141,7 @@ def widget_help(request):
     form = WidgetBuilderForm(request.GET or None, bassins=bassins, structures=structures, cycles=cycles)
     widget_path = reverse("events:widget")
     query = urlencode(form.widget_query() if form.is_bound else {"limite": DEFAULT_LIMIT})
-    widget_url = f"{base_url(request)}{widget_path}?{query}"
+    widget_url = f"{absolute_url()}{widget_path}?{query}"
     snippet = (
         f'<iframe src="{escape(widget_url)}" title="{IFRAME_TITLE}" width="100%" height="520" '
         'style="border: 1px solid #ccc; max-width: 100%;" loading="lazy"></iframe>'
@@ -152,7 +153,7 @@ def widget_help(request):
             "form": form,
             "snippet": snippet,
             "preview_url": f"{widget_path}?{query}",
-            "widget_base": f"{base_url(request)}{widget_path}",
+            "widget_base": f"{absolute_url()}{widget_path}",
             "iframe_title": IFRAME_TITLE,
         },
     )

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Atelier, Occurrence
 from events.views.agenda import group_by_day
-from events.views.exports import base_url, exported_series, ical_response
+from events.views.exports import exported_series, ical_response
 from network.models import StructurePage
 from network.permissions import is_network_member, member_bassins
+from outbox.links import absolute_url
 
 from ..forms import ScopeFilterForm
 from ..models import CalendarToken
@@ -31,7 +32,7 @@ SESSIONS_PER_PAGE = 30
 
 
 def feed_address(request, token: CalendarToken) -> str:
-    return base_url(request) + reverse("pro:agenda_feed", kwargs={"token": token.token})
+    return absolute_url(reverse("pro:agenda_feed", kwargs={"token": token.token}))
 
 
 @member_required

@@ -28,6 +28,8 @@ from calendars.models import Feed, FeedStatus
 from calendars.tasks import dispatch_due_feeds, sync_feed_task
 from network import domain
 from network.enums import MemberRole
+from outbox.models import Message, MessageStatus
+from outbox.sending import send_due
 from tests.factories import StructureFactory, UserFactory
 from tests.fixtures.http_server import ok, serve
 from tests.test_celery import WorkerProcess, probe_redis
@@ -227,20 +229,26 @@ def test_task_limits_keep_the_lock_past_the_hard_time_limit():
     assert sync_feed_task.max_retries == 4
 
 
-# E-mails
+# E-mails: queued in the outbox by the sync's task, then sent by the outbox (`send_due` here, a worker live).
 
 
-def test_third_failure_in_a_row_sends_one_email_to_the_editors(feed, editors, fake_sync, settings):
+def emails_sent() -> list:
+    """What the outbox sends now, as Django's test mailbox holds it (one e-mail per recipient)."""
+    send_due()
+    return sorted(mail.outbox, key=lambda message: message.to)
+
+
+def test_third_failure_in_a_row_sends_one_email_to_each_editor(feed, editors, fake_sync, settings):
     fake_sync.error = HTTPStatusError(404, NOT_FOUND)
 
     run(feed)
     run(feed)
-    assert mail.outbox == []
+    assert emails_sent() == []
     run(feed)
 
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert sorted(message.to) == sorted(editors)
+    messages = emails_sent()
+    assert [message.to for message in messages] == [[address] for address in sorted(editors)]
+    message = messages[0]
     assert message.subject == "[Maillage] Votre calendrier « Agenda Google » ne se synchronise plus"
     assert "Maillage n'arrive plus à lire le calendrier « Agenda Google » de « Médiathèque de Vierzon »" in (
         message.body
@@ -255,9 +263,12 @@ def test_third_failure_in_a_row_sends_one_email_to_the_editors(feed, editors, fa
     assert "l&#x27;adresse du calendrier" in html or "l'adresse du calendrier" in html
     feed.refresh_from_db()
     assert feed.failure_notified
+    assert set(Message.objects.values_list("reason", "topic")) == {
+        ("feed_failing", f"structure:{feed.structure_id}/feed:{feed.pk}")
+    }
 
     run(feed)  # the fourth failure: still failing, already told
-    assert len(mail.outbox) == 1
+    assert len(emails_sent()) == len(editors)
 
 
 def test_success_after_notified_failure_sends_one_recovery_email(feed, editors, fake_sync):
@@ -267,16 +278,15 @@ def test_success_after_notified_failure_sends_one_recovery_email(feed, editors, 
 
     run(feed)
 
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.subject == "[Maillage] Votre calendrier « Agenda Google » se synchronise de nouveau"
-    assert "se synchronise de nouveau avec Maillage" in message.body
-    assert sorted(message.to) == sorted(editors)
+    messages = emails_sent()
+    assert [message.to for message in messages] == [[address] for address in sorted(editors)]
+    assert messages[0].subject == "[Maillage] Votre calendrier « Agenda Google » se synchronise de nouveau"
+    assert "se synchronise de nouveau avec Maillage" in messages[0].body
     feed.refresh_from_db()
     assert not feed.failure_notified
 
     run(feed)
-    assert len(mail.outbox) == 1
+    assert len(emails_sent()) == len(editors)
 
 
 def test_success_after_unnotified_failures_sends_nothing(feed, editors, fake_sync):
@@ -286,7 +296,7 @@ def test_success_after_unnotified_failures_sends_nothing(feed, editors, fake_syn
     fake_sync.error = None
     run(feed)
 
-    assert mail.outbox == []
+    assert emails_sent() == []
 
 
 def test_retryable_failures_are_reported_once_retries_are_exhausted(
@@ -305,8 +315,9 @@ def test_retryable_failures_are_reported_once_retries_are_exhausted(
     run(feed)
 
     assert notified_after == [4]  # only after the last attempt, not between retries
-    assert len(mail.outbox) == 1
-    assert "les 5 dernières tentatives ont échoué" in mail.outbox[0].body
+    messages = emails_sent()
+    assert len(messages) == len(editors)
+    assert "les 5 dernières tentatives ont échoué" in messages[0].body
 
 
 def test_structure_addresses_are_used_when_it_has_no_editor(feed, fake_sync):
@@ -315,25 +326,30 @@ def test_structure_addresses_are_used_when_it_has_no_editor(feed, fake_sync):
 
     run(feed)
 
-    assert mail.outbox[0].to == ["accueil@mediatheque.example"]
-    assert "La dernière synchronisation réussie date du" in mail.outbox[0].body
+    messages = emails_sent()
+    assert [message.to for message in messages] == [["accueil@mediatheque.example"]]
+    assert "La dernière synchronisation réussie date du" in messages[0].body
 
 
-def test_email_that_could_not_be_sent_is_tried_again_next_time(feed, editors, fake_sync, monkeypatch):
+def test_email_that_could_not_be_sent_is_kept_and_sent_later_once(feed, editors, fake_sync, monkeypatch):
     Feed.objects.filter(pk=feed.pk).update(consecutive_failures=2)
     fake_sync.error = HTTPStatusError(404, NOT_FOUND)
+    run(feed)
 
     def smtp_down(self, *args, **kwargs):
         raise OSError("SMTP injoignable")
 
     with monkeypatch.context() as patch:
-        patch.setattr("django.core.mail.EmailMultiAlternatives.send", smtp_down)
-        run(feed)
-    feed.refresh_from_db()
-    assert not feed.failure_notified
+        patch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", smtp_down)
+        send_due()
+    assert mail.outbox == []
+    assert set(Message.objects.values_list("status", flat=True)) == {MessageStatus.PENDING}
 
-    run(feed)
-    assert len(mail.outbox) == 1
+    run(feed)  # still failing: already told, nothing new queued
+    later = timezone.now() + timedelta(hours=1)
+    send_due(now=later)
+    send_due(now=later)
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(editors)
 
 
 # End to end: a real worker process, the real sync, a calendar served on 127.0.0.1.

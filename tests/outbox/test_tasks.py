@@ -15,7 +15,7 @@ from django.conf import settings
 
 from outbox.models import Message, MessageStatus
 from outbox.tasks import send_due_messages, send_message
-from tests.events.test_feed_tasks import database_for_worker
+from tests.calendars.test_tasks import database_for_worker
 from tests.test_celery import WorkerProcess
 
 from .factories import queued

@@ -313,7 +313,7 @@ DIGEST = {
 }
 
 # Outbox (outbox/): every e-mail Maillage sends itself. A failed send is tried again after 1, 2, 4… minutes
-# (at most RETRY_MAX_SECONDS apart), MAX_ATTEMPTS times in all (about 14 hours), then shown as failed.
+# (at most RETRY_MAX_SECONDS apart), MAX_ATTEMPTS times in all (a little over 2 hours), then shown as failed.
 OUTBOX = {
     "MAX_ATTEMPTS": 8,
     "RETRY_BASE_SECONDS": 60,
@@ -348,7 +348,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Static entries; django-celery-beat copies them into its tables at start, where admins may change them.
+# Static entries; django-celery-beat copies them into its tables each time beat starts (edit them here).
 CELERY_BEAT_SCHEDULE = {
     "extend-occurrences-nightly": {
         "task": "events.tasks.extend_occurrences",

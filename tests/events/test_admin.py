@@ -16,7 +16,7 @@ from events.models import Atelier, Occurrence, SessionOverride
 from events.recurrence import localize, to_local_naive
 from network import domain
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory, UserFactory
-from tests.network.test_admin import form_values
+from tests.network.admin_forms import form_values
 
 INDEX = reverse("ateliers:index")
 ADD = reverse("ateliers:add")

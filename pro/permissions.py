@@ -20,18 +20,27 @@ def not_member_response(request):
     return render(request, "pro/not_member.html", {"pending_requests": list(pending)}, status=403)
 
 
-def member_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_network_member(request.user):
-            response = not_member_response(request)
-        else:
-            response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        return response
+def gate(test):
+    """A view decorator: logged in, then `test(user)` or the « réservé aux membres » page; never cached,
+    since what it shows depends on who asks."""
 
-    return wrapper
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            if not test(request.user):
+                response = not_member_response(request)
+            else:
+                response = view(request, *args, **kwargs)
+            add_never_cache_headers(response)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+member_required = gate(is_network_member)
 
 
 def my_bassins(request) -> list[BassinPage]:

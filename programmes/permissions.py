@@ -11,11 +11,6 @@
 - Editors of a co-organising structure see the contribution and its thread, and may comment.
 """
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.utils.cache import add_never_cache_headers
-
 from network.models import StructurePage
 from network.permissions import (
     can_manage_structure,
@@ -23,7 +18,7 @@ from network.permissions import (
     is_network_member,
     manageable_structures,
 )
-from pro.permissions import not_member_response
+from pro.permissions import gate
 
 from .models import Contribution, CycleCoordinator, CyclePage
 
@@ -105,15 +100,4 @@ def is_participant(user) -> bool:
     return is_network_member(user) or CycleCoordinator.objects.filter(user=user).exists()
 
 
-def participant_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_participant(request.user):
-            response = not_member_response(request)
-        else:
-            response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        return response
-
-    return wrapper
+participant_required = gate(is_participant)

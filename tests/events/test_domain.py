@@ -11,7 +11,8 @@ from events import domain, enums
 from events.models import Atelier, Occurrence, SessionOverride
 from events.occurrences import build_occurrences
 from events.recurrence import PARIS, localize
-from tests.factories import AtelierFactory, StructureFactory
+from tests.events.schedules import TODAY, sessions, weekly
+from tests.factories import AtelierFactory
 
 
 @pytest.fixture
@@ -114,36 +115,6 @@ def test_duplicate_imported_atelier_becomes_local(atelier):
 
 
 # ---- rebuilding sessions -------------------------------------------------------------------------------
-
-# A Monday in winter, morning in Paris.
-TODAY = date(2027, 1, 11)
-
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(datetime(2027, 1, 11, 8, 0, tzinfo=PARIS), tick=False)
-    return time_machine
-
-
-@pytest.fixture
-def structure(db):
-    return StructureFactory(commune="Vierzon", adresse="1 rue de la Gare", latitude=47.22, longitude=2.07)
-
-
-def weekly(structure, **fields) -> Atelier:
-    values = {
-        "structure": structure,
-        "start_date": date(2027, 1, 12),
-        "start_time": time(14),
-        "end_time": time(16),
-        "rrule": "FREQ=WEEKLY;BYDAY=TU",
-        "capacity": 10,
-    }
-    return AtelierFactory(**(values | fields))
-
-
-def sessions(atelier):
-    return list(Occurrence.objects.filter(atelier=atelier).order_by("recurrence_id"))
 
 
 def test_build_occurrences_does_not_write(clock, structure):

@@ -15,40 +15,10 @@ from events.domain import (
     save_atelier,
     update_session,
 )
-from events.models import Atelier, Occurrence, SessionOverride
+from events.models import Occurrence, SessionOverride
 from events.occurrences import SESSION_FIELDS, build_occurrences
 from events.recurrence import PARIS, localize
-from tests.factories import AtelierFactory, StructureFactory
-
-# A Monday in winter, morning in Paris.
-TODAY = date(2027, 1, 11)
-
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(datetime(2027, 1, 11, 8, 0, tzinfo=PARIS), tick=False)
-    return time_machine
-
-
-@pytest.fixture
-def structure(db):
-    return StructureFactory(commune="Vierzon", adresse="1 rue de la Gare", latitude=47.22, longitude=2.07)
-
-
-def weekly(structure, **fields) -> Atelier:
-    values = {
-        "structure": structure,
-        "start_date": date(2027, 1, 12),
-        "start_time": time(14),
-        "end_time": time(16),
-        "rrule": "FREQ=WEEKLY;BYDAY=TU",
-        "capacity": 10,
-    }
-    return AtelierFactory(**(values | fields))
-
-
-def sessions(atelier):
-    return list(Occurrence.objects.filter(atelier=atelier).order_by("recurrence_id"))
+from tests.events.schedules import sessions, weekly
 
 
 def test_open_ended_series_is_materialised_twelve_months_ahead(clock, structure):

@@ -12,6 +12,15 @@ PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --progre
 REQUIREMENTS_STAMP := $(VENV)/.requirements.stamp
 DEV_REQUIREMENTS_STAMP := $(VENV)/.requirements-dev.stamp
 PYTEST_ARGS ?=
+# The suite runs in one process per core (pytest-xdist), a whole test file per process at a time (see
+# tests/conftest.py), so module-scoped fixtures are built once. Locally each process keeps its test database
+# between runs (`--reuse-db`; `make test PYTEST_ARGS=--create-db` rebuilds it); CI (CI=true) creates them afresh.
+PYTEST_WORKERS ?= auto
+ifeq ($(CI),true)
+PYTEST_DATABASE := --create-db
+else
+PYTEST_DATABASE := --reuse-db
+endif
 
 .PHONY: help install install-dev run test lint format messages check migrate demo admin shell clean
 
@@ -38,8 +47,9 @@ install-dev: $(DEV_REQUIREMENTS_STAMP) ## Crée .venv et installe requirements-d
 run: $(REQUIREMENTS_STAMP) ## Prépare la base puis lance web (127.0.0.1:8000), worker et beat ; Ctrl-C arrête tout
 	$(PY) -m config.launcher
 
-test: $(DEV_REQUIREMENTS_STAMP) ## Lance toute la suite pytest, navigateur compris (PYTEST_ARGS=… pour filtrer)
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+test: $(DEV_REQUIREMENTS_STAMP) ## Lance toute la suite pytest sur tous les cœurs, navigateur compris (PYTEST_ARGS=… pour filtrer)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest \
+		-n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_DATABASE) $(PYTEST_ARGS)
 
 lint: $(DEV_REQUIREMENTS_STAMP) ## ruff check + ruff format --check
 	$(BIN)/ruff check .

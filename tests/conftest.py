@@ -10,6 +10,10 @@
 """
 
 import os
+import shutil
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -44,18 +48,71 @@ def pytest_configure(config):
         os.environ["REDIS_URL"] = settings.REDIS_URL = redis_url_of_worker(url, xdist_worker_number())
 
 
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def is_transactional(item: pytest.Item) -> bool:
+    """Whether the test commits for real (and so empties every table when it ends), as pytest-django says."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Under `--dist loadgroup`, a file's tests run in one process, in a row, except transactional ones.
+
+    So a module-scoped fixture (the demo territory) is built once. Transactional tests stay apart: each
+    process runs them after every test that needs the migrated data, as pytest-django orders them, because
+    they end by emptying the tables.
+    """
+    if config.pluginmanager.hasplugin("xdist") and config.getoption("dist", "no") == "loadgroup":
+        for item in items:
+            if not is_transactional(item):
+                item.add_marker(
+                    pytest.mark.xdist_group(name=item.path.relative_to(config.rootpath).as_posix())
+                )
+
+
+def reused_sqlite_file() -> Path | None:
+    """The file of this process's SQLite test database when `--reuse-db` keeps it (see below), else None."""
+    database = settings.DATABASES["default"]
+    name = database.get("TEST", {}).get("NAME")
+    if database["ENGINE"] != "django.db.backends.sqlite3" or not name or name == ":memory:":
+        return None
+    return Path(name)
+
+
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_keepdb):
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_keepdb, request):
     """With `--reuse-db`, SQLite's test database is a file per process under `var/`, kept between runs.
 
     SQLite's test database is otherwise in memory, gone with the process, and `--reuse-db` would keep nothing.
-    Other databases keep pytest-django's name (`test_<name>`, with the worker's suffix).
+    Each run starts from the copy taken right after the last migration (`test-gw0.migrated.sqlite3`), never
+    from what the last run left: transactional tests end by emptying every table, home page included.
+    `--create-db` migrates from scratch. Other databases keep pytest-django's names (`test_maillage_gw0`).
     """
     database = settings.DATABASES["default"]
     in_memory = not database.setdefault("TEST", {}).get("NAME")
-    if django_db_keepdb and in_memory and database["ENGINE"] == "django.db.backends.sqlite3":
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        database["TEST"]["NAME"] = str(settings.VAR_DIR / f"test-{worker}.sqlite3")
+    if not (django_db_keepdb and in_memory and database["ENGINE"] == "django.db.backends.sqlite3"):
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    path = Path(settings.VAR_DIR) / f"test-{worker}.sqlite3"
+    database["TEST"]["NAME"] = str(path)
+    migrated = path.with_suffix(".migrated.sqlite3")
+    if migrated.exists() and not request.config.getoption("create_db"):
+        shutil.copyfile(migrated, path)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's set-up; then, for a kept SQLite file, the copy the next run starts from."""
+    path = reused_sqlite_file()
+    if path is not None:
+        migrated = path.with_suffix(".migrated.sqlite3")
+        with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(migrated)) as copy:
+            source.backup(copy)
 
 
 @pytest.fixture(scope="session", autouse=True)

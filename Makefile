@@ -49,7 +49,7 @@ run: $(REQUIREMENTS_STAMP) ## Prépare la base puis lance web (127.0.0.1:8000), 
 
 test: $(DEV_REQUIREMENTS_STAMP) ## Lance toute la suite pytest sur tous les cœurs, navigateur compris (PYTEST_ARGS=… pour filtrer)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest \
-		-n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_DATABASE) $(PYTEST_ARGS)
+		-n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_DATABASE) $(PYTEST_ARGS)
 
 lint: $(DEV_REQUIREMENTS_STAMP) ## ruff check + ruff format --check
 	$(BIN)/ruff check .

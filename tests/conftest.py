@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test.utils import override_settings
+from xdist.scheduler import LoadScopeScheduling
 
 from events.feeds.connections import POOL
 from home.models import HomePage
@@ -48,31 +49,34 @@ def pytest_configure(config):
         os.environ["REDIS_URL"] = settings.REDIS_URL = redis_url_of_worker(url, xdist_worker_number())
 
 
-TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+class FileRunScheduling(LoadScopeScheduling):
+    """`--dist loadfile` that keeps pytest-django's order: each run of one file's tests in a row is one unit.
 
-
-def is_transactional(item: pytest.Item) -> bool:
-    """Whether the test commits for real (and so empties every table when it ends), as pytest-django says."""
-    marker = item.get_closest_marker("django_db")
-    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
-        return True
-    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Under `--dist loadgroup`, a file's tests run in one process, in a row, except transactional ones.
-
-    So a module-scoped fixture (the demo territory) is built once. Transactional tests stay apart: each
-    process runs them after every test that needs the migrated data, as pytest-django orders them, because
-    they end by emptying the tables.
+    A file's tests run in one process, in a row, so a module-scoped fixture (the demo territory) is built
+    once. But pytest-django moves transactional tests after every other database test, because they end by
+    emptying the tables (home page included): a file's transactional tests form a later run of their own,
+    sent in that later place (in collection order: see the hook below), never in the middle of tests that
+    need the migrated data. (pytest-xdist's `loadgroup` would do with markers, but cannot mark nodes on
+    pytest 9.)
     """
-    if config.pluginmanager.hasplugin("xdist") and config.getoption("dist", "no") == "loadgroup":
-        for item in items:
-            if not is_transactional(item):
-                item.add_marker(
-                    pytest.mark.xdist_group(name=item.path.relative_to(config.rootpath).as_posix())
-                )
+
+    def _split_scope(self, nodeid: str) -> str:
+        if not getattr(self, "_scopes", None):
+            self._scopes: dict[str, str] = {}
+            previous, run = None, 0
+            for collected in self.collection or ():
+                file = collected.split("::", 1)[0]
+                run += file != previous
+                previous = file
+                self._scopes[collected] = f"{file}#{run}"
+        return self._scopes.get(nodeid) or nodeid.split("::", 1)[0]
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getoption("dist") == "loadfile":
+        config.option.loadscopereorder = False  # send runs in pytest-django's order, not biggest first
+        return FileRunScheduling(config, log)
+    return None
 
 
 def reused_sqlite_file() -> Path | None:

@@ -72,6 +72,7 @@ class FileRunScheduling(LoadScopeScheduling):
         return self._scopes.get(nodeid) or nodeid.split("::", 1)[0]
 
 
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: unknown under `-p no:xdist`
 def pytest_xdist_make_scheduler(config, log):
     if config.getoption("dist") == "loadfile":
         config.option.loadscopereorder = False  # send runs in pytest-django's order, not biggest first

@@ -17,6 +17,15 @@ PYTEST_ARGS ?=
 PORT ?= $(or $(MAILLAGE_PORT),8000)
 RUN_ENV := var/run.env
 HONCHO := PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho --env $(RUN_ENV) --procfile Procfile
+# The suite runs in one process per core (pytest-xdist), a whole test file per process at a time (see
+# tests/conftest.py), so module-scoped fixtures are built once. Locally each process keeps its test database
+# between runs (`--reuse-db`; `make test PYTEST_ARGS=--create-db` rebuilds it); CI (CI=true) creates them afresh.
+PYTEST_WORKERS ?= auto
+ifeq ($(CI),true)
+PYTEST_DATABASE := --create-db
+else
+PYTEST_DATABASE := --reuse-db
+endif
 
 .PHONY: help install install-dev run start test lint format messages check migrate demo admin shell clean
 
@@ -49,8 +58,9 @@ start: $(REQUIREMENTS_STAMP) ## Comme run, sans préparer la base (ni migrations
 	$(MANAGE) run_env --addr 127.0.0.1:$(PORT) --output $(RUN_ENV)
 	$(HONCHO) start --port $(PORT)
 
-test: $(DEV_REQUIREMENTS_STAMP) ## Lance toute la suite pytest, navigateur compris (PYTEST_ARGS=… pour filtrer)
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+test: $(DEV_REQUIREMENTS_STAMP) ## Lance toute la suite pytest sur tous les cœurs, navigateur compris (PYTEST_ARGS=… pour filtrer)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest \
+		-n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_DATABASE) $(PYTEST_ARGS)
 
 lint: $(DEV_REQUIREMENTS_STAMP) ## ruff check + ruff format --check + lint-imports (couches des apps)
 	$(BIN)/ruff check .

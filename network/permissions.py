@@ -42,13 +42,22 @@ def _ensure_collection(current: Collection | None, parent: Collection, name: str
 
 
 def _grant(group: Group, page, page_codenames, collection: Collection) -> None:
+    """Give `group` its rights on `page` and `collection`; rows it already has are left as they are."""
     group.permissions.add(*_permissions("wagtailadmin", ["access_admin"]))
-    for permission in _permissions("wagtailcore", page_codenames):
-        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
-    for permission in _permissions("wagtailimages", IMAGE_PERMISSIONS):
-        GroupCollectionPermission.objects.get_or_create(
-            group=group, collection=collection, permission=permission
-        )
+    GroupPagePermission.objects.bulk_create(
+        [
+            GroupPagePermission(group=group, page=page, permission=permission)
+            for permission in _permissions("wagtailcore", page_codenames)
+        ],
+        ignore_conflicts=True,
+    )
+    GroupCollectionPermission.objects.bulk_create(
+        [
+            GroupCollectionPermission(group=group, collection=collection, permission=permission)
+            for permission in _permissions("wagtailimages", IMAGE_PERMISSIONS)
+        ],
+        ignore_conflicts=True,
+    )
 
 
 @transaction.atomic

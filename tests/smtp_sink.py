@@ -3,6 +3,7 @@
 `smtp_sink` starts it on a free port, points Django's SMTP backend at it, and collects what it accepts.
 `refuse(address, reply)` makes it answer RCPT TO for that address with `reply` ("550 5.1.1 …", "450 …");
 `stop()` / `start()` take it down and bring it back on the same port, to test an unreachable relay.
+Each sink has a port of its own, asked of the system, so parallel test processes never share one.
 """
 
 import email
@@ -35,6 +36,7 @@ class SmtpSink:
     def __init__(self, host: str = "127.0.0.1", port: int | None = None):
         self.host = host
         self.port = port or free_port()
+        self._port_chosen = port is None
         self.received: list[Received] = []
         self.refusals: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -59,8 +61,20 @@ class SmtpSink:
     # control
 
     def start(self) -> None:
-        self._controller = Controller(self, hostname=self.host, port=self.port, ready_timeout=10)
-        self._controller.start()
+        """Listen; a port of our own choosing that another process took in the meantime is chosen again."""
+        for _attempt in range(3):
+            controller = Controller(self, hostname=self.host, port=self.port, ready_timeout=10)
+            try:
+                controller.start()
+            except OSError:
+                if not self._port_chosen:
+                    raise
+                self.port = free_port()
+            else:
+                self._controller = controller
+                self._port_chosen = False  # from now on, `start()` after `stop()` comes back on this port
+                return
+        raise OSError(f"Pas de port libre pour le serveur SMTP de test sur {self.host}")
 
     def stop(self) -> None:
         if self._controller is not None:

@@ -6,19 +6,13 @@ The last test runs the real chain in a real Celery worker (as tests/test_celery.
 calendar served on 127.0.0.1.
 """
 
-import os
 import re
 import sqlite3
-import subprocess
-import sys
-import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from celery.app.task import Task
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from calendars import notify, sync, tasks
@@ -32,7 +26,6 @@ from outbox.models import Message, MessageStatus
 from outbox.sending import send_due
 from tests.factories import StructureFactory, UserFactory
 from tests.fixtures.http_server import ok, serve
-from tests.test_celery import WorkerProcess, probe_redis
 
 NOT_FOUND = "Le serveur a répondu 404 (page introuvable) : vérifiez l'adresse du calendrier."
 
@@ -354,7 +347,6 @@ def test_email_that_could_not_be_sent_is_kept_and_sent_later_once(feed, editors,
 
 # End to end: a real worker process, the real sync, a calendar served on 127.0.0.1.
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
 TASK = "calendars.tasks.sync_feed_task"
 CALENDAR = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//Maillage//FR\r\n"
@@ -364,93 +356,22 @@ CALENDAR = (
 )
 
 
-@pytest.fixture(params=["filesystem", "redis"])
-def worker_broker_url(request):
-    if request.param == "filesystem":
-        return "filesystem://"
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        pytest.skip("REDIS_URL n'est pas définie : pas de test du worker sur Redis")
-    error = probe_redis(url)
-    if error:
-        pytest.fail(f"REDIS_URL={url} est définie mais Redis ne répond pas : {error}")
-    return url
-
-
-def database_for_worker(tmp_path) -> tuple[str, Path | None]:
-    """A DATABASE_URL reaching this test's committed data; for SQLite, a file copy of the in-memory one."""
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        copy = tmp_path / "worker.sqlite3"
-        connection.ensure_connection()
-        target = sqlite3.connect(copy)
-        try:  # the data is committed (transactional test): the backup API need not wait for anyone
-            connection.connection.backup(target)
-        finally:
-            target.close()
-        return f"sqlite:///{copy}", copy
-    if connection.vendor == "postgresql":
-        from urllib.parse import quote
-
-        credentials = quote(settings["USER"] or "", safe="")
-        if settings["PASSWORD"]:
-            credentials += ":" + quote(settings["PASSWORD"], safe="")
-        host = settings["HOST"] or "localhost"
-        port = f":{settings['PORT']}" if settings["PORT"] else ""
-        return f"postgres://{credentials}@{host}{port}/{settings['NAME']}", None
-    pytest.skip(f"Base {connection.vendor} non prise en charge par ce test")
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_worker_syncs_a_feed_served_on_loopback(tmp_path, worker_broker_url):
+def test_worker_syncs_a_feed_served_on_loopback(start_celery_worker):
     day = (timezone.localdate() + timedelta(days=20)).strftime("%Y%m%d")
     with serve({"/agenda.ics": ok(CALENDAR.format(day=day).encode())}) as server:
         feed = Feed.objects.create(
             structure=StructureFactory(), name="Agenda", url=server.base + "/agenda.ics", active=True
         )
-        database_url, sqlite_copy = database_for_worker(tmp_path)
-        queue = f"test-{uuid.uuid4().hex}"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "CELERY_BROKER_URL": worker_broker_url,
-            "MAILLAGE_VAR_DIR": str(tmp_path / "var"),
-            "DATABASE_URL": database_url,
-            "PYTHONUNBUFFERED": "1",
-        }
-        worker = WorkerProcess(
-            [
-                *(sys.executable, "-m", "celery", "-A", "celery_app", "worker", "--pool=prefork"),
-                *("--concurrency=1", "--loglevel=INFO", "--queues", queue, "--hostname", f"{queue}@%h"),
-                *("--without-gossip", "--without-mingle", "--without-heartbeat"),
-            ],
-            env,
-        )
-        try:
-            worker.wait_for(r"ready\.", timeout=30)
-            sender = subprocess.run(
-                [
-                    sys.executable,
-                    "-c",
-                    "import django; django.setup(); from calendars.tasks import sync_feed_task as task; "
-                    f"print(task.apply_async(kwargs={{'feed_id': {feed.pk}}}, queue={queue!r}).id)",
-                ],
-                cwd=BASE_DIR,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=True,
-            )
-            task_id = sender.stdout.strip().splitlines()[-1]
-            worker.wait_for(re.escape(f"Task {TASK}[{task_id}] succeeded") + r".*'synced'", timeout=30)
-        finally:
-            worker.stop()
+        worker = start_celery_worker(pool="prefork", concurrency=1)
+        task_id = worker.send(TASK, feed_id=feed.pk)
+        worker.wait_for(re.escape(f"Task {TASK}[{task_id}] succeeded") + r".*'synced'", timeout=30)
+        worker.stop()
 
     assert [request["path"] for request in server.requests] == ["/agenda.ics"]
     assert "Maillage" in server.requests[0]["headers"]["User-Agent"]
-    if sqlite_copy is not None:
-        with sqlite3.connect(sqlite_copy) as database:
+    if worker.sqlite_copy is not None:
+        with sqlite3.connect(worker.sqlite_copy) as database:
             status, failures, locked = database.execute(
                 "SELECT status, consecutive_failures, locked_until FROM calendars_feed WHERE id = ?",
                 [feed.pk],

@@ -1,13 +1,8 @@
 """The outbox's Celery tasks: `send_message` for a fresh row, `send_due_messages` (beat) for the rest, and a
 real worker process sending through a real SMTP server."""
 
-import os
 import re
 import sqlite3
-import subprocess
-import sys
-import uuid
-from pathlib import Path
 
 import pytest
 from celery.schedules import crontab
@@ -15,12 +10,8 @@ from django.conf import settings
 
 from outbox.models import Message, MessageStatus
 from outbox.tasks import send_due_messages, send_message
-from tests.calendars.test_tasks import database_for_worker
-from tests.test_celery import WorkerProcess
 
 from .factories import queued
-
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.mark.django_db
@@ -54,59 +45,20 @@ def test_the_beat_runs_the_sweep_every_five_minutes():
     assert {"outbox.tasks.send_message", "outbox.tasks.send_due_messages"} <= set(app.tasks)
 
 
-def enqueue_from_another_process(env, message_id: int) -> str:
-    sender = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from outbox.tasks import send_message as task; "
-            f"print(task.apply_async(kwargs={{'message_id': {message_id}}}).id)",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return sender.stdout.strip().splitlines()[-1]
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_worker_sends_an_email_once_even_when_enqueued_twice(tmp_path, smtp_sink):
+def test_a_worker_sends_an_email_once_even_when_enqueued_twice(start_celery_worker, smtp_sink):
     message = queued("awa@exemple.fr")
-    database_url, sqlite_copy = database_for_worker(tmp_path)
-    queue = f"test-{uuid.uuid4().hex}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.digest.worker_settings",
-        "CELERY_BROKER_URL": "filesystem://",
-        "MAILLAGE_VAR_DIR": str(tmp_path / "var"),
-        "MAILLAGE_TEST_SMTP_PORT": str(smtp_sink.port),
-        "MAILLAGE_TEST_QUEUE": queue,
-        "DATABASE_URL": database_url,
-        "PYTHONUNBUFFERED": "1",
-    }
-    worker = WorkerProcess(
-        [
-            *(sys.executable, "-m", "celery", "-A", "celery_app", "worker", "--pool=solo", "--loglevel=INFO"),
-            *("--queues", queue, "--hostname", f"{queue}@%h"),
-            *("--without-gossip", "--without-mingle", "--without-heartbeat"),
-        ],
-        env,
-    )
-    try:
-        worker.wait_for(r"ready\.", timeout=30)
-        first = enqueue_from_another_process(env, message.pk)
-        worker.wait_for(re.escape(f"[{first}] succeeded") + r".*'envoye'", timeout=60)
-        second = enqueue_from_another_process(env, message.pk)
-        worker.wait_for(re.escape(f"[{second}] succeeded") + r".*''", timeout=60)
-    finally:
-        worker.stop()
+    worker = start_celery_worker(smtp_port=smtp_sink.port)
+
+    first = worker.send("outbox.tasks.send_message", message_id=message.pk)
+    worker.wait_for(re.escape(f"[{first}] succeeded") + r".*'envoye'", timeout=60)
+    second = worker.send("outbox.tasks.send_message", message_id=message.pk)
+    worker.wait_for(re.escape(f"[{second}] succeeded") + r".*''", timeout=60)
+    worker.stop()
 
     assert smtp_sink.recipients() == ["awa@exemple.fr"]
-    if sqlite_copy is not None:
-        with sqlite3.connect(sqlite_copy) as database:
+    if worker.sqlite_copy is not None:
+        with sqlite3.connect(worker.sqlite_copy) as database:
             rows = database.execute("SELECT status, attempts FROM outbox_message").fetchall()
     else:
         rows = list(Message.objects.values_list("status", "attempts"))

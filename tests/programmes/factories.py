@@ -32,11 +32,9 @@ class CycleFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, bassins=(), coordinators=(), **kwargs):
         cycle = model_class(**kwargs)
+        cycle.bassins.set(bassins)  # a parental relation: saved with the page, and in its revision
         HomePage.objects.get().add_child(instance=cycle)
         cycle.save_revision().publish()
-        if bassins:
-            cycle.bassins.set(bassins)
-            cycle.save()
         for user in coordinators:
             CycleCoordinator.objects.create(cycle=cycle, user=user)
         return CyclePage.objects.get(pk=cycle.pk)

@@ -17,7 +17,7 @@ from events import enums
 from events.models import Atelier
 from events.viewsets import atelier_viewset
 from network import domain
-from tests.events.test_admin import message_texts
+from tests.events.atelier_admin import message_texts
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory, UserFactory
 
 INDEX = reverse("calendriers:index")

@@ -1,99 +1,29 @@
-"""The "Ateliers" admin as structure editors, bassin coordinators and superusers use it, at the HTTP level."""
+"""The « Ateliers » admin (`events.viewsets`): who sees and edits which atelier, and the recurrence editor
+of the add and edit forms, at the HTTP level."""
 
 import html
 from datetime import date, datetime, time, timedelta
 
-import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission
-from django.contrib.messages import get_messages
-from django.urls import reverse
 from django.utils import timezone
 
 from events import enums
-from events.domain import update_session
-from events.models import Atelier, Occurrence, SessionOverride
-from events.recurrence import localize, to_local_naive
+from events.models import Atelier, SessionOverride
+from events.recurrence import localize
 from network import domain
+from tests.events.atelier_admin import (
+    ADD,
+    INDEX,
+    atelier_form_data,
+    last_thursday,
+    listed_titles,
+    message_texts,
+    next_weekday,
+    url,
+)
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory, UserFactory
 from tests.network.admin_forms import form_values
-
-INDEX = reverse("ateliers:index")
-ADD = reverse("ateliers:add")
-PREVIEW = reverse("ateliers:preview")
-
-
-def url(name, atelier):
-    return reverse(f"ateliers:{name}", args=[atelier.pk])
-
-
-def message_texts(response) -> list[str]:
-    """Messages as a person reads them: the text, without the buttons Wagtail appends."""
-    return [
-        BeautifulSoup(str(message), "html.parser").find(string=True).strip()
-        for message in get_messages(response.wsgi_request)
-    ]
-
-
-def listed_titles(response) -> set[str]:
-    soup = BeautifulSoup(response.content, "html.parser")
-    return {
-        cell.get_text(" ", strip=True)
-        for cell in soup.select("table.listing tbody td.title .title-wrapper a")
-    }
-
-
-def next_weekday(weekday: int, after: date | None = None) -> date:
-    """The first `weekday` (0 = Monday) strictly after `after` (default: today), a week ahead at least."""
-    day = (after or timezone.localdate()) + timedelta(days=7)
-    return day + timedelta(days=(weekday - day.weekday()) % 7)
-
-
-def last_thursday(year: int, month: int) -> date:
-    day = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-    return day - timedelta(days=(day.weekday() - 3) % 7)
-
-
-@pytest.fixture
-def bassin(db):
-    return BassinFactory()
-
-
-@pytest.fixture
-def structures(bassin):
-    return StructureFactory(bassin=bassin, title="MELI"), StructureFactory(bassin=bassin, title="Les Ruches")
-
-
-@pytest.fixture
-def editor(structures):
-    user = UserFactory()
-    domain.add_member(structure=structures[0], user=user)
-    return user
-
-
-@pytest.fixture
-def ateliers(structures):
-    own = AtelierFactory(structure=structures[0], title="Tablette pour débuter", rrule="FREQ=WEEKLY;COUNT=4")
-    other = AtelierFactory(
-        structure=structures[1], title="Smartphone au quotidien", rrule="FREQ=WEEKLY;COUNT=4"
-    )
-    return own, other
-
-
-def atelier_form_data(client, **changes):
-    """What the add form submits, with the fields a person fills in."""
-    data = form_values(client.get(ADD).content.decode(), "form[method=post]")
-    data.update(
-        {
-            "title": ["Tablette pour débuter"],
-            "summary": ["Apprendre les gestes de base."],
-            "themes": ["Maîtrise des outils numériques du quotidien"],
-            "publics": ["Seniors"],
-        }
-    )
-    data.update({name: value if isinstance(value, list) else [value] for name, value in changes.items()})
-    return data
-
 
 # Isolation between structures --------------------------------------------------------------------------
 
@@ -402,162 +332,6 @@ def test_edit_imported_atelier_only_maillage_fields_change(client, editor, struc
 
     atelier.refresh_from_db()
     assert (atelier.title, atelier.visibility) == ("Du flux", enums.Visibility.PROFESSIONALS)
-
-
-# Preview -------------------------------------------------------------------------------------------------
-
-
-def test_preview_returns_sentence_and_next_sessions(client, editor):
-    client.force_login(editor)
-    first = date(2027, 1, 5)
-
-    response = client.post(
-        PREVIEW,
-        {
-            "start_date": first.isoformat(),
-            "start_time": "14:00",
-            "end_time": "16:00",
-            "repetition": "WEEKLY",
-            "weekdays": ["TU", "FR"],
-            "ending": "date",
-            "until": "2027-06-30",
-        },
-    )
-    text = BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
-
-    assert response.status_code == 200
-    assert "Tous les mardis et vendredis de 14 h à 16 h, jusqu'au 30 juin 2027" in text
-    if timezone.localdate() < first:
-        assert "Mardi 5 janvier 2027, 14 h – 16 h" in text
-        assert "Vendredi 8 janvier 2027, 14 h – 16 h" in text
-
-
-def test_preview_until_before_start_reports_error(client, editor):
-    client.force_login(editor)
-
-    response = client.post(
-        PREVIEW,
-        {
-            "start_date": "2027-01-05",
-            "start_time": "14:00",
-            "end_time": "16:00",
-            "repetition": "WEEKLY",
-            "ending": "date",
-            "until": "2027-01-01",
-        },
-    )
-
-    assert "La date de fin doit être après la première séance." in html.unescape(response.content.decode())
-
-
-def test_preview_refused_without_structure(client, db):
-    client.force_login(UserFactory(is_staff=True))
-
-    assert (
-        client.post(
-            PREVIEW, {"start_date": "2027-01-05"}, headers={"x-requested-with": "XMLHttpRequest"}
-        ).status_code
-        == 403
-    )
-
-
-# Sessions, duplicate ---------------------------------------------------------------------------------
-
-
-def test_cancel_then_restore_session_updates_occurrence(client, editor, ateliers):
-    own = ateliers[0]
-    client.force_login(editor)
-    session = own.occurrences.order_by("start")[1]
-    key = to_local_naive(session.recurrence_id).isoformat()
-
-    cancelled = client.post(url("cancel_session", own), {"original_start": key})
-    status_after_cancel = Occurrence.objects.get(atelier=own, recurrence_id=session.recurrence_id).status
-    restored = client.post(url("restore_session", own), {"original_start": key})
-
-    assert cancelled.status_code == 302 and cancelled["Location"] == url("sessions", own)
-    assert status_after_cancel == enums.Status.CANCELLED
-    assert (
-        Occurrence.objects.get(atelier=own, recurrence_id=session.recurrence_id).status
-        == enums.Status.SCHEDULED
-    )
-    assert not SessionOverride.objects.filter(atelier=own).exists()
-    assert message_texts(restored)[-1].startswith("La séance du ")
-
-
-def test_sessions_page_lists_upcoming_with_buttons(client, editor, ateliers):
-    client.force_login(editor)
-
-    response = client.get(url("sessions", ateliers[0]))
-    soup = BeautifulSoup(response.content, "html.parser")
-
-    assert len(soup.select("tr[data-session]")) == 4
-    buttons = [button.get_text(" ", strip=True) for button in soup.select("tr[data-session] button")]
-    assert sum(text.startswith("Annuler cette séance") for text in buttons) == 4
-
-
-def test_update_session_full_with_seats_and_note(client, editor, ateliers):
-    own = ateliers[0]
-    client.force_login(editor)
-    session = own.occurrences.order_by("start")[0]
-    key = to_local_naive(session.recurrence_id).isoformat()
-
-    response = client.post(
-        url("update_session", own),
-        {
-            "original_start": key,
-            "status": enums.Status.FULL,
-            "seats_taken": "8",
-            "note": "Complet, merci !",
-            "new_start_time": "15:00",
-        },
-    )
-
-    occurrence = Occurrence.objects.get(atelier=own, recurrence_id=session.recurrence_id)
-    assert response.status_code == 302
-    assert (occurrence.status, occurrence.seats_taken, occurrence.note) == (
-        enums.Status.FULL,
-        8,
-        "Complet, merci !",
-    )
-    assert (occurrence.is_moved, occurrence.start - session.start) == (True, timedelta(hours=1))
-
-
-def test_update_session_gives_it_its_own_title(client, editor, ateliers):
-    own = ateliers[0]
-    client.force_login(editor)
-    session = own.occurrences.order_by("start")[1]
-    key = to_local_naive(session.recurrence_id).isoformat()
-
-    client.post(
-        url("update_session", own),
-        {
-            "original_start": key,
-            "status": enums.Status.SCHEDULED,
-            "seats_taken": "0",
-            "title": "Spéciale photos",
-        },
-    )
-
-    occurrence = Occurrence.objects.get(atelier=own, recurrence_id=session.recurrence_id)
-    assert (occurrence.title, occurrence.display_title) == ("Spéciale photos", "Spéciale photos")
-    assert own.overrides.get().title == "Spéciale photos"
-
-
-def test_duplicate_creates_copy_and_opens_it(client, editor, ateliers):
-    own = ateliers[0]
-    update_session(
-        atelier=own, original_start=own.occurrences.first().recurrence_id, status=enums.Status.CANCELLED
-    )
-    client.force_login(editor)
-
-    response = client.post(url("duplicate", own))
-
-    copy = Atelier.objects.get(title="Tablette pour débuter (copie)")
-    assert response["Location"] == url("edit", copy)
-    assert (copy.structure, copy.sequence, copy.rrule) == (own.structure, 0, own.rrule)
-    assert copy.uid != own.uid
-    assert not copy.overrides.exists()
-    assert copy.occurrences.count() == 4
 
 
 def test_add_failed_save_still_shows_schedule_preview(client, editor):

@@ -1,42 +1,12 @@
 """`FeedPermissionPolicy`, `manageable_feeds`: a calendar's rights follow its structure, like an atelier's."""
 
-from types import SimpleNamespace
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from calendars.models import Feed
 from calendars.permissions import FeedPermissionPolicy, manageable_feeds
-from network import domain
-from tests.factories import BassinFactory, StructureFactory, UserFactory
 
 policy = FeedPermissionPolicy(Feed)
-
-
-@pytest.fixture
-def network(db):
-    bassin = BassinFactory(title="Bassin d'Issoudun", slug="issoudun")
-    other_bassin = BassinFactory(title="Bassin de Vierzon", slug="vierzon")
-    meli = StructureFactory(bassin=bassin, title="MELI", slug="meli")
-    ruches = StructureFactory(bassin=bassin, title="Les Ruches", slug="ruches")
-    vierzon = StructureFactory(bassin=other_bassin, title="Médiathèque de Vierzon", slug="mediatheque")
-    feeds = {
-        structure.slug: Feed.objects.create(
-            structure=structure, url=f"https://agenda.example/{structure.slug}"
-        )
-        for structure in (meli, ruches, vierzon)
-    }
-    editor = UserFactory()
-    domain.add_member(structure=meli, user=editor)
-    coordinator = UserFactory()
-    domain.add_coordinator(bassin=bassin, user=coordinator)
-    return SimpleNamespace(
-        feeds=feeds,
-        editor=editor,
-        coordinator=coordinator,
-        superuser=UserFactory(is_superuser=True),
-        nobody=UserFactory(),
-    )
 
 
 @pytest.mark.parametrize(

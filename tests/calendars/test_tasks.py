@@ -11,7 +11,6 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from celery.app.task import Task
 from django.core import mail
 from django.utils import timezone
 
@@ -82,20 +81,6 @@ def fake_sync(monkeypatch):
     fake = FakeSync()
     monkeypatch.setattr(sync, "sync_feed", fake.sync_feed)
     return fake
-
-
-@pytest.fixture
-def retries(monkeypatch):
-    """The countdowns of every retry the task asks for (eager retries then run at once)."""
-    countdowns = []
-    original = Task.retry
-
-    def spy(self, *args, **kwargs):
-        countdowns.append(kwargs.get("countdown"))
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(Task, "retry", spy)
-    return countdowns
 
 
 def run(feed):

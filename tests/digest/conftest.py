@@ -47,19 +47,3 @@ def eager_celery():
         # the CELERY_* Django settings that later tests change (they are read live otherwise).
         for key in ("task_always_eager", "task_eager_propagates"):
             app.conf.changes.pop(key, None)
-
-
-@pytest.fixture
-def retries(monkeypatch):
-    """The countdowns of every retry a task asks for (eager retries then run at once)."""
-    from celery.app.task import Task
-
-    countdowns = []
-    original = Task.retry
-
-    def spy(self, *args, **kwargs):
-        countdowns.append(kwargs.get("countdown"))
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(Task, "retry", spy)
-    return countdowns

@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,10 +87,19 @@ def rebuild_many_sessions(
             batch = [atelier.pk for atelier in ateliers[offset : offset + WRITE_BATCH]]
             Occurrence.objects.filter(atelier_id__in=batch).delete()
         Occurrence.objects.bulk_create(rows, batch_size=WRITE_BATCH)
-        # `bulk_update`, not `save()`: it leaves `updated_at` (so the exports' ETag and SEQUENCE) alone.
-        Atelier.objects.bulk_update(
-            ateliers, ["occurrences_until", "last_session_date"], batch_size=WRITE_BATCH
+        # `update()`, not `save()`: it leaves `updated_at` (so the exports' ETag and SEQUENCE) alone. The
+        # last session day is read back from the rows just written, by the database, in one UPDATE per
+        # batch, rather than sent as one CASE branch per atelier.
+        last_session = (
+            Occurrence.objects.filter(atelier_id=OuterRef("pk"))
+            .order_by("-local_date")
+            .values("local_date")[:1]
         )
+        for offset in range(0, len(ateliers), WRITE_BATCH):
+            batch = [atelier.pk for atelier in ateliers[offset : offset + WRITE_BATCH]]
+            Atelier.objects.filter(pk__in=batch).update(
+                occurrences_until=until, last_session_date=Subquery(last_session)
+            )
     return len(rows)
 
 

@@ -6,8 +6,10 @@ Each request gets its own connection, closed after it: a connection kept between
 vetted again, and the handshake it saves is small next to what a sync then does with the calendar. TLS
 still checks the certificate against the host name of the URL, and the Host header names it. Each redirect
 is judged like the first URL. The body is capped both as received and once un-gzipped (a small gzip can
-expand a thousandfold), and every failure carries a message in plain French that the structure can act
-on, plus whether trying again later may help (`retryable`).
+expand a thousandfold). The whole fetch, redirects included, has one deadline that the sockets enforce on
+every call (`MAILLAGE_FETCH_DEADLINE_SECONDS`), so that no server, however slow, holds a worker longer.
+Every failure carries a message in plain French that the structure can act on, naming the URL's host (never
+the address it resolved to), plus whether trying again later may help (`retryable`).
 """
 
 import http.client
@@ -65,6 +67,10 @@ class NetworkError(FetchError):
     """Timeouts, unknown host, refused connection, TLS or protocol trouble: often temporary."""
 
     retryable = True
+
+
+class FetchTimeout(NetworkError):
+    """The whole fetch (connection, status line, headers, body) did not end within its deadline."""
 
 
 class HTTPStatusError(FetchError):
@@ -135,20 +141,28 @@ class _Target:
 
 
 class _Deadline:
-    """One time budget for the whole fetch, redirects included: a server trickling bytes cannot hold on."""
+    """One time budget for the whole fetch, redirects included (`MAILLAGE_FETCH_DEADLINE_SECONDS`).
+
+    The sockets enforce it on every call (`netguard.PinnedHTTPConnection`): a server trickling its status
+    line, headers or body one byte at a time is cut when the budget is spent, not after each slow read.
+    """
 
     def __init__(self):
-        connect, read = _timeouts()
-        self.connect = connect
-        self.read = read
-        self.expires = time.monotonic() + connect + 2 * read
+        self.seconds = float(getattr(settings, "MAILLAGE_FETCH_DEADLINE_SECONDS", 30))
+        self.connect, self.read = _timeouts()
+        self.expires = time.monotonic() + self.seconds
+
+    @property
+    def expired(self) -> bool:
+        return time.monotonic() >= self.expires
 
     def check(self) -> None:
-        if time.monotonic() > self.expires:
-            raise NetworkError(_timeout_message())
+        if self.expired:
+            raise FetchTimeout(timeout_message())
 
 
 def _timeouts() -> tuple[float, float]:
+    """The longest wait for the connection, and for any one read, within the overall deadline."""
     value = getattr(settings, "MAILLAGE_FEED_TIMEOUT", (10, 30))
     if isinstance(value, int | float):
         return float(value), float(value)
@@ -156,9 +170,9 @@ def _timeouts() -> tuple[float, float]:
     return float(connect), float(read)
 
 
-def _timeout_message() -> str:
+def timeout_message() -> str:
     return _(
-        "Le serveur du calendrier met trop de temps à répondre : Maillage réessaiera plus tard. "
+        "Le serveur du calendrier n'a pas répondu à temps : Maillage réessaiera plus tard. "
         "Si cela dure, vérifiez que l'adresse s'ouvre dans votre navigateur."
     )
 
@@ -209,11 +223,11 @@ def _vetted_addresses(target: _Target) -> list[str]:
             )
             raise BlockedAddress(
                 _(
-                    "L'adresse du calendrier mène à un réseau privé ou réservé (%(address)s) : pour des "
-                    "raisons de sécurité, Maillage ne s'y connecte pas. Utilisez l'adresse publique de "
-                    "votre agenda en ligne."
+                    "L'adresse du calendrier mène à un réseau privé ou réservé (le serveur « %(host)s ») : "
+                    "pour des raisons de sécurité, Maillage ne s'y connecte pas. Utilisez l'adresse publique "
+                    "de votre agenda en ligne."
                 )
-                % {"address": address}
+                % {"host": target.host}
             )
     if not addresses:
         raise NetworkError(_("Le nom de domaine « %(host)s » est introuvable.") % {"host": target.host})
@@ -233,7 +247,7 @@ def _headers(etag: str, last_modified: str) -> dict[str, str]:
     return headers
 
 
-def _too_large(max_bytes: int) -> TooLarge:
+def too_large(max_bytes: int) -> TooLarge:
     return TooLarge(
         _(
             "Le calendrier dépasse la taille maximale acceptée (%(size)s Mo). Publiez un agenda plus "
@@ -247,7 +261,7 @@ def _read_body(response: http.client.HTTPResponse, max_bytes: int, deadline: _De
     """Read the body chunk by chunk, capping the raw and the decoded size, decoding gzip on the fly."""
     declared = response.getheader("Content-Length")
     if declared and declared.strip().isdigit() and int(declared) > max_bytes:
-        raise _too_large(max_bytes)
+        raise too_large(max_bytes)
     encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
     if encoding in ("gzip", "x-gzip", "deflate"):
         decoder = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib header, detected
@@ -268,7 +282,7 @@ def _read_body(response: http.client.HTTPResponse, max_bytes: int, deadline: _De
             break
         raw_size += len(chunk)
         if raw_size > max_bytes:
-            raise _too_large(max_bytes)
+            raise too_large(max_bytes)
         if decoder is None:
             parts.append(chunk)
             decoded_size += len(chunk)
@@ -283,7 +297,7 @@ def _read_body(response: http.client.HTTPResponse, max_bytes: int, deadline: _De
             parts.append(piece)
             decoded_size += len(piece)
             if decoded_size > max_bytes:
-                raise _too_large(max_bytes)
+                raise too_large(max_bytes)
             if decoder.eof and decoder.unused_data:  # concatenated gzip members
                 data = decoder.unused_data
                 decoder = zlib.decompressobj(zlib.MAX_WBITS | 32)
@@ -307,6 +321,7 @@ def _request(target: _Target, headers: dict[str, str], deadline: _Deadline, max_
         addresses=addresses,
         connect_timeout=deadline.connect,
         read_timeout=deadline.read,
+        expires=deadline.expires,
     )
     try:
         connection.request("GET", target.path, headers={**headers, "Connection": "close"})
@@ -319,42 +334,49 @@ def _request(target: _Target, headers: dict[str, str], deadline: _Deadline, max_
         return status, location, etag, last_modified, body
     except FetchError:
         raise
-    except TimeoutError as error:
-        raise NetworkError(_timeout_message()) from error
-    except ssl.SSLCertVerificationError as error:
-        raise NetworkError(
+    except (OSError, ValueError, http.client.HTTPException) as error:
+        # Past the deadline, whatever the socket said (timed out, reset, closed) is the deadline's doing.
+        if isinstance(error, TimeoutError) or deadline.expired:
+            raise FetchTimeout(timeout_message()) from error
+        raise _connection_error(error, target, url) from error
+    finally:
+        connection.close()
+
+
+def _connection_error(error: Exception, target: _Target, url: str) -> FetchError:
+    """What went wrong on the connection, in French, naming the URL's host, never the address it resolved
+    to."""
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return NetworkError(
             _(
                 "Le certificat de sécurité du serveur « %(host)s » n'est pas valide (%(detail)s) : la "
                 "connexion a été refusée. Si l'agenda s'ouvre sans alerte dans votre navigateur, "
                 "Maillage réessaiera plus tard."
             )
             % {"host": target.host, "detail": error.verify_message or error.reason}
-        ) from error
-    except ssl.SSLError as error:
-        raise NetworkError(
+        )
+    if isinstance(error, ssl.SSLError):
+        return NetworkError(
             _("La connexion sécurisée (https) avec « %(host)s » a échoué : Maillage réessaiera plus tard.")
             % {"host": target.host}
-        ) from error
-    except ConnectionRefusedError as error:
-        raise NetworkError(
+        )
+    if isinstance(error, ConnectionRefusedError):
+        return NetworkError(
             _("Le serveur « %(host)s » refuse la connexion : Maillage réessaiera plus tard.")
             % {"host": target.host}
-        ) from error
-    except ValueError as error:
-        # http.client.InvalidURL, an illegal header value: a retry would not help. Kept after the TLS
-        # clauses, as SSLCertVerificationError is a ValueError too.
-        raise InvalidURL(_("L'adresse du calendrier n'est pas valide : vérifiez-la.")) from error
-    except (OSError, http.client.HTTPException) as error:
-        logger.info("Feed fetch %s failed: %r", url, error)
-        raise NetworkError(
-            _(
-                "La connexion avec le serveur « %(host)s » a échoué ou a été coupée : Maillage réessaiera "
-                "plus tard."
-            )
-            % {"host": target.host}
-        ) from error
-    finally:
-        connection.close()
+        )
+    if isinstance(error, ValueError):
+        # http.client.InvalidURL, an illegal header value: a retry would not help. Checked after the TLS
+        # errors, as SSLCertVerificationError is a ValueError too.
+        return InvalidURL(_("L'adresse du calendrier n'est pas valide : vérifiez-la."))
+    logger.info("Feed fetch %s failed: %r", url, error)
+    return NetworkError(
+        _(
+            "La connexion avec le serveur « %(host)s » a échoué ou a été coupée : Maillage réessaiera "
+            "plus tard."
+        )
+        % {"host": target.host}
+    )
 
 
 def fetch_feed(

@@ -9,8 +9,10 @@ rebinding). `settings.MAILLAGE_FEED_ALLOW_LOOPBACK` relaxes loopback only, for t
 
 import http.client
 import ipaddress
+import math
 import socket
 import ssl
+import time
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -126,28 +128,102 @@ def _blocked_networks(ip: IPAddress):
     return _BLOCKED_V4 if isinstance(ip, ipaddress.IPv4Address) else _BLOCKED_V6
 
 
+class DeadlineExceeded(TimeoutError):
+    """The fetch's overall deadline has passed: no socket call may wait any longer."""
+
+
+class _DeadlineMixin:
+    """Every blocking call waits at most until `expires` (a `time.monotonic()` value), and at most
+    `idle_timeout` for one call.
+
+    A per-call timeout alone does not bound a fetch: a server sending one byte a second never lets a single
+    read wait long, and could hold the connection for hours. Arming each call with the time left until one
+    deadline does, whatever the server does, from the TLS handshake to the last byte of the body.
+    """
+
+    expires: float = math.inf
+    idle_timeout: float | None = None
+
+    def arm(self) -> None:
+        remaining = self.expires - time.monotonic()
+        if remaining <= 0:
+            raise DeadlineExceeded("fetch deadline exceeded")
+        self.settimeout(remaining if self.idle_timeout is None else min(remaining, self.idle_timeout))
+
+    def recv(self, *args, **kwargs):
+        self.arm()
+        return super().recv(*args, **kwargs)
+
+    def recv_into(self, *args, **kwargs):
+        self.arm()
+        return super().recv_into(*args, **kwargs)
+
+    def send(self, *args, **kwargs):
+        self.arm()
+        return super().send(*args, **kwargs)
+
+    def sendall(self, *args, **kwargs):
+        self.arm()
+        return super().sendall(*args, **kwargs)
+
+
+class DeadlineSocket(_DeadlineMixin, socket.socket):
+    """A plain TCP socket bound by the fetch's deadline (built from a connected socket's descriptor)."""
+
+
+class DeadlineSSLSocket(_DeadlineMixin, ssl.SSLSocket):
+    """A TLS socket bound by the fetch's deadline, the handshake included (`SSLContext.sslsocket_class`)."""
+
+    def do_handshake(self, *args, **kwargs):
+        self.arm()
+        return super().do_handshake(*args, **kwargs)
+
+
 class PinnedHTTPConnection(http.client.HTTPConnection):
     """An HTTPConnection to already vetted addresses, never resolving `host` again (DNS rebinding).
 
     Tried in resolver order; `address` is the one it connected to. One connection serves one request: it
-    is never kept for a later fetch, so that no connection outlives the vetting that allowed it.
+    is never kept for a later fetch, so that no connection outlives the vetting that allowed it. Every
+    socket call, from connect to the last byte read, ends by `expires` (a `time.monotonic()` value): past
+    it, `DeadlineExceeded` (a `TimeoutError`) is raised.
     """
 
-    def __init__(self, host: str, port: int, *, addresses: list[str], connect_timeout: float, read_timeout):
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        addresses: list[str],
+        connect_timeout: float,
+        read_timeout: float | None,
+        expires: float = math.inf,
+    ):
         super().__init__(host, port, timeout=connect_timeout)
         self.addresses = addresses
         self.read_timeout = read_timeout
+        self.expires = expires
         self.address = ""
+
+    def remaining(self) -> float:
+        remaining = self.expires - time.monotonic()
+        if remaining <= 0:
+            raise DeadlineExceeded("fetch deadline exceeded")
+        return remaining
 
     def connect(self):
         last_error: OSError | None = None
         for address in self.addresses:
             try:
-                sock = socket.create_connection((address, self.port), timeout=self.timeout)
+                raw = socket.create_connection(
+                    (address, self.port), timeout=min(self.timeout, self.remaining())
+                )
+            except DeadlineExceeded:
+                raise
             except OSError as error:
                 last_error = error
                 continue
-            sock.settimeout(self.read_timeout)
+            sock = DeadlineSocket(raw.family, raw.type, raw.proto, fileno=raw.detach())
+            sock.expires, sock.idle_timeout = self.expires, self.read_timeout
             self.sock, self.address = sock, address
             return
         raise last_error or OSError("no address to connect to")
@@ -161,11 +237,17 @@ class PinnedHTTPSConnection(PinnedHTTPConnection):
     def __init__(self, host: str, port: int, **kwargs):
         super().__init__(host, port, **kwargs)
         self.context = ssl.create_default_context()
+        self.context.sslsocket_class = DeadlineSSLSocket
 
     def connect(self):
         super().connect()
         try:
-            self.sock = self.context.wrap_socket(self.sock, server_hostname=self.host)
+            sock = self.context.wrap_socket(
+                self.sock, server_hostname=self.host, do_handshake_on_connect=False
+            )
+            self.sock = sock
+            sock.expires, sock.idle_timeout = self.expires, self.read_timeout
+            sock.do_handshake()
         except BaseException:
             self.sock.close()
             self.sock = None

@@ -378,7 +378,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # Feed sync: limits of one download of a structure's calendar (calendars/fetch.py).
 MAILLAGE_FEED_MAX_BYTES = 10_000_000  # as received and once decompressed
-MAILLAGE_FEED_TIMEOUT = (10, 30)  # seconds: (connect, read)
+MAILLAGE_FEED_TIMEOUT = (10, 30)  # seconds: the longest wait to connect, and for any one read…
+# …and for the whole fetch (connection, status line, headers, body, redirects), whatever the server does.
+MAILLAGE_FETCH_DEADLINE_SECONDS = float(os.environ.get("MAILLAGE_FETCH_DEADLINE_SECONDS", "30"))
+# Calendars one structure may synchronise (« Import manuel » entries of `import_ical` are not counted).
+MAILLAGE_MAX_FEEDS_PER_STRUCTURE = int(os.environ.get("MAILLAGE_MAX_FEEDS_PER_STRUCTURE", "5"))
 # Loopback only (never private networks) may be reached when true: for tests and local development.
 MAILLAGE_FEED_ALLOW_LOOPBACK = env_bool("MAILLAGE_FEED_ALLOW_LOOPBACK")
 MAILLAGE_FEED_USER_AGENT = f"Maillage/1.0 (synchronisation d'agendas; +{WAGTAILADMIN_BASE_URL})"

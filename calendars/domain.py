@@ -2,8 +2,8 @@
 delete it, and take one imported atelier back into their own hands.
 
 What must stay true:
-- a sync always runs in Celery (`sync_feed_task`), enqueued after the commit so that the worker reads the
-  saved feed; nothing here fetches;
+- a sync always runs in Celery (`sync_feed_task`), and so does a preview (`preview_feed_task`), enqueued
+  after the commit so that the worker reads the saved rows; nothing here fetches;
 - deleting a calendar deletes the ateliers it imported, never those an editor detached: they belong to the
   structure now;
 - a detached atelier keeps `feed` and `remote_uid` (where it came from, and what keeps the sync from creating
@@ -20,8 +20,8 @@ from wagtail.actions import DeleteAction
 from events import enums
 from events.models import Atelier
 
-from .models import Feed
-from .tasks import sync_feed_task
+from .models import Feed, FeedPreview
+from .tasks import preview_feed_task, sync_feed_task
 
 
 @transaction.atomic
@@ -75,3 +75,30 @@ def detach_atelier(*, atelier: Atelier) -> None:
             _("Cet atelier n'est pas importé d'un calendrier : rien à détacher."), code="not_imported"
         )
     atelier.refresh_from_db(fields=["detached", "source", "updated_at"])
+
+
+@transaction.atomic
+def request_preview(*, feed: Feed, user, again: bool = False) -> FeedPreview:
+    """The reading of `feed` at its present address that `user` is shown, asking the worker for one when
+    there is none to show.
+
+    A reading under way is always the one shown, so that reloading the page (or asking `again`) never stacks
+    up downloads of the same calendar. A finished one is shown while recent (`FeedPreview.STALE_AFTER`),
+    unless the person asks `again`; one still pending after that lost its task and is replaced. Readings
+    older than `FeedPreview.KEPT_FOR`, anyone's, are deleted on the way.
+    """
+    now = timezone.now()
+    FeedPreview.objects.expired(now).delete()
+    latest = latest_preview(feed=feed, user=user)
+    if latest is not None and not latest.is_stale(now):
+        recent = latest.created_at >= now - FeedPreview.STALE_AFTER
+        if not latest.finished or (recent and not again):
+            return latest
+    preview = FeedPreview.objects.create(feed=feed, requested_by=user, url=feed.url, created_at=now)
+    preview_feed_task.delay_on_commit(preview_id=preview.pk)
+    return preview
+
+
+def latest_preview(*, feed: Feed, user) -> FeedPreview | None:
+    """The reading of `feed` at its present address that `user` asked for last, if any."""
+    return FeedPreview.objects.filter(feed=feed, requested_by=user, url=feed.url).first()

@@ -7,7 +7,9 @@ shown in the admin: when it last worked, what it imported, and why it failed, in
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -126,3 +128,70 @@ class Feed(models.Model):
 
     def schedule_next_run(self, now=None):
         self.next_run_at = (now or timezone.now()) + self.interval
+
+
+class FeedPreviewStatus(models.TextChoices):
+    PENDING = "attente", _("En attente")
+    RUNNING = "lecture", _("Lecture en cours")
+    DONE = "fait", _("Terminé")
+    FAILED = "echec", _("Échec")
+
+
+class FeedPreviewQuerySet(models.QuerySet):
+    def expired(self, now):
+        """Previews older than `FeedPreview.KEPT_FOR`: what they read says little about the calendar today."""
+        return self.filter(created_at__lt=now - FeedPreview.KEPT_FOR)
+
+    def unfinished(self):
+        return self.filter(status__in=[FeedPreviewStatus.PENDING, FeedPreviewStatus.RUNNING])
+
+
+class FeedPreview(models.Model):
+    """One reading of a feed's calendar asked for in the admin, run by a Celery worker, never by the web
+    request: a slow calendar host could otherwise hold a web worker for the whole fetch deadline.
+
+    The page that asked shows its `status` until it is `done` (the `result`: counts, first events, warnings)
+    or `failed` (`error`, in French). Each belongs to the person who asked and to the feed's address at that
+    time: another address is another reading. Readings older than `KEPT_FOR` are deleted when the next is
+    asked for; nothing refers to them.
+    """
+
+    KEPT_FOR = timedelta(days=1)
+    # A reading still pending after this has lost its task (no worker, broker down): asking again starts anew.
+    STALE_AFTER = timedelta(minutes=5)
+
+    feed = models.ForeignKey(
+        Feed, on_delete=models.CASCADE, related_name="previews", verbose_name=_("calendrier")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("demandé par"),
+    )
+    url = models.CharField(_("adresse lue"), max_length=2000)
+    status = models.CharField(
+        _("état"), max_length=10, choices=FeedPreviewStatus.choices, default=FeedPreviewStatus.PENDING
+    )
+    result = models.JSONField(_("résultat"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    error = models.TextField(_("erreur"), blank=True)
+    created_at = models.DateTimeField(_("demandé le"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    objects = FeedPreviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("aperçu de calendrier")
+        verbose_name_plural = _("aperçus de calendriers")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.feed} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (FeedPreviewStatus.DONE, FeedPreviewStatus.FAILED)
+
+    def is_stale(self, now=None) -> bool:
+        """Still unfinished long after it was asked for: its task was lost, the page offers to ask again."""
+        return not self.finished and self.created_at < (now or timezone.now()) - self.STALE_AFTER

@@ -25,6 +25,7 @@ import logging
 import re
 from datetime import datetime
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,6 +95,11 @@ def sync_feed(*, feed: Feed, now: datetime | None = None, dry_run: bool = False)
     except NotICalendar as error:
         _record_failure(feed, str(error), dry_run)
         raise InvalidCalendar(str(error)) from error
+    except SoftTimeLimitExceeded:  # the Celery task's time limit: too long, not a bug of ours
+        _record_failure(
+            feed, _("La lecture du calendrier a pris trop de temps : Maillage réessaiera plus tard."), dry_run
+        )
+        raise
     except Exception as error:
         logger.exception("Feed %s: import failed", feed.pk)
         message = _(

@@ -7,10 +7,10 @@ from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
-from . import notify, sync
+from . import notify, preview, sync
 from .fetch import FetchError
 from .locks import feed_lock
-from .models import Feed
+from .models import Feed, FeedPreview
 
 logger = logging.getLogger(__name__)
 
@@ -93,3 +93,24 @@ def sync_feed_task(self, *, feed_id: int) -> str:
         countdown = FEED_RETRY_BASE_SECONDS * 2**self.request.retries
         raise self.retry(exc=retry_error, countdown=countdown)
     return outcome
+
+
+# Admin previews (calendars.preview): one reading of a calendar, bounded by the fetch deadline
+# (MAILLAGE_FETCH_DEADLINE_SECONDS, 30 s) and then the parsing of what it read.
+PREVIEW_SOFT_TIME_LIMIT = 120
+PREVIEW_TIME_LIMIT = 150
+
+
+@shared_task(acks_late=True, soft_time_limit=PREVIEW_SOFT_TIME_LIMIT, time_limit=PREVIEW_TIME_LIMIT)
+def preview_feed_task(*, preview_id: int) -> str:
+    """Read the calendar of one admin preview (`FeedPreview`) and store what it found; writes nothing else.
+
+    Not retried: the person is waiting on the page, which says what failed and offers to read again.
+    Returns the reading's state, for logs and tests.
+    """
+    reading = FeedPreview.objects.select_related("feed__structure").filter(pk=preview_id).first()
+    if reading is None:
+        return "gone"
+    reading = preview.read_preview(preview=reading)
+    logger.info("Feed %s preview %s: %s", reading.feed_id, preview_id, reading.status)
+    return reading.status

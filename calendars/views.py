@@ -9,12 +9,13 @@ What must stay true:
   structure at all are turned away by the permission policy (`calendars.permissions`);
 - a new feed, or one given another address, is shown in preview before anything is imported: it is saved
   inactive and opens on its preview, where « Activer la synchronisation » starts the first sync;
-- syncs run in Celery (`calendars.domain`); screens only say that one is under way.
+- syncs and previews run in Celery (`calendars.domain`); screens only say that one is under way, and no
+  view ever downloads a calendar itself.
 Wording, state and warning texts live in `calendars.display`.
 """
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -34,12 +35,9 @@ from wagtail.admin.widgets import Button
 from events.permissions import manageable_ateliers
 
 from . import display, domain
-from .fetch import FetchError
-from .models import Feed
+from .models import Feed, FeedPreviewStatus
 from .permissions import manageable_feeds
-from .sync import preview_feed
-
-PREVIEW_LIMIT = 20
+from .preview import stored_events
 
 
 class FeedViewMixin:
@@ -303,7 +301,13 @@ class FeedObjectView(FeedViewMixin, PermissionCheckedMixin, WagtailAdminTemplate
 
 
 class FeedPreviewView(FeedObjectView):
-    """Step 2: what Maillage reads in the calendar (nothing written), then « Activer la synchronisation »."""
+    """Step 2: what Maillage reads in the calendar (nothing written), then « Activer la synchronisation ».
+
+    The calendar is read by a Celery worker (`domain.request_preview`), never here: a slow calendar host
+    would hold this web worker for the whole fetch deadline. Until the reading ends, the page says so in a
+    live region and asks `FeedPreviewStateView` every few seconds; then it shows the result. POST asks for
+    a new reading (« Relire le calendrier »).
+    """
 
     template_name = "calendars/feed/preview.html"
     header_icon = "view"
@@ -311,25 +315,47 @@ class FeedPreviewView(FeedObjectView):
     def get_page_title(self):
         return _("Aperçu de « %(name)s »") % {"name": self.object}
 
+    def post(self, request, *args, **kwargs):
+        domain.request_preview(feed=self.object, user=request.user, again=True)
+        return redirect(self.feed_url("preview", self.object))
+
     def get_context_data(self, **kwargs):
-        report, error = None, ""
-        try:
-            report = preview_feed(feed=self.object)
-        except FetchError as exc:
-            error = str(exc)
+        reading = domain.request_preview(feed=self.object, user=self.request.user)
+        result = reading.result if reading.status == FeedPreviewStatus.DONE else {}
         return super().get_context_data(
             feed=self.object,
-            report=report,
-            events=display.preview_rows(report.preview[:PREVIEW_LIMIT] if report else []),
-            warnings=display.warning_rows(report.warnings if report else []),
-            error=error,
+            reading=reading,
+            reading_finished=reading.finished,
+            state_url=self.feed_url("preview_state", self.object),
+            report=result or None,
+            events=display.preview_rows(stored_events(result)),
+            warnings=display.warning_rows(result.get("warnings")),
+            error=reading.error if reading.status == FeedPreviewStatus.FAILED else "",
             error_advice=display.ERROR_ADVICE,
-            more_events=max(0, (report.event_count if report else 0) - PREVIEW_LIMIT),
+            more_events=result.get("more_events", 0),
             activate_url=self.feed_url("activate", self.object),
             edit_url=self.feed_url("edit", self.object),
             inspect_url=self.feed_url("inspect", self.object),
+            preview_url=self.feed_url("preview", self.object),
             **kwargs,
         )
+
+
+class FeedPreviewStateView(FeedViewMixin, PermissionCheckedMixin, View):
+    """Whether the user's reading of one of their feeds has ended, as JSON, for the preview page's script.
+
+    Reads only: a page polling it never starts a download. Another structure's feed is not found (404).
+    """
+
+    model = Feed
+    permission_required = "change"
+
+    def get(self, request, *args, pk, **kwargs):
+        feed = get_object_or_404(self.get_feeds(), pk=pk)
+        reading = domain.latest_preview(feed=feed, user=request.user)
+        # No reading (expired meanwhile) counts as ended: reloading the page asks for a new one.
+        finished = reading is None or reading.finished or reading.is_stale()
+        return JsonResponse({"status": reading.status if reading else "", "finished": finished})
 
 
 class FeedActionView(FeedViewMixin, PermissionCheckedMixin, View):

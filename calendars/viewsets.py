@@ -57,6 +57,11 @@ class FeedViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("<int:pk>/apercu/", views.FeedPreviewView.as_view(viewset=self), name="preview"),
+            path(
+                "<int:pk>/apercu/etat/",
+                views.FeedPreviewStateView.as_view(viewset=self),
+                name="preview_state",
+            ),
             path("<int:pk>/activer/", views.FeedActivateView.as_view(viewset=self), name="activate"),
             path("<int:pk>/desactiver/", views.FeedDeactivateView.as_view(viewset=self), name="deactivate"),
             path("<int:pk>/synchroniser/", views.FeedSyncView.as_view(viewset=self), name="sync"),

@@ -1,13 +1,17 @@
 """The form of a synchronised calendar: where it is, whose it is, and what to add to every atelier it brings.
 
-What must stay true: the structure can only be one the user manages (`network.permissions`), and a changed
-address forgets what the last fetch kept, so that the next sync reads the new calendar in full.
+What must stay true: the structure can only be one the user manages (`network.permissions`), a structure
+keeps at most `MAILLAGE_MAX_FEEDS_PER_STRUCTURE` calendars (each costs a download on every run), and a
+changed address forgets what the last fetch kept, so that the next sync reads the new calendar in full.
 """
 
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from events import enums
@@ -93,6 +97,26 @@ class FeedForm(WagtailAdminModelForm):
 
     def clean_url(self):
         return normalise_feed_url(self.cleaned_data["url"])
+
+    def clean_structure(self):
+        """A new calendar, or one moved to another structure, must fit in that structure's limit."""
+        structure = self.cleaned_data["structure"]
+        if self.instance.pk and self.instance.structure_id == structure.pk:
+            return structure
+        limit = settings.MAILLAGE_MAX_FEEDS_PER_STRUCTURE
+        if Feed.objects.filter(structure=structure).counted_in_limit().count() >= limit:
+            raise ValidationError(
+                ngettext(
+                    "« %(structure)s » a déjà %(limit)s calendrier synchronisé, le maximum : supprimez-le "
+                    "ou regroupez vos événements dans un seul agenda.",
+                    "« %(structure)s » a déjà %(limit)s calendriers synchronisés, le maximum : supprimez-en "
+                    "un ou regroupez vos événements dans un même agenda.",
+                    limit,
+                )
+                % {"structure": structure.title, "limit": limit},
+                code="too_many_feeds",
+            )
+        return structure
 
     def save(self, commit=True):
         feed = super().save(commit=False)

@@ -24,7 +24,16 @@ class FeedStatus(models.TextChoices):
     FAILING = "erreur", _("En erreur")
 
 
+# The inactive feed that keys one-off imports of `manage.py import_ical` (see `calendars.sync`).
+MANUAL_FEED_NAME = "Import manuel"
+
+
 class FeedQuerySet(models.QuerySet):
+    def counted_in_limit(self):
+        """Feeds that count in `MAILLAGE_MAX_FEEDS_PER_STRUCTURE`: all but the inactive « Import manuel »
+        ones, made by an administrator's `import_ical` and never downloaded on a schedule."""
+        return self.exclude(name=MANUAL_FEED_NAME, active=False)
+
     def due(self, now):
         """Active feeds whose next run has come (or that never ran)."""
         return self.filter(active=True).filter(

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import fetch
-from .models import Feed, FeedStatus
+from .models import MANUAL_FEED_NAME, Feed, FeedStatus
 from .parse import NotICalendar
 from .reconcile import FeedImport
 from .report import SyncReport
@@ -41,7 +41,6 @@ __all__ = ["SyncReport", "get_manual_feed", "import_calendar", "preview_feed", "
 logger = logging.getLogger(__name__)
 
 MAX_WARNINGS = 50
-MANUAL_FEED_NAME = "Import manuel"
 # A DTSTAMP line, folded or not, with the "\n" before it (not its own: a DTSTAMP line may follow). Anchored
 # on a literal "\n" rather than `^` under re.MULTILINE, which re tries at every offset: 6x faster.
 DTSTAMP_LINE = re.compile(rb"\n(?i:DTSTAMP)[;:][^\r\n]*(?:\r?\n[ \t][^\r\n]*)*\r?(?=\n|\Z)")

@@ -4,21 +4,35 @@ Re-imports match: the ateliers are keyed by an inactive feed named « Import man
 absolute path of the file (or the URL), created on the first import. Importing the same file again updates
 its ateliers instead of duplicating them, and cancels those removed from it (if still to come); importing
 another file does not touch them. A URL already set up as a feed of the structure reuses that feed.
+A file is capped like a download (`MAILLAGE_FEED_MAX_BYTES`): a bigger one is refused, never read whole.
 """
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from calendars.fetch import FetchError, fetch_feed
+from calendars.fetch import FetchError, fetch_feed, too_large
 from calendars.models import FeedStatus, normalise_feed_url
 from calendars.parse import NotICalendar
 from calendars.sync import get_manual_feed, import_calendar
 from network.models import StructurePage
 
 from .sync_feeds import describe_report
+
+
+def read_capped(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, refused with the downloads' French message beyond `max_bytes`.
+
+    Read at most one byte past the cap, whatever its announced size: a file may grow while it is read.
+    """
+    with path.open("rb") as file:
+        data = file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise CommandError(too_large(max_bytes).message)
+    return data
 
 
 class Command(BaseCommand):
@@ -43,7 +57,7 @@ class Command(BaseCommand):
             path = Path(source).expanduser().resolve()
             if not path.is_file():
                 raise CommandError(f"Fichier introuvable : {source}")
-            key, data = str(path), path.read_bytes()
+            key, data = str(path), read_capped(path, settings.MAILLAGE_FEED_MAX_BYTES)
         try:
             with transaction.atomic():
                 feed = get_manual_feed(structure=page, source=key)

@@ -68,3 +68,11 @@ def enqueued(monkeypatch):
     calls = []
     monkeypatch.setattr(tasks.sync_feed_task, "delay", lambda **kwargs: calls.append(kwargs))
     return calls
+
+
+@pytest.fixture
+def enqueued_previews(monkeypatch):
+    """Keyword arguments handed to Celery by `preview_feed_task.delay` (run on commit), not to a broker."""
+    calls = []
+    monkeypatch.setattr(tasks.preview_feed_task, "delay", lambda **kwargs: calls.append(kwargs))
+    return calls

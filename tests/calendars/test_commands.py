@@ -66,6 +66,26 @@ def test_import_ical_from_url(structure, served):
     assert Feed.objects.get(structure=structure).url == f"{served}/agenda.ics"
 
 
+def test_import_ical_refuses_a_file_over_the_size_cap(structure, settings, tmp_path):
+    settings.MAILLAGE_FEED_MAX_BYTES = 1000
+    big = tmp_path / "gros.ics"
+    big.write_bytes(FIXTURE.read_bytes().ljust(1001, b"\n"))
+
+    with pytest.raises(CommandError) as caught:
+        run("import_ical", str(big), "--structure", "mediatheque-vierzon")
+
+    assert str(caught.value).startswith("Le calendrier dépasse la taille maximale acceptée (0.001 Mo)")
+    assert (Atelier.objects.count(), Feed.objects.count()) == (0, 0)
+
+
+def test_import_ical_reads_a_file_right_at_the_size_cap(structure, settings):
+    settings.MAILLAGE_FEED_MAX_BYTES = len(FIXTURE.read_bytes())
+
+    output = run("import_ical", str(FIXTURE), "--structure", "mediatheque-vierzon")
+
+    assert "2 créé(s)" in output
+
+
 def test_import_ical_unknown_structure_is_refused(db):
     with pytest.raises(CommandError, match="Structure inconnue"):
         run("import_ical", str(FIXTURE), "--structure", "nulle-part")

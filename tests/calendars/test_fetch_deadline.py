@@ -10,10 +10,11 @@ import time
 
 import pytest
 
-from calendars import sync
+from calendars import sync, tasks
 from calendars.fetch import BlockedAddress, FetchTimeout, NetworkError, TooLarge, fetch_feed
-from calendars.models import Feed, FeedStatus
+from calendars.models import Feed, FeedPreview, FeedPreviewStatus, FeedStatus
 from events.models import Atelier
+from tests.factories import UserFactory
 from tests.fixtures.calendars import TOO_LARGE, TOO_SLOW
 
 DEADLINE = 2
@@ -25,14 +26,6 @@ TIMEOUT_MESSAGE = "Le serveur du calendrier n'a pas répondu à temps"
 def deadline(settings):
     settings.MAILLAGE_FETCH_DEADLINE_SECONDS = DEADLINE
     settings.MAILLAGE_FEED_TIMEOUT = (10, 30)  # per call: longer than any pause of the hostile hosts
-
-
-def timed_fetch(url: str):
-    """The error the fetch raised, and how long it took."""
-    started = time.monotonic()
-    with pytest.raises(NetworkError) as caught:  # FetchTimeout and TooLarge's retry-less sibling alike
-        fetch_feed(url)
-    return caught.value, time.monotonic() - started
 
 
 @pytest.mark.parametrize("path", TOO_SLOW)
@@ -152,3 +145,16 @@ def test_a_timeout_and_a_hang_up_are_named_by_their_host(hostile_server, deadlin
     assert "127.0.0.1" not in slow.value.message
     assert cut.value.message.startswith("La connexion avec le serveur « agenda.lent.test » a échoué")
     assert "127.0.0.1" not in cut.value.message
+
+
+def test_a_preview_of_a_hostile_host_ends_failed_with_the_timeout_message(
+    hostile_server, deadline, loopback_only, structure
+):
+    feed = Feed.objects.create(structure=structure, url=hostile_server.url("/lent-statut.ics"))
+    asked = FeedPreview.objects.create(feed=feed, requested_by=UserFactory(), url=feed.url)
+
+    outcome = tasks.preview_feed_task(preview_id=asked.pk)
+
+    asked.refresh_from_db()
+    assert outcome == FeedPreviewStatus.FAILED
+    assert asked.error.startswith(TIMEOUT_MESSAGE)

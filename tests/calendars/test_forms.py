@@ -87,3 +87,38 @@ def test_a_new_address_forgets_what_the_last_fetch_kept(structures):
         "",
         "",
     )
+
+
+def test_a_sixth_calendar_is_refused_in_plain_words(structures, settings):
+    settings.MAILLAGE_MAX_FEEDS_PER_STRUCTURE = 5
+    meli, ruches = structures
+    superuser = UserFactory(is_superuser=True)
+    for number in range(5):
+        Feed.objects.create(structure=meli, url=f"https://agenda.example/{number}.ics")
+    Feed.objects.create(structure=meli, url="/srv/ancien.ics", name="Import manuel")  # import_ical's own
+
+    sixth = FeedForm(data(meli), for_user=superuser)
+    elsewhere = FeedForm(data(ruches), for_user=superuser)
+
+    assert sixth.is_valid() is False
+    assert sixth.errors["structure"] == [
+        "« MELI » a déjà 5 calendriers synchronisés, le maximum : supprimez-en un ou regroupez vos "
+        "événements dans un même agenda."
+    ]
+    assert elsewhere.is_valid(), elsewhere.errors
+    assert Feed.objects.filter(structure=meli).count() == 6
+
+
+def test_a_full_structure_keeps_editing_its_calendars_but_takes_no_moved_one(structures, settings):
+    settings.MAILLAGE_MAX_FEEDS_PER_STRUCTURE = 1
+    meli, ruches = structures
+    superuser = UserFactory(is_superuser=True)
+    mine = Feed.objects.create(structure=meli, url="https://agenda.example/meli.ics")
+    theirs = Feed.objects.create(structure=ruches, url="https://agenda.example/ruches.ics")
+
+    edited = FeedForm(data(meli, name="Agenda"), instance=mine, for_user=superuser)
+    moved = FeedForm(data(meli), instance=theirs, for_user=superuser)
+
+    assert edited.is_valid(), edited.errors
+    assert moved.is_valid() is False
+    assert list(moved.errors) == ["structure"]

@@ -138,7 +138,7 @@ def test_redirect_to_an_internal_address_is_refused(fake_dns, loopback_only):
     with serve(routes) as server, pytest.raises(BlockedAddress) as caught:
         fetch_feed(server.base + "/agenda.ics")
 
-    assert "10.0.0.1" in caught.value.message
+    assert "« intranet.example »" in caught.value.message and "10.0.0.1" not in caught.value.message
     assert [request["path"] for request in server.requests] == ["/agenda.ics"]
     assert loopback_only == [("127.0.0.1", server.server_address[1])]
 

@@ -8,8 +8,8 @@ from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from calendars import display
-from calendars.models import Feed, FeedStatus
+from calendars import display, tasks
+from calendars.models import Feed, FeedPreview, FeedPreviewStatus, FeedStatus
 from events import enums
 from events.models import Atelier
 from tests.calendars.feed_admin import ADD, INDEX, imported_atelier, listed_feeds, served, text_of, url
@@ -112,6 +112,8 @@ def test_admin_user_managing_no_structure_neither_sees_nor_reaches_calendars(cli
         client.get(ADD),
         client.get(url("edit", feed)),
         client.get(url("preview", feed)),
+        client.post(url("preview", feed)),
+        client.get(url("preview_state", feed)),
         client.post(url("sync", feed)),
         client.post(url("activate", feed)),
     ):
@@ -122,6 +124,7 @@ def test_admin_user_managing_no_structure_neither_sees_nor_reaches_calendars(cli
     feed.refresh_from_db()
     assert feed.active is False
     assert enqueued == []
+    assert not FeedPreview.objects.exists()
 
 
 # Adding: form, then preview, then activation -------------------------------------------------------------
@@ -158,9 +161,58 @@ def test_adding_a_calendar_saves_it_inactive_and_opens_the_preview(client, netwo
     assert feed.default_themes == [enums.Theme.OUTILS_QUOTIDIEN.value]
 
 
-def test_preview_shows_events_counts_warnings_and_the_activate_button(client, network, ics_server):
+def worker_reads_previews():
+    """What the Celery worker does with every reading asked for (`preview_feed_task`)."""
+    for reading in FeedPreview.objects.filter(status=FeedPreviewStatus.PENDING):
+        tasks.preview_feed_task(preview_id=reading.pk)
+
+
+def test_preview_page_waits_for_the_worker_then_shows_the_result(
+    client, network, ics_server, http_server, enqueued_previews, django_capture_on_commit_callbacks
+):
+    feed = served(network.feeds["meli"], ics_server)
+    client.force_login(network.editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = client.get(url("preview", feed))
+    state = client.get(url("preview_state", feed)).json()
+
+    reading = FeedPreview.objects.get()
+    assert enqueued_previews == [{"preview_id": reading.pk}]
+    assert (reading.requested_by, reading.url) == (network.editor, ics_server)
+    soup = BeautifulSoup(waiting.content, "html.parser")
+    [status] = soup.select("[data-preview-state-url]")
+    assert (status.get_text(strip=True), status["role"], status["aria-live"]) == (
+        "Lecture du calendrier en cours…",
+        "status",
+        "polite",
+    )
+    assert status["data-preview-state-url"] == url("preview_state", feed)
+    assert soup.select("script[src$='js/feed-preview.js']")
+    assert "Activer la synchronisation" not in text_of(waiting)
+    assert state == {"status": FeedPreviewStatus.PENDING, "finished": False}
+    assert http_server.requests == []  # the web request downloads nothing
+
+    worker_reads_previews()
+    done = client.get(url("preview", feed))
+
+    assert [request["path"] for request in http_server.requests] == ["/agenda.ics"]
+    assert client.get(url("preview_state", feed)).json() == {
+        "status": FeedPreviewStatus.DONE,
+        "finished": True,
+    }
+    assert "Café numérique" in text_of(done) and "Lecture du calendrier en cours" not in text_of(done)
+    assert not BeautifulSoup(done.content, "html.parser").select("script[src$='js/feed-preview.js']")
+    assert FeedPreview.objects.count() == 1  # the result is shown, not read again
+
+
+def test_preview_shows_events_counts_warnings_and_the_activate_button(
+    client, network, ics_server, enqueued_previews
+):
     feed = served(network.feeds["meli"], ics_server.replace("/agenda.ics", "/surprises.ics"))
     client.force_login(network.editor)
+    client.get(url("preview", feed))
+    worker_reads_previews()
 
     response = client.get(url("preview", feed))
 
@@ -174,14 +226,17 @@ def test_preview_shows_events_counts_warnings_and_the_activate_button(client, ne
     assert soup.select(".feed-warnings li")  # the zone-less times, each with what to do about it
     assert display.fix_for("missing_timezone") in page
     assert "Activer la synchronisation" in page and "Modifier l'adresse" in page
+    assert "Relire le calendrier" in page
     assert not Atelier.objects.filter(feed=feed).exists()  # the preview writes nothing
     feed.refresh_from_db()
     assert (feed.last_fetch_at, feed.status) == (None, FeedStatus.PENDING)
 
 
-def test_preview_shows_a_fetch_error_and_what_to_do(client, network, ics_server):
+def test_preview_shows_a_fetch_error_and_what_to_do(client, network, ics_server, enqueued_previews):
     feed = served(network.feeds["meli"], ics_server.replace("/agenda.ics", "/absent.ics"))
     client.force_login(network.editor)
+    client.get(url("preview", feed))
+    worker_reads_previews()
 
     page = text_of(client.get(url("preview", feed)))
 
@@ -190,6 +245,40 @@ def test_preview_shows_a_fetch_error_and_what_to_do(client, network, ics_server)
     assert "Que faire" in page
     assert "Activer la synchronisation" not in page
     assert "Modifier l'adresse" in page
+
+
+def test_reading_again_asks_the_worker_for_a_new_reading(client, network, ics_server, enqueued_previews):
+    feed = served(network.feeds["meli"], ics_server)
+    client.force_login(network.editor)
+    client.get(url("preview", feed))
+    worker_reads_previews()
+
+    response = client.post(url("preview", feed))
+
+    assert response["Location"] == url("preview", feed)
+    assert list(FeedPreview.objects.values_list("status", flat=True)) == [
+        FeedPreviewStatus.PENDING,
+        FeedPreviewStatus.DONE,
+    ]
+
+
+def test_previews_of_another_structure_are_not_found(client, network, enqueued_previews):
+    vierzon, meli = network.feeds["mediatheque"], network.feeds["meli"]
+    FeedPreview.objects.create(
+        feed=meli, requested_by=network.coordinator, url=meli.url, status=FeedPreviewStatus.DONE,
+        result={"event_count": 1, "events": [{"title": "Atelier du coordinateur"}]},
+    )  # fmt: skip
+    client.force_login(network.editor)
+
+    assert client.get(url("preview", vierzon)).status_code == 404
+    assert client.post(url("preview", vierzon)).status_code == 404
+    assert client.get(url("preview_state", vierzon)).status_code == 404
+    own = client.get(url("preview", meli))  # a colleague's reading is theirs: the editor gets their own
+
+    assert "Atelier du coordinateur" not in text_of(own)
+    assert "Lecture du calendrier en cours…" in text_of(own)
+    assert not FeedPreview.objects.filter(feed=vierzon).exists()
+    assert FeedPreview.objects.filter(feed=meli, requested_by=network.editor).count() == 1
 
 
 def test_the_structure_must_be_one_the_user_manages(client, network):
@@ -246,6 +335,8 @@ def test_real_preview_then_activation_imports_the_events(
     )  # fmt: skip
     feed = Feed.objects.get(name="Agenda Google")
 
+    with django_capture_on_commit_callbacks(execute=True):  # the reading, by the (eager) worker
+        assert "Lecture du calendrier en cours…" in text_of(client.get(response["Location"]))
     page = text_of(client.get(response["Location"]))
     assert "Café numérique" in page and "Messagerie pour débuter" in page
     assert not Atelier.objects.filter(feed=feed).exists()

@@ -1,0 +1,130 @@
+"""Admin previews read by the worker (`calendars.preview`, `preview_feed_task`, `domain.request_preview`):
+what a reading stores, that it writes nothing else, and when a new reading is asked for."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from calendars import domain, preview, tasks
+from calendars.models import Feed, FeedPreview, FeedPreviewStatus, FeedStatus
+from events.models import Atelier
+from tests.calendars.ics import calendar, vevent
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(email="ines@exemple.fr")
+
+
+def reading(feed, user, **fields) -> FeedPreview:
+    return FeedPreview.objects.create(feed=feed, requested_by=user, **{"url": feed.url, **fields})
+
+
+def test_a_reading_stores_counts_events_and_warnings_and_writes_nothing_else(feed, server, editor):
+    server.body = calendar(vevent("cafe@test", "Café numérique", extra="RRULE:FREQ=WEEKLY;COUNT=3"))
+    asked = reading(feed, editor)
+
+    outcome = tasks.preview_feed_task(preview_id=asked.pk)
+
+    asked.refresh_from_db()
+    assert outcome == FeedPreviewStatus.DONE
+    assert (asked.status, asked.error) == (FeedPreviewStatus.DONE, "")
+    assert {key: asked.result[key] for key in ("event_count", "created", "more_events")} == {
+        "event_count": 1,
+        "created": 1,
+        "more_events": 0,
+    }
+    [event] = preview.stored_events(asked.result)
+    assert (event["title"], event["recurring"], event["start"].hour) == ("Café numérique", True, 14)
+    assert asked.finished_at is not None
+    assert not Atelier.objects.exists()
+    feed.refresh_from_db()
+    assert (feed.status, feed.last_fetch_at) == (FeedStatus.PENDING, None)
+
+
+def test_a_failed_reading_keeps_the_french_message(feed, server, editor):
+    server.status = 404
+    asked = reading(feed, editor)
+
+    tasks.preview_feed_task(preview_id=asked.pk)
+
+    asked.refresh_from_db()
+    assert asked.status == FeedPreviewStatus.FAILED
+    assert asked.error.startswith("Le serveur a répondu 404 (page introuvable)")
+    assert asked.result == {}
+
+
+def test_a_reading_delivered_twice_downloads_once(feed, server, editor):
+    server.body = calendar(vevent("cafe@test", "Café numérique"))
+    asked = reading(feed, editor)
+
+    tasks.preview_feed_task(preview_id=asked.pk)
+    tasks.preview_feed_task(preview_id=asked.pk)
+
+    assert server.requests == 1
+    assert tasks.preview_feed_task(preview_id=asked.pk + 1000) == "gone"
+
+
+def test_a_reading_reads_the_address_it_was_asked_about(feed, server, editor, http_server):
+    server.body = calendar(vevent("cafe@test", "Café numérique"))
+    asked = reading(feed, editor)
+    Feed.objects.filter(pk=feed.pk).update(url=http_server.url("/ailleurs.ics"))
+
+    tasks.preview_feed_task(preview_id=asked.pk)
+
+    asked.refresh_from_db()
+    assert (asked.status, server.requests) == (FeedPreviewStatus.DONE, 1)
+
+
+def test_asking_enqueues_one_reading_after_commit_and_reuses_it_while_under_way(
+    feed, editor, enqueued_previews, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = domain.request_preview(feed=feed, user=editor)
+        reloaded = domain.request_preview(feed=feed, user=editor)
+        again = domain.request_preview(feed=feed, user=editor, again=True)
+
+    assert first == reloaded == again
+    assert (first.status, first.url, first.requested_by) == (FeedPreviewStatus.PENDING, feed.url, editor)
+    assert enqueued_previews == [{"preview_id": first.pk}]
+
+
+def test_a_finished_reading_is_shown_until_asked_again_then_replaced(feed, editor, enqueued_previews):
+    done = reading(feed, editor, status=FeedPreviewStatus.DONE)
+
+    shown = domain.request_preview(feed=feed, user=editor)
+    renewed = domain.request_preview(feed=feed, user=editor, again=True)
+
+    assert shown == done
+    assert renewed != done and renewed.status == FeedPreviewStatus.PENDING
+
+
+def test_readings_are_per_person_and_per_address(feed, editor, enqueued_previews):
+    colleague = UserFactory()
+    theirs = reading(feed, colleague, status=FeedPreviewStatus.DONE)
+    old_address = reading(feed, editor, status=FeedPreviewStatus.DONE, url="https://ancien.example/a.ics")
+
+    mine = domain.request_preview(feed=feed, user=editor)
+
+    assert mine not in (theirs, old_address)
+    assert mine.status == FeedPreviewStatus.PENDING
+
+
+def test_a_lost_reading_is_replaced_and_old_ones_expire(feed, editor, enqueued_previews):
+    now = timezone.now()
+    lost = reading(feed, editor, created_at=now - FeedPreview.STALE_AFTER - timedelta(seconds=1))
+    expired = reading(
+        feed,
+        UserFactory(),
+        status=FeedPreviewStatus.DONE,
+        created_at=now - FeedPreview.KEPT_FOR - timedelta(1),
+    )
+
+    fresh = domain.request_preview(feed=feed, user=editor)
+
+    assert lost.is_stale() is True
+    assert fresh != lost
+    assert set(FeedPreview.objects.values_list("pk", flat=True)) == {lost.pk, fresh.pk}
+    assert not FeedPreview.objects.filter(pk=expired.pk).exists()

@@ -5,6 +5,7 @@ The deadline is 2 s here (`MAILLAGE_FETCH_DEADLINE_SECONDS`); each hostile host 
 minute or more. The only clock read is a generous bound, so that a broken deadline fails instead of hanging.
 """
 
+import socket
 import threading
 import time
 
@@ -158,3 +159,15 @@ def test_a_preview_of_a_hostile_host_ends_failed_with_the_timeout_message(
     asked.refresh_from_db()
     assert outcome == FeedPreviewStatus.FAILED
     assert asked.error.startswith(TIMEOUT_MESSAGE)
+
+
+def test_a_tls_handshake_that_never_ends_is_cut_at_the_deadline(deadline, loopback_only):
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # the system accepts; nobody ever answers
+        port = silent.getsockname()[1]
+        started = time.monotonic()
+        with pytest.raises(FetchTimeout) as caught:
+            fetch_feed(f"https://127.0.0.1:{port}/agenda.ics")
+        elapsed = time.monotonic() - started
+
+    assert caught.value.message.startswith(TIMEOUT_MESSAGE)
+    assert elapsed < GENEROUS_BOUND

@@ -1,6 +1,9 @@
 """Admin previews read by the worker (`calendars.preview`, `preview_feed_task`, `domain.request_preview`):
 what a reading stores, that it writes nothing else, and when a new reading is asked for."""
 
+import json
+import re
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -10,7 +13,8 @@ from calendars import domain, preview, tasks
 from calendars.models import Feed, FeedPreview, FeedPreviewStatus, FeedStatus
 from events.models import Atelier
 from tests.calendars.ics import calendar, vevent
-from tests.factories import UserFactory
+from tests.factories import StructureFactory, UserFactory
+from tests.fixtures.http_server import ok, serve
 
 
 @pytest.fixture
@@ -128,3 +132,34 @@ def test_a_lost_reading_is_replaced_and_old_ones_expire(feed, editor, enqueued_p
     assert fresh != lost
     assert set(FeedPreview.objects.values_list("pk", flat=True)) == {lost.pk, fresh.pk}
     assert not FeedPreview.objects.filter(pk=expired.pk).exists()
+
+
+# End to end: a real worker process reads the preview the page asked for.
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_process_reads_a_preview(start_celery_worker):
+    task = "calendars.tasks.preview_feed_task"
+    with serve({"/agenda.ics": ok(calendar(vevent("cafe@test", "Café numérique")))}) as server:
+        feed = Feed.objects.create(structure=StructureFactory(), url=server.url("/agenda.ics"))
+        asked = reading(feed, UserFactory())
+        worker = start_celery_worker(pool="prefork", concurrency=1)
+        task_id = worker.send(task, preview_id=asked.pk)
+        worker.wait_for(re.escape(f"Task {task}[{task_id}] succeeded") + r".*'fait'", timeout=30)
+        worker.stop()
+
+    if worker.sqlite_copy is not None:
+        with sqlite3.connect(worker.sqlite_copy) as database:
+            status, result = database.execute(
+                "SELECT status, result FROM calendars_feedpreview WHERE id = ?", [asked.pk]
+            ).fetchone()
+        result = json.loads(result)
+    else:
+        asked.refresh_from_db()
+        status, result = asked.status, asked.result
+    assert (status, result["event_count"], result["events"][0]["title"]) == (
+        FeedPreviewStatus.DONE,
+        1,
+        "Café numérique",
+    )
+    assert [request["path"] for request in server.requests] == ["/agenda.ics"]

@@ -5,6 +5,9 @@ or "http://169.254.169.254/" (cloud metadata) would make our worker query the ho
 attacker's behalf (SSRF). Only addresses that are globally routable pass. The host is resolved once, here,
 and the fetch connects to the vetted address itself: a second resolution could answer differently (DNS
 rebinding). `settings.MAILLAGE_FEED_ALLOW_LOOPBACK` relaxes loopback only, for tests and development.
+
+The connections made here also carry the fetch's overall deadline down to every socket call (connect, TLS
+handshake, each send and read), since only there can a server trickling bytes be cut in time.
 """
 
 import http.client

@@ -55,9 +55,12 @@ def too_many_events(total: int, limit: int) -> str:
         )
         % {"total": total, "limit": limit}
         + " "
-        + _(
+        + ngettext(
+            "Les plus proches d'aujourd'hui sont importés ; %(dropped)d autre (le plus ancien ou le plus "
+            "lointain) ne l'est pas. Séparez les agendas, ou retirez-en les événements passés.",
             "Les plus proches d'aujourd'hui sont importés ; les %(dropped)d autres (les plus anciens ou "
-            "les plus lointains) ne le sont pas. Séparez les agendas, ou retirez-en les événements passés."
+            "les plus lointains) ne le sont pas. Séparez les agendas, ou retirez-en les événements passés.",
+            total - limit,
         )
         % {"dropped": total - limit}
     )

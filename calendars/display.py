@@ -131,6 +131,18 @@ EXACT_FIXES = {
         "Cet élément n'a pas pu être lu et a été laissé de côté. Ouvrez-le dans votre agenda et vérifiez sa "
         "date et son heure."
     ),
+    "too_many_events": gettext_lazy(
+        "Maillage importe un nombre limité d'événements par agenda, les plus proches d'aujourd'hui. Retirez "
+        "les événements passés de votre agenda, ou publiez un agenda par activité."
+    ),
+    "too_many_dates": gettext_lazy(
+        "Une série porte trop de dates ajoutées ou retirées une à une. Dans votre agenda, terminez-la et "
+        "créez une nouvelle série plutôt que de retirer des séances une par une."
+    ),
+    "too_many_sessions": gettext_lazy(
+        "Une série a plus de séances que Maillage n'en affiche (souvent une répétition à l'heure ou à la "
+        "minute). Dans votre agenda, répétez-la chaque jour ou chaque semaine, aux heures voulues."
+    ),
     "todo_ignored": gettext_lazy(
         "Les tâches (« à faire ») de votre agenda ne sont pas des ateliers : elles sont ignorées. "
         "Rien à faire."

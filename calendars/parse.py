@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 import warnings
+from datetime import date
 
 import x_wr_timezone
 from django.utils.translation import gettext as _
@@ -44,6 +45,7 @@ from .blocks import (
     unescape,
     zone_context,
 )
+from .limits import nearest_blocks, too_many_events
 from .types import FeedWarning, Notes, NotICalendar, ParsedEvent, ParseResult, skipped
 from .values import build_event, text_of
 
@@ -73,11 +75,18 @@ def not_calendar_reason(text: str) -> str:
     )
 
 
-def parse_calendar(data: bytes, *, known_hashes: frozenset[str] | set[str] = frozenset()) -> ParseResult:
+def parse_calendar(
+    data: bytes,
+    *,
+    known_hashes: frozenset[str] | set[str] = frozenset(),
+    max_events: int | None = None,
+    today: date | None = None,
+) -> ParseResult:
     """Events of the blocks not in `known_hashes`; the hashes of the others are reported as unchanged.
 
     Only the blocks not yet known are handed to icalendar: an unchanged re-sync costs a line scan and a
-    hash per block, and a re-sync after a few changes costs what those few events cost.
+    hash per block, and a re-sync after a few changes costs what those few events cost. Past `max_events`
+    blocks, only those nearest to `today` are kept (`calendars.limits`), before anything is parsed.
     """
     text = decode(data)
     found = scan(text)
@@ -85,6 +94,10 @@ def parse_calendar(data: bytes, *, known_hashes: frozenset[str] | set[str] = fro
         raise NotICalendar(not_calendar_reason(text))
     header = header_values(found.header)
     notes = Notes()
+    block_count = len(found.events)
+    if max_events is not None and block_count > max_events:
+        notes.add("too_many_events", too_many_events(block_count, max_events))
+        found.events = nearest_blocks(found.events, limit=max_events, today=today or date.today())
     timezone_warnings(text, header, found, notes)
     if found.ignored:
         notes.add(
@@ -109,7 +122,7 @@ def parse_calendar(data: bytes, *, known_hashes: frozenset[str] | set[str] = fro
     return ParseResult(
         events=events,
         unchanged_hashes=unchanged,
-        block_count=len(found.events),
+        block_count=block_count,
         warnings=notes.items,
         calendar_name=unescape(header.get("X-WR-CALNAME", "")),
     )

@@ -16,9 +16,12 @@ The rules the run keeps (idempotence, SEQUENCE, vanished events, UID churn...) a
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import namedtuple
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +31,7 @@ from events.models import Atelier, SessionOverride
 from events.occurrences import SESSION_FIELDS
 from events.recurrence import localize
 
+from . import limits
 from .models import Feed
 from .parse import parse_calendar
 from .report import SyncReport
@@ -44,6 +48,7 @@ from .sync_fields import (
     override_values,
     title_of,
 )
+from .types import skipped_message
 
 __all__ = ["CONTENT_FIELDS", "PAST_GONE", "FeedImport"]
 
@@ -57,6 +62,8 @@ PAST_GONE = "passé"
 LOAD_BATCH = 500  # primary keys per query, well under every database's limit on parameters
 
 IndexRow = namedtuple("IndexRow", INDEX_FIELDS)
+
+logger = logging.getLogger(__name__)
 
 
 def _index(feed: Feed) -> list[IndexRow]:
@@ -94,11 +101,17 @@ class FeedImport:
         self.written_overrides: dict[tuple, SessionOverride] = {}  # new or changed: upserted in one query
         self.restamped_overrides: list[SessionOverride] = []  # same change, new block: bookkeeping only
         self.deleted_overrides: set[int] = set()
+        self.many_dates: list[str] = []  # titles of the series whose RDATEs or EXDATEs were cut
 
     def run(self, data: bytes) -> SyncReport:
         known = {row.block_hash for row in self.index.values() if row.block_hash}
         known |= {item.block_hash for item in self.overrides if item.from_feed and item.block_hash}
-        result = parse_calendar(data, known_hashes=frozenset(known))
+        result = parse_calendar(
+            data,
+            known_hashes=frozenset(known),
+            max_events=settings.MAILLAGE_FEED_MAX_EVENTS,
+            today=timezone.localdate(self.now),
+        )
         self.report.event_count = result.block_count
         for warning in result.warnings:
             self.report.warn(warning.code, warning.message, warning.uid)
@@ -119,16 +132,17 @@ class FeedImport:
         self._load(masters, overrides)
         self._rekey_churned(masters)
         for uid, event in masters.items():
-            self._upsert_atelier(uid, event)
+            self._guarded(event, self._upsert_atelier, uid, event)
         self._flush_created()
         for event in overrides:
-            self._upsert_override(event)
+            self._guarded(event, self._upsert_override, event)
         self._flush_created()
         self._write_overrides()
         self._vanish()
         self._write()
         if not self.dry_run:
             self._materialise()
+        self._warn_limits()
         self._count()
         self.report.events, self.report.now = [*masters.values(), *overrides], self.now
         return self.report
@@ -227,6 +241,21 @@ class FeedImport:
 
     # ---- reconciling -----------------------------------------------------------------------------------
 
+    def _guarded(self, event, step, *args) -> None:
+        """Run one event's `step`: if it raises, the event is skipped with a warning and the others are
+        imported. Database errors are not caught: they leave the transaction unusable, the run fails whole."""
+        try:
+            step(*args)
+        except DatabaseError:
+            raise
+        except Exception as error:  # noqa: BLE001 - one odd event must not cost the whole calendar
+            logger.warning("Feed %s: event %r skipped", self.feed.pk, event.uid, exc_info=True)
+            reason = _("il est mal écrit (%(error)s)") % {"error": str(error)[:120]}
+            self.skipped.add(event.uid)
+            self.report.warn(
+                "skipped_component", skipped_message(event.uid, title_of(event), reason), event.uid
+            )
+
     def _upsert_atelier(self, uid: str, event) -> None:
         atelier = self._atelier(uid)
         if atelier is not None:
@@ -234,6 +263,15 @@ class FeedImport:
             if atelier.detached or is_older(event, atelier.remote_sequence, atelier.remote_last_modified):
                 self.skipped.add(atelier.pk)
                 return
+        if len(uid) > Atelier._meta.get_field("remote_uid").max_length:
+            self.skipped.add(uid)
+            reason = _("son identifiant (UID) est trop long")
+            self.report.warn("skipped_component", skipped_message("", title_of(event), reason))
+            return
+        window_start = timezone.localtime(self.now).replace(tzinfo=None) - timedelta(days=366)
+        limit = settings.MAILLAGE_FEED_MAX_DATES_PER_SERIES
+        if limits.cap_dates(event, limit=limit, since=window_start):
+            self.many_dates.append(title_of(event))
         if len(event.rrule) > Atelier._meta.get_field("rrule").max_length:
             self.skipped.add(uid)
             self.report.warn(
@@ -426,6 +464,18 @@ class FeedImport:
             if item.pk not in self.deleted_overrides or item.pk is None:
                 overrides.setdefault(item.atelier_id, []).append(item)
         rebuild_many_sessions(ateliers=ateliers, overrides=overrides)
+
+    def _warn_limits(self) -> None:
+        """The size bounds that cut something (`calendars.limits`), each once, ahead of per-event warnings."""
+        if self.many_dates:
+            limit = settings.MAILLAGE_FEED_MAX_DATES_PER_SERIES
+            self.report.warn("too_many_dates", limits.too_many_dates(self.many_dates, limit), pinned=True)
+        capped = [
+            a.title for a in [*self.created, *self.touched.values()] if getattr(a, "sessions_capped", 0)
+        ]
+        if capped:
+            limit = settings.MAILLAGE_MAX_SESSIONS_PER_SERIES
+            self.report.warn("too_many_sessions", limits.too_many_sessions(capped, limit), pinned=True)
 
     def _count(self) -> None:
         created = {atelier.pk for atelier in self.created}

@@ -21,6 +21,7 @@ class SyncReport:
     unchanged: int = 0
     skipped: int = 0
     warnings: list = field(default_factory=list)  # {"code", "message", "uid"}
+    pinned: int = field(default=0, repr=False)  # how many warnings at the head of `warnings` are pinned
     not_modified: bool = False  # 304, or the same content as last time: nothing parsed
     event_count: int = 0
     # The read events and the time they are judged at: `preview` sorts them only if somebody looks (the
@@ -43,7 +44,14 @@ class SyncReport:
             "events": self.event_count,
         }
 
-    def warn(self, code: str, message: str, uid: str = "") -> None:
+    def warn(self, code: str, message: str, uid: str = "", *, pinned: bool = False) -> None:
+        """Add a warning once; `pinned` ones (about the whole calendar) go before the per-event ones, so that
+        the feed keeps them when it keeps only the first warnings."""
         item = {"code": code, "message": message, "uid": uid}
-        if item not in self.warnings:
+        if item in self.warnings:
+            return
+        if pinned:
+            self.pinned += 1
+            self.warnings.insert(self.pinned - 1, item)
+        else:
             self.warnings.append(item)

@@ -65,14 +65,13 @@ class Notes:
             self.items.append(item)
 
 
-def skipped(notes: Notes, uid: str, summary: str, reason: str) -> None:
+def skipped_message(uid: str, summary: str, reason: str) -> str:
     label = summary.strip() or uid or _("sans titre")
-    notes.add(
-        "skipped_component",
-        _(
-            "L'événement « %(label)s » n'a pas été importé : %(reason)s. Corrigez-le dans votre agenda ; les "
-            "autres événements sont importés normalement."
-        )
-        % {"label": label, "reason": reason},
-        uid,
-    )
+    return _(
+        "L'événement « %(label)s » n'a pas été importé : %(reason)s. Corrigez-le dans votre agenda ; les "
+        "autres événements sont importés normalement."
+    ) % {"label": label, "reason": reason}
+
+
+def skipped(notes: Notes, uid: str, summary: str, reason: str) -> None:
+    notes.add("skipped_component", skipped_message(uid, summary, reason), uid)

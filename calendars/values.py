@@ -108,6 +108,8 @@ def local_rrule(component, dtstart, start: datetime) -> str:
                 value = to_paris(until).strftime("%Y%m%dT%H%M%S")
         parts.append(f"{key.upper()}={value}")
     rule = ";".join(parts)
+    if "BYEASTER" in rule.upper():  # a dateutil extension, not RFC 5545: calendar apps do not write it
+        raise ValueError(rule)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         rrulestr(rule, dtstart=start, ignoretz=True)

@@ -3,7 +3,9 @@
 People never type an RRULE. `ScheduleForm` asks plain questions (repeat weekly or monthly, on which days,
 until when, which dates to skip) and composes the rule with `Rule.to_rrule()`; editing reads it back with
 `Rule.from_rrule()`. A rule the editor cannot show (imported from elsewhere) is displayed and kept as is.
-The same form serves the live preview endpoint, so the preview and the save always agree.
+The same form serves the live preview endpoint, so the preview and the save always agree. A rule sent as
+is (`raw_rrule`) must repeat daily to yearly (`events.recurrence.rule_error`), and the preview's expansion is
+bounded in work (`events.recurrence.rule_moments`): any POST answers fast.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,7 +26,16 @@ from network.permissions import manageable_structures
 
 from . import enums
 from .models import Atelier
-from .recurrence import WEEKDAY_CODES, Rule, Schedule, describe, format_time, localize, to_local_naive
+from .recurrence import (
+    WEEKDAY_CODES,
+    Rule,
+    Schedule,
+    describe,
+    format_time,
+    localize,
+    rule_error,
+    to_local_naive,
+)
 
 PREVIEW_SESSIONS = 10
 PREVIEW_YEARS = 3
@@ -196,6 +208,9 @@ class ScheduleForm(forms.Form):
         start = datetime.combine(start_date, start_time)
         end = datetime.combine(start_date, end_time)
         raw = self.kept_rrule()
+        if raw is not None and (error := self.raw_rule_error(raw)):
+            self.add_error(None, forms.ValidationError(error, code="rrule_refused"))
+            return cleaned
         if raw is not None:
             rule, rrule, exdates = Rule.from_rrule(raw), raw, self.kept_exdates()
         else:
@@ -225,6 +240,10 @@ class ScheduleForm(forms.Form):
 
     def kept_exdates(self) -> list[datetime]:
         return []
+
+    def raw_rule_error(self, raw: str) -> str | None:
+        """Why a rule sent as is cannot be taken (French), or None."""
+        return rule_error(raw)
 
     def compose_rule(self, cleaned, start_date: date) -> Rule | None:
         frequency = cleaned.get("repetition") or ""
@@ -266,9 +285,22 @@ class ScheduleForm(forms.Form):
         except forms.ValidationError as error:
             self.add_error("skipped_dates", error)
             return None
+        limit = settings.MAILLAGE_FEED_MAX_DATES_PER_SERIES
+        if len(days) > limit:
+            self.add_error(
+                "skipped_dates",
+                forms.ValidationError(
+                    _("Au plus %(limit)d séances retirées par série.") % {"limit": limit},
+                    code="too_many_dates",
+                ),
+            )
+            return None
         schedule = Schedule(start=start, duration=timedelta(0), rrule=rrule)
         exdates = [datetime.combine(day, start.time()) for day in days]
-        strays = [m for m in exdates if m not in schedule.starts_between(m, m + timedelta(seconds=1))]
+        sessions = (
+            set(schedule.starts_between(exdates[0], exdates[-1] + timedelta(seconds=1))) if exdates else set()
+        )
+        strays = [moment for moment in exdates if moment not in sessions]
         if strays:
             self.add_error(
                 "skipped_dates",
@@ -337,6 +369,10 @@ class AtelierAdminForm(ScheduleForm, WagtailAdminModelForm):
 
     def kept_exdates(self):
         return [datetime.fromisoformat(value) for value in self.instance.exdates]
+
+    def raw_rule_error(self, raw: str) -> str | None:
+        """The atelier's own stored rule (imported, or written by a programme) is kept as it is."""
+        return None if raw == self.instance.rrule else rule_error(raw)
 
     def clean(self):
         cleaned = super().clean()

@@ -1,15 +1,21 @@
 """Expanding an atelier's sessions into `Occurrence` rows (unsaved): the pure half of materialising.
 
 `build_occurrences(atelier)` expands the series in wall-clock time over the window (one year back, twelve
-months ahead) and applies the per-session overrides. Writing the rows is a workflow of `events.domain`
-(`rebuild_sessions`, `rebuild_many_sessions`, `extend_sessions`), which callers invoke after a change: nothing
-here touches the database, so the same expansion serves the writers, the benches and the tests.
+months ahead) and applies the per-session overrides. A series keeps at most
+`settings.MAILLAGE_MAX_SESSIONS_PER_SERIES` sessions in the window, the coming ones first: the default (800)
+holds a daily series over the whole window (about 740 sessions), so only series of several sessions a day
+(an imported FREQ=HOURLY) are cut; the atelier is then marked `sessions_capped`, for the feed's warning.
+
+Writing the rows is a workflow of `events.domain` (`rebuild_sessions`, `rebuild_many_sessions`,
+`extend_sessions`), which callers invoke after a change: nothing here touches the database, so the same
+expansion serves the writers, the benches and the tests.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from . import enums
@@ -63,7 +69,7 @@ def build_occurrences(atelier, *, today: date | None = None, overrides=None) -> 
     latitude, longitude = atelier.coordinates() or (None, None)
     duration = schedule.duration
     rows = []
-    for local_start in schedule.starts_between(window_start, window_end):
+    for local_start in capped(schedule.starts_between(window_start, window_end), today, atelier):
         override = by_start.get(local_start)
         start = localize(local_start)
         end = localize(local_start + duration)
@@ -106,6 +112,20 @@ def build_occurrences(atelier, *, today: date | None = None, overrides=None) -> 
         )
     rows.sort(key=lambda row: row.start)
     return rows
+
+
+def capped(starts: list[datetime], today: date, atelier) -> list[datetime]:
+    """At most `MAILLAGE_MAX_SESSIONS_PER_SERIES` of `starts`: today's and the coming ones first, then the
+    latest past ones. Sets `atelier.sessions_capped` (True when some were left out)."""
+    limit = settings.MAILLAGE_MAX_SESSIONS_PER_SERIES
+    atelier.sessions_capped = len(starts) > limit
+    if not atelier.sessions_capped:
+        return starts
+    midnight = datetime.combine(today, time.min)
+    coming = [moment for moment in starts if moment >= midnight][:limit]
+    past = [moment for moment in starts if moment < midnight]
+    room = limit - len(coming)
+    return (past[len(past) - room :] if room else []) + coming
 
 
 def has_sessions_after(atelier, day: date) -> bool:

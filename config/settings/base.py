@@ -386,6 +386,12 @@ MAILLAGE_MAX_FEEDS_PER_STRUCTURE = int(os.environ.get("MAILLAGE_MAX_FEEDS_PER_ST
 # Loopback only (never private networks) may be reached when true: for tests and local development.
 MAILLAGE_FEED_ALLOW_LOOPBACK = env_bool("MAILLAGE_FEED_ALLOW_LOOPBACK")
 MAILLAGE_FEED_USER_AGENT = f"Maillage/1.0 (synchronisation d'agendas; +{WAGTAILADMIN_BASE_URL})"
+# Size bounds beyond bytes (docs/administration.md): what exceeds is left out, with a warning on the feed.
+MAILLAGE_FEED_MAX_EVENTS = 2000  # events (VEVENT) read per calendar
+MAILLAGE_FEED_MAX_DATES_PER_SERIES = 1000  # RDATEs, and EXDATEs, per series
+# Sessions materialised per series over the window (one year back, twelve months ahead): a daily series is
+# about 740; typed ateliers too.
+MAILLAGE_MAX_SESSIONS_PER_SERIES = 800
 
 LOGGING = {
     "version": 1,

@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, lru_cache
 
-from dateutil.rrule import rrulestr
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -30,7 +29,7 @@ from icalendar import Calendar, Event, Timezone, vRecur
 
 from .. import enums
 from ..models import Atelier
-from ..recurrence import MAX_SESSIONS, localize, to_local_naive
+from ..recurrence import localize, rule_moments, to_local_naive, wall_clock
 
 PRODID = "-//Maillage//Agenda des ateliers de médiation numérique//FR"
 TZID = "Europe/Paris"
@@ -87,11 +86,10 @@ def session_exists(atelier, local_start: datetime) -> bool:
         return True
     if not schedule.rrule or local_start < schedule.start:
         return False
-    rule = rrulestr(schedule.rrule, dtstart=schedule.start, ignoretz=True)
-    for index, moment in enumerate(rule.xafter(schedule.start, inc=True)):
-        if moment >= local_start or index >= MAX_SESSIONS:
-            return moment == local_start
-    return False
+    until = local_start + timedelta(hours=1)  # the clock-change rule moves a moment an hour forward at most
+    return any(
+        wall_clock(moment) == local_start for moment in rule_moments(schedule.rrule, schedule.start, until)
+    )
 
 
 def _location(*parts: str) -> str:

@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from calendars import display, tasks
 from calendars.models import Feed, FeedPreview, FeedPreviewStatus, FeedStatus
+from calendars.sync import sync_feed
 from events import enums
 from events.models import Atelier
 from tests.calendars.feed_admin import ADD, INDEX, imported_atelier, listed_feeds, served, text_of, url
+from tests.calendars.ics import PAST, Served, calendar, vevent
 from tests.events.atelier_admin import message_texts
 from tests.factories import UserFactory
 
@@ -471,3 +473,25 @@ def test_deleting_removes_imported_ateliers_but_keeps_detached_ones(client, netw
     assert not Feed.objects.filter(pk=feed.pk).exists()
     assert not Atelier.objects.filter(pk=imported.pk).exists()
     assert Atelier.objects.filter(pk=kept.pk, feed=None).exists()
+
+
+def test_inspect_shows_the_size_bounds_that_cut_the_calendar(client, network, http_server, settings):
+    settings.MAILLAGE_FEED_MAX_EVENTS = 2
+    settings.MAILLAGE_MAX_SESSIONS_PER_SERIES = 10
+    source = Served(http_server)
+    source.body = calendar(
+        vevent("a@x", "Atelier A"),
+        vevent("b@x", "Atelier B"),
+        vevent("h@x", "Créneaux", PAST, extra="RRULE:FREQ=HOURLY"),  # a series: ranked with today
+    )
+    feed = served(network.feeds["meli"], source.url)
+    sync_feed(feed=feed)
+    client.force_login(network.editor)
+
+    page = text_of(client.get(url("inspect", feed)))
+
+    assert "Votre agenda contient 3 événements ; Maillage en importe 2 au plus." in page
+    assert "1 série a plus de 10 séances sur la période affichée : « Créneaux »." in page
+    assert display.fix_for("too_many_sessions") in page
+    titles = sorted(Atelier.objects.filter(feed=feed).values_list("title", flat=True))
+    assert titles == ["Atelier A", "Créneaux"]

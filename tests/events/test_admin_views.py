@@ -172,3 +172,59 @@ def test_duplicate_creates_copy_and_opens_it(client, editor, ateliers):
     assert copy.uid != own.uid
     assert not copy.overrides.exists()
     assert copy.occurrences.count() == 4
+
+
+def test_preview_refuses_a_sub_daily_rule_in_french(client, editor):
+    """FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30 never matches: refused before anything is expanded."""
+    client.force_login(editor)
+
+    response = client.post(
+        PREVIEW,
+        {
+            "start_date": "2027-01-05",
+            "start_time": "14:00",
+            "end_time": "16:00",
+            "raw_rrule": "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30",
+        },
+    )
+    text = BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
+
+    assert response.status_code == 200
+    assert "les répétitions à l'heure, à la minute ou à la seconde ne sont pas acceptées" in text
+
+
+def test_preview_of_a_daily_rule_that_never_matches_says_there_is_no_session(client, editor):
+    client.force_login(editor)
+
+    response = client.post(
+        PREVIEW,
+        {
+            "start_date": "2027-01-05",
+            "start_time": "14:00",
+            "end_time": "16:00",
+            "raw_rrule": "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+        },
+    )
+    text = BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
+
+    assert "Série importée, de 14 h à 16 h" in text
+    assert "Aucune séance à venir." in text
+
+
+def test_preview_refuses_more_skipped_dates_than_the_cap(client, editor, settings):
+    settings.MAILLAGE_FEED_MAX_DATES_PER_SERIES = 2
+    client.force_login(editor)
+
+    response = client.post(
+        PREVIEW,
+        {
+            "start_date": "2027-01-05",
+            "start_time": "14:00",
+            "end_time": "16:00",
+            "repetition": "WEEKLY",
+            "ending": "jamais",
+            "skipped_dates": "12/01/2027\n19/01/2027\n26/01/2027",
+        },
+    )
+
+    assert "Au plus 2 séances retirées par série." in html.unescape(response.content.decode())

@@ -232,3 +232,47 @@ def test_an_all_day_series_has_whole_day_sessions(clock, structure):
         (date(2027, 1, 19), timedelta(days=1), False),
     ]
     assert {row.hours_label for row in rows} == {"toute la journée"}
+
+
+def test_daily_series_over_the_whole_window_is_not_capped(clock, structure):
+    """The default cap holds a daily series from a year back to twelve months ahead (typed ateliers too)."""
+    atelier = weekly(structure, start_date=date(2026, 1, 12), rrule="FREQ=DAILY")
+
+    rows = build_occurrences(atelier)
+
+    assert (len(rows), atelier.sessions_capped) == (736, False)
+
+
+def test_series_over_the_sessions_cap_keeps_the_coming_sessions_first(clock, structure, settings):
+    settings.MAILLAGE_MAX_SESSIONS_PER_SERIES = 5
+    atelier = weekly(structure, start_date=date(2026, 1, 12), rrule="FREQ=DAILY")
+
+    rows = build_occurrences(atelier)
+
+    assert [row.local_date for row in rows] == [date(2027, 1, day) for day in range(11, 16)]
+    assert atelier.sessions_capped is True
+
+
+def test_typed_atelier_in_the_spring_forward_gap_moves_forward_by_the_gap(clock, structure):
+    """A weekly atelier at 2:30 on Sundays: 2:30 does not exist on 28 March 2027, that session is at 3:30."""
+    atelier = weekly(
+        structure,
+        start_date=date(2027, 3, 21),
+        start_time=time(2, 30),
+        end_time=time(4),
+        rrule="FREQ=WEEKLY;COUNT=3",
+    )
+
+    rows = sessions(atelier)
+
+    assert [to_local(row.start) for row in rows] == [
+        datetime(2027, 3, 21, 2, 30),
+        datetime(2027, 3, 28, 3, 30),
+        datetime(2027, 4, 4, 2, 30),
+    ]
+    assert rows[1].recurrence_id == localize(datetime(2027, 3, 28, 2, 30))
+    assert rows[1].start == datetime(2027, 3, 28, 1, 30, tzinfo=UTC)
+
+
+def to_local(moment: datetime) -> datetime:
+    return moment.astimezone(PARIS).replace(tzinfo=None)

@@ -1,10 +1,24 @@
 """Recurrence in wall-clock time: what people mean by « tous les mardis à 14 h », whatever the clocks do."""
 
+import calendar
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from dateutil.rrule import rrulestr
 
-from events.recurrence import Rule, Schedule, describe, format_hours, localize, next_window
+from events.recurrence import (
+    Rule,
+    Schedule,
+    calendar_shift,
+    describe,
+    format_hours,
+    localize,
+    next_window,
+    rule_error,
+    rule_moments,
+    to_local_naive,
+    wall_clock,
+)
 
 TWO_HOURS = timedelta(hours=2)
 YEAR_2027 = (datetime(2027, 1, 1), datetime(2028, 1, 1))
@@ -231,3 +245,113 @@ def test_describe_an_all_day_series():
     assert describe(rule, start, start + timedelta(days=1), all_day=True) == (
         "tous les mardis toute la journée, jusqu'au 29 juin 2027"
     )
+
+
+# Clock changes: one rule (docs/structures.md) -----------------------------------------------------------
+
+
+def test_time_in_the_spring_forward_gap_moves_forward_by_the_gap():
+    moment = localize(datetime(2027, 3, 28, 2, 30))
+
+    assert (moment.astimezone(UTC), wall_clock(datetime(2027, 3, 28, 2, 30))) == (
+        datetime(2027, 3, 28, 1, 30, tzinfo=UTC),
+        datetime(2027, 3, 28, 3, 30),
+    )
+    assert moment == localize(datetime(2027, 3, 28, 3, 30))
+
+
+def test_time_that_exists_twice_is_the_first_one():
+    moment = localize(datetime(2027, 10, 31, 2, 30))
+
+    assert moment.astimezone(UTC) == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)
+    assert to_local_naive(datetime(2027, 10, 31, 1, 30, tzinfo=UTC)) == datetime(2027, 10, 31, 2, 30)
+
+
+def test_hourly_series_across_spring_forward_merges_the_sessions_on_one_instant():
+    result = starts("FREQ=HOURLY;COUNT=3", datetime(2027, 3, 28, 1, 30))
+
+    assert result == [datetime(2027, 3, 28, 1, 30), datetime(2027, 3, 28, 3, 30)]
+
+
+def test_start_in_the_gap_and_rdate_on_its_instant_are_one_session():
+    result = starts("", datetime(2027, 3, 28, 2, 30), rdates=(datetime(2027, 3, 28, 3, 30),))
+
+    assert result == [datetime(2027, 3, 28, 3, 30)]
+
+
+def test_exdate_written_in_the_gap_removes_the_moved_session():
+    result = starts(
+        "FREQ=WEEKLY;COUNT=2", datetime(2027, 3, 21, 2, 30), exdates=(datetime(2027, 3, 28, 2, 30),)
+    )
+
+    assert result == [datetime(2027, 3, 21, 2, 30)]
+
+
+# Bounded expansion --------------------------------------------------------------------------------------
+
+REGULAR_RULES = [
+    "FREQ=WEEKLY;BYDAY=TU,FR",
+    "FREQ=WEEKLY;INTERVAL=2;UNTIL=20270630T235959",
+    "FREQ=MONTHLY;BYDAY=-1TH",
+    "FREQ=MONTHLY;BYMONTHDAY=31",
+    "FREQ=MONTHLY;BYSETPOS=-1;BYDAY=MO,TU,WE,TH,FR",
+    "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",
+    "FREQ=YEARLY;BYWEEKNO=53;BYDAY=MO",
+    "FREQ=DAILY;INTERVAL=3;BYMONTH=1,7",
+    "FREQ=HOURLY;INTERVAL=7;BYHOUR=9,16;COUNT=400",
+]
+
+
+@pytest.mark.parametrize("rrule", REGULAR_RULES)
+@pytest.mark.parametrize("first", [datetime(1999, 12, 31, 9), datetime(2024, 2, 29, 14)])
+def test_rule_moments_are_those_of_dateutil(rrule, first):
+    """Expanded in years of the same calendar near 9999, a rule gives exactly dateutil's instances."""
+    until = datetime(2028, 1, 1)
+    expected = []
+    for moment in rrulestr(rrule, dtstart=first, ignoretz=True):
+        if moment >= until:
+            break
+        expected.append(moment)
+
+    assert list(rule_moments(rrule, first, until)) == expected
+
+
+def test_calendar_shift_lands_near_9999_in_years_of_the_same_calendar():
+    shift = calendar_shift(2025, 2029)
+
+    assert 9999 - 40 <= 2029 + shift <= 9999
+    assert [(calendar.isleap(year), date(year, 1, 1).weekday()) for year in range(2025, 2030)] == [
+        (calendar.isleap(year + shift), date(year + shift, 1, 1).weekday()) for year in range(2025, 2030)
+    ]
+
+
+def test_rule_that_never_matches_expands_to_nothing_in_a_bounded_search():
+    """dateutil alone looks for February 30th until year 9999 (seconds of CPU for FREQ=SECONDLY)."""
+    first = datetime(2027, 1, 5, 14)
+
+    assert starts("FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30", first) == []
+    assert (
+        Schedule(
+            start=first, duration=TWO_HOURS, rrule="FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=2"
+        ).last_start()
+        is None
+    )
+
+
+def test_series_older_than_the_expansion_span_has_no_sessions():
+    assert starts("FREQ=YEARLY", datetime(1900, 1, 5, 14)) == []
+
+
+@pytest.mark.parametrize(
+    ("rrule", "refused"),
+    [
+        ("FREQ=WEEKLY;BYDAY=TU", False),
+        ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", False),
+        ("FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30", True),
+        ("FREQ=HOURLY", True),
+        ("FREQ=YEARLY;BYEASTER=0", True),
+        ("FREQ=WEEKLY;BYDAY=XX", True),
+    ],
+)
+def test_rule_error_accepts_daily_to_yearly_rules_only(rrule, refused):
+    assert (rule_error(rrule) is not None) == refused

@@ -395,3 +395,49 @@ LOGGING = {
         "events": {"level": os.environ.get("MAILLAGE_LOG_LEVEL", "INFO")},
     },
 }
+
+# Shared state (cache) and bounded waits on the broker: see docs/administration.md « Cache et courtier ».
+# The cache holds what must be the same for every process: allauth's rate limits, the TOTP codes already
+# used (a code is accepted once), and with Redis the sessions. Redis when REDIS_URL is set, else the database
+# (`manage.py createcachetable`, run by `make run`). Never a per-process cache outside tests: production
+# refuses one (accounts/checks.py).
+MAILLAGE_CACHE_TIMEOUT_SECONDS = 2  # connect and read, per Redis command: a lost Redis fails fast
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "maillage",
+            "OPTIONS": {
+                "socket_connect_timeout": MAILLAGE_CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": MAILLAGE_CACHE_TIMEOUT_SECONDS,
+            },
+        }
+    }
+    # Sessions stay in the database (they survive a Redis restart) and are read from Redis.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "maillage_cache",
+        }
+    }
+# Only production sets it: a LocMem or Dummy cache there is a system check error (accounts.E001).
+MAILLAGE_SHARED_CACHE_REQUIRED = False
+
+# Publishing a task from a web request (an e-mail after a join request…) must never hang the page: a broker
+# that is down or silent fails within a few seconds, the row stays in the outbox and the sweep sends it.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **globals().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}),
+        "socket_connect_timeout": 2,
+        "socket_timeout": 3,
+    }

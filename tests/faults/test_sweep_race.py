@@ -18,7 +18,7 @@ from outbox.models import Message
 from tests.fixtures.celery_worker import BASE_DIR
 from tests.outbox.factories import queued
 
-ADDRESSES = [f"personne{number:02}@exemple.fr" for number in range(20)]
+ADDRESSES = [f"personne{number:02}@exemple.fr" for number in range(10)]
 
 PUBLISH = """
 import json, sys

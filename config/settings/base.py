@@ -400,8 +400,8 @@ LOGGING = {
 # The cache holds what must be the same for every process: allauth's rate limits and the TOTP codes already
 # used (a code is accepted once). Redis when REDIS_URL is set, else the database (`manage.py
 # createcachetable`, run by `make run`). Sessions stay in the database, shared already: a Redis restart
-# logs nobody out, and pages that need no cache keep working while Redis is down. Never a per-process cache outside tests: production
-# refuses one (accounts/checks.py).
+# logs nobody out, and pages that need no cache keep working while Redis is down. Never a per-process cache
+# outside tests: production refuses one (accounts/checks.py).
 MAILLAGE_CACHE_TIMEOUT_SECONDS = 2  # connect and read, per Redis command: a lost Redis fails fast
 if REDIS_URL:
     CACHES = {

@@ -2,7 +2,8 @@
 
 Migrates, creates the database cache's table, loads the demo territory and ensures the administrator
 account (all idempotent), collects the static files when DEBUG is off (WhiteNoise serves them then), and
-prints the site's address and the demo accounts. Run by `honcho run`, so it sees the broker chosen by `run_env` like the processes it precedes.
+prints the site's address and the demo accounts. Run by `honcho run`, so it sees the broker chosen by
+`run_env` like the processes it precedes.
 """
 
 import os

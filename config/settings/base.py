@@ -396,7 +396,8 @@ LOGGING = {
     },
 }
 
-# Shared state (cache) and bounded waits on the broker: see docs/administration.md « Cache et courtier ».
+# Shared state (cache) and bounded waits on the broker: see docs/administration.md « Cache partagé » and
+# « Quand le broker ou le relais SMTP est en panne ».
 # The cache holds what must be the same for every process: allauth's rate limits and the TOTP codes already
 # used (a code is accepted once). Redis when REDIS_URL is set, else the database (`manage.py
 # createcachetable`, run by `make run`). Sessions stay in the database, shared already: a Redis restart
@@ -434,9 +435,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 0.5,
 }
+MAILLAGE_BROKER_REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 3}  # seconds
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         **globals().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}),
-        "socket_connect_timeout": 2,
-        "socket_timeout": 3,
+        **MAILLAGE_BROKER_REDIS_TIMEOUTS,
     }

@@ -29,6 +29,7 @@ pytest_plugins = [
     "tests.fixtures.http_server",
     "tests.fixtures.calendars",
     "tests.fixtures.celery_worker",
+    "tests.fixtures.broker",
 ]
 
 REDIS_DATABASES = 16  # Redis' default `databases`

@@ -405,3 +405,49 @@ LOGGING = {
         "events": {"level": os.environ.get("MAILLAGE_LOG_LEVEL", "INFO")},
     },
 }
+
+# Shared state (cache) and bounded waits on the broker: see docs/administration.md « Cache partagé » and
+# « Quand le broker ou le relais SMTP est en panne ».
+# The cache holds what must be the same for every process: allauth's rate limits and the TOTP codes already
+# used (a code is accepted once). Redis when REDIS_URL is set, else the database (`manage.py
+# createcachetable`, run by `make run`). Sessions stay in the database, shared already: a Redis restart
+# logs nobody out, and pages that need no cache keep working while Redis is down. Never a per-process cache
+# outside tests: production refuses one (accounts/checks.py).
+MAILLAGE_CACHE_TIMEOUT_SECONDS = 2  # connect and read, per Redis command: a lost Redis fails fast
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "maillage",
+            "OPTIONS": {
+                "socket_connect_timeout": MAILLAGE_CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": MAILLAGE_CACHE_TIMEOUT_SECONDS,
+            },
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "maillage_cache",
+        }
+    }
+# Only production sets it: a LocMem or Dummy cache there is a system check error (accounts.E001).
+MAILLAGE_SHARED_CACHE_REQUIRED = False
+
+# Publishing a task from a web request (an e-mail after a join request…) must never hang the page: a broker
+# that is down or silent fails within a few seconds, the row stays in the outbox and the sweep sends it.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+MAILLAGE_BROKER_REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 3}  # seconds
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **globals().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}),
+        **MAILLAGE_BROKER_REDIS_TIMEOUTS,
+    }

@@ -20,3 +20,5 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Redis (REDIS_URL) or the database cache from base; a per-process cache is a system check error.
+MAILLAGE_SHARED_CACHE_REQUIRED = True

@@ -6,7 +6,11 @@ SECRET_KEY = "test-secret-key"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache per process, emptied between tests; the tests of the cache shared between processes
+# (tests/accounts/test_shared_cache.py) start their processes with MAILLAGE_TEST_SHARED_CACHE=1, which keeps
+# base's (Redis with REDIS_URL, else the database).
+if not env_bool("MAILLAGE_TEST_SHARED_CACHE"):  # noqa: F405
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"

@@ -7,11 +7,11 @@ import pytest
 from allauth.account.models import EmailAddress
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.urls import reverse
 
 from config.settings import base
 from tests.accounts.factories import PASSWORD, VerifiedUserFactory, activate_totp, totp_code
+from tests.outbox.factories import sent_emails
 
 NEW_PASSWORD = "un-nouveau-mot-de-passe-solide"
 
@@ -35,10 +35,10 @@ def test_signup_sends_a_french_verification_email_and_does_not_log_in(client, db
 
     assert (response.status_code, response["Location"]) == (302, reverse("account_email_verification_sent"))
     assert "_auth_user_id" not in client.session
-    assert [(message.subject, message.to) for message in mail.outbox] == [
+    assert [(message.subject, message.to) for message in sent_emails()] == [
         ("[Maillage] Confirmez votre adresse e-mail", ["dominique@exemple.fr"])
     ]
-    body = mail.outbox[0].body
+    body = sent_emails()[0].body
     assert body.startswith(
         "Bonjour,\n\nQuelqu'un — vous, sans doute — a indiqué l'adresse dominique@exemple.fr"
     )
@@ -64,7 +64,7 @@ def test_confirmation_link_verifies_then_login_works(client, db):
         reverse("account_signup"),
         {"email": "dominique@exemple.fr", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
-    confirm_url = link_in(mail.outbox[0], "/comptes/confirm-email/")
+    confirm_url = link_in(sent_emails()[0], "/comptes/confirm-email/")
 
     page = client.get(confirm_url)
     confirmed = client.post(confirm_url)
@@ -90,7 +90,7 @@ def test_signup_with_a_taken_address_says_so_in_french(client, db):
     )
 
     assert response.status_code == 302  # allauth does not reveal which addresses have an account…
-    assert mail.outbox[0].body.startswith(  # …and tells the owner instead
+    assert sent_emails()[0].body.startswith(  # …and tells the owner instead
         "Bonjour,\n\nQuelqu'un — vous, sans doute — a voulu créer un compte Maillage avec l'adresse :"
     )
 
@@ -102,13 +102,13 @@ def test_password_reset_by_email_link(client, db):
     person = VerifiedUserFactory(email="camille@exemple.fr")
 
     requested = client.post(reverse("account_reset_password"), {"email": "camille@exemple.fr"})
-    form_url = client.get(link_in(mail.outbox[0], "/comptes/password/reset/key/"))["Location"]
+    form_url = client.get(link_in(sent_emails()[0], "/comptes/password/reset/key/"))["Location"]
     changed = client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
 
     person.refresh_from_db()
     assert requested["Location"] == reverse("account_reset_password_done")
-    assert mail.outbox[0].subject == "[Maillage] Choisir un nouveau mot de passe"
-    assert "a demandé à choisir un nouveau mot de passe pour votre compte Maillage" in mail.outbox[0].body
+    assert sent_emails()[0].subject == "[Maillage] Choisir un nouveau mot de passe"
+    assert "a demandé à choisir un nouveau mot de passe pour votre compte Maillage" in sent_emails()[0].body
     assert changed["Location"] == reverse("account_reset_password_from_key_done")
     assert person.check_password(NEW_PASSWORD) is True
 
@@ -116,7 +116,7 @@ def test_password_reset_by_email_link(client, db):
 def test_password_reset_for_unknown_address_sends_french_notice(client, db):
     client.post(reverse("account_reset_password"), {"email": "inconnu@exemple.fr"})
 
-    assert "aucun compte n'utilise cette adresse" in mail.outbox[0].body
+    assert "aucun compte n'utilise cette adresse" in sent_emails()[0].body
 
 
 # E-mail change -----------------------------------------------------------------------------------------
@@ -127,7 +127,7 @@ def test_change_email_add_confirm_make_primary(client, db):
     client.force_login(person)
 
     client.post(reverse("account_email"), {"action_add": "", "email": "nouvelle@exemple.fr"})
-    client.post(link_in(mail.outbox[0], "/comptes/confirm-email/"))
+    client.post(link_in(sent_emails()[0], "/comptes/confirm-email/"))
     client.post(reverse("account_email"), {"action_primary": "", "email": "nouvelle@exemple.fr"})
 
     person.refresh_from_db()

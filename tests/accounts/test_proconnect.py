@@ -20,6 +20,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from tests.accounts.oidc_fake import FakeProConnect, rsa_key
+from tests.outbox.factories import sent_emails
 
 User = get_user_model()
 CALLBACK_URL = "http://testserver/comptes/proconnect/login/callback/"
@@ -198,7 +199,7 @@ def test_existing_account_with_the_same_address_is_logged_into(client, proconnec
     assert user.check_password("mot-de-passe-de-test") is True
 
 
-def test_existing_account_with_an_unverified_address_loses_its_password(client, proconnect, db, mailoutbox):
+def test_existing_account_with_an_unverified_address_loses_its_password(client, proconnect, db):
     """Someone may have registered the agent's address first: allauth locks that password out, and the
     address must still be confirmed by e-mail (ACCOUNT_EMAIL_VERIFICATION is mandatory) before any login."""
     user = User.objects.create_user("camille", AGENT_EMAIL, "mot-de-passe-de-test")
@@ -212,7 +213,7 @@ def test_existing_account_with_an_unverified_address_loses_its_password(client, 
     assert SocialAccount.objects.get(provider="proconnect").user == user
     user.refresh_from_db()
     assert user.has_usable_password() is False
-    confirmations = [message.to for message in mailoutbox if "/comptes/confirm-email/" in message.body]
+    confirmations = [message.to for message in sent_emails() if "/comptes/confirm-email/" in message.body]
     assert confirmations == [[AGENT_EMAIL]]
 
 

@@ -5,9 +5,9 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import mail
 
 from tests.accounts.factories import PASSWORD, VerifiedUserFactory, make_coordinator, totp_code
+from tests.outbox.factories import sent_emails
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def test_sign_up_confirm_and_log_in(page, site, axe_check):
     assert page.get_by_role("heading", level=1).inner_text() == "Vérifiez votre adresse e-mail"
     axe_check(page)
 
-    link = re.search(r"https?://[^/\s]+(/comptes/confirm-email/\S+)", mail.outbox[0].body).group(1)
+    link = re.search(r"https?://[^/\s]+(/comptes/confirm-email/\S+)", sent_emails()[0].body).group(1)
     page.goto(site.url + link)
     axe_check(page)
     page.get_by_role("button", name="Confirmer mon adresse").click()

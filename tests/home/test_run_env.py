@@ -35,3 +35,17 @@ def test_run_env_quotes_values_for_honcho(tmp_path, monkeypatch):
 
     assert parse(output.read_text())["CELERY_BROKER_URL"] == url
     assert f"CELERY_BROKER_URL={shlex.quote(url)}\n" in output.read_text()
+
+
+def test_run_env_with_a_silent_redis_keeps_it_out_of_the_cache_too(tmp_path, monkeypatch):
+    """REDIS_URL names a Redis that does not answer: the processes use the database cache, not a dead one."""
+    from tests.smtp_sink import free_port
+
+    monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    output = tmp_path / "run.env"
+
+    call_command("run_env", output=str(output), stdout=StringIO())
+
+    written = parse(output.read_text())
+    assert (written["CELERY_BROKER_URL"], written["REDIS_URL"]) == ("filesystem://", "")

@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from bs4 import BeautifulSoup
-from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from network import domain
 from network.enums import MemberRole
 from network.models import Invitation, Membership
 from tests.factories import PASSWORD, StructureFactory, UserFactory, verify_email
+from tests.outbox.factories import sent_emails
 
 NEW_PASSWORD = "Un-mot-de-passe-solide-2026"
 
@@ -150,7 +150,7 @@ def test_anonymous_signup_then_accept_makes_member_and_opens_admin(client, invit
     )
     assert person.email == "invitee@exemple.fr"
     assert EmailAddress.objects.filter(user=person, email="invitee@exemple.fr", verified=True).exists()
-    assert mail.outbox == []  # no "confirm your address" e-mail: the invitation link proved it
+    assert sent_emails() == []  # no "confirm your address" e-mail: the invitation link proved it
     assert client.get(accepted["Location"]).status_code == 200
 
 
@@ -286,13 +286,13 @@ def test_password_reset_sends_french_email_with_working_link(client, db):
     page = client.get(reverse("account_reset_password"))
     response = client.post(reverse("account_reset_password"), {"email": "oubli@exemple.fr"})
 
-    link = re.search(r"http://testserver(/comptes/password/reset/key/\S+)", mail.outbox[0].body).group(1)
+    link = re.search(r"http://testserver(/comptes/password/reset/key/\S+)", sent_emails()[0].body).group(1)
     reset_page = client.get(link, follow=True)
     assert "Mot de passe oublié" in text_of(page)
     assert response.status_code == 302
-    assert [message.to for message in mail.outbox] == [[person.email]]
-    assert mail.outbox[0].subject == "[Maillage] Choisir un nouveau mot de passe"
-    assert mail.outbox[0].body.startswith("Bonjour,\n\nQuelqu'un — vous, sans doute — a demandé")
-    assert "L'équipe Maillage" in mail.outbox[0].body
+    assert [message.to for message in sent_emails()] == [[person.email]]
+    assert sent_emails()[0].subject == "[Maillage] Choisir un nouveau mot de passe"
+    assert sent_emails()[0].body.startswith("Bonjour,\n\nQuelqu'un — vous, sans doute — a demandé")
+    assert "L'équipe Maillage" in sent_emails()[0].body
     assert reset_page.status_code == 200
     assert "Nouveau mot de passe (confirmation)" in text_of(reset_page)

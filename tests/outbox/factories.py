@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import factory
+from django.core import mail
 from django.utils import timezone
 
 from outbox.models import Message
 from outbox.queue import queue_email
+from outbox.sending import send_due
 
 
 class MessageFactory(factory.django.DjangoModelFactory):
@@ -36,3 +38,10 @@ def queued(email="awa@exemple.fr", *, key=None, **kwargs) -> Message | None:
 
 def later(minutes: int):
     return timezone.now() + timedelta(minutes=minutes)
+
+
+def sent_emails() -> list:
+    """What left so far (`django.core.mail.outbox`), once the sweep has sent the rows due: for tests of
+    workflows whose e-mails are queued in the request (allauth's included) and sent by a worker."""
+    send_due()
+    return mail.outbox

@@ -6,6 +6,8 @@ from django.db import transaction
 
 from outbox.models import Message, MessageStatus
 from outbox.queue import cancel_emails, queue_email, resend_email
+from outbox.sending import send_due
+from outbox.tasks import send_message
 from tests.factories import UserFactory
 from tests.programmes.factories import CycleFactory
 
@@ -127,3 +129,17 @@ def test_resend_email_enqueues_a_failed_one_and_nothing_else(django_capture_on_c
 
     assert len(callbacks) == 1
     assert Message.objects.get(pk=failed.pk).status == ST.PENDING
+
+
+def test_queue_email_with_the_broker_down_commits_and_leaves_the_row_to_the_sweep(
+    broker_down, smtp_sink, django_capture_on_commit_callbacks, caplog
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        message = queued("awa@exemple.fr", enqueue=True)  # the publish after commit fails: no exception
+
+    assert len(callbacks) == 1
+    assert "left to the sweep, the broker is unreachable" in caplog.text
+    assert (Message.objects.get().status, smtp_sink.recipients()) == (ST.PENDING, [])
+    assert send_due() == {"sent": 1, "retry": 0, "failed": 0, "stuck": 0}
+    assert send_message(message_id=message.pk) == ""  # the task arriving late finds the row sent
+    assert smtp_sink.recipients() == ["awa@exemple.fr"]

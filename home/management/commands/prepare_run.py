@@ -1,8 +1,9 @@
 """`manage.py prepare_run`: second step of `make run`, make the database ready, then say where to go.
 
-Migrates, loads the demo territory and ensures the administrator account (all idempotent), collects the
-static files when DEBUG is off (WhiteNoise serves them then), and prints the site's address and the demo
-accounts. Run by `honcho run`, so it sees the broker chosen by `run_env` like the processes it precedes.
+Migrates, creates the database cache's table, loads the demo territory and ensures the administrator
+account (all idempotent), collects the static files when DEBUG is off (WhiteNoise serves them then), and
+prints the site's address and the demo accounts. Run by `honcho run`, so it sees the broker chosen by
+`run_env` like the processes it precedes.
 """
 
 import os
@@ -28,6 +29,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False)
+        # The database cache's table, when REDIS_URL is not set (config/settings/base.py); else nothing.
+        call_command("createcachetable")
         call_command("load_demo")
         call_command("ensure_admin")
         if not settings.DEBUG:

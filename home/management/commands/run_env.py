@@ -32,6 +32,9 @@ class Command(BaseCommand):
             "MAILLAGE_BASE_URL": os.environ.get("MAILLAGE_BASE_URL") or f"http://{addr}",
             "PYTHONUNBUFFERED": "1",
         }
+        if choice.source == "filesystem" and os.environ.get("REDIS_URL"):
+            # A Redis that does not answer is not used for the cache either: the database cache is.
+            variables["REDIS_URL"] = ""
         path = Path(output)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("".join(f"{name}={shlex.quote(value)}\n" for name, value in variables.items()))

@@ -10,6 +10,7 @@ or embedded.
 
 import calendar
 import re
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import groupby
@@ -76,10 +77,8 @@ def week_start(value: str | None, fallback: date) -> date:
     match = _WEEK_RE.fullmatch(value or "")
     day = clamp_day(fallback)
     if match:
-        try:
+        with suppress(ValueError):  # a week 53 the year does not have
             day = clamp_day(date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1))
-        except ValueError:
-            pass
     return day - timedelta(days=day.weekday())
 
 

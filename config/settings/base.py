@@ -175,7 +175,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("MAILLAGE_BASE_URL", "http://127.0.0.1:80
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 WAGTAIL_USER_EDIT_FORM = None
-WAGTAILADMIN_LOGIN_URL = "account_login"
+# Whoever the admin refuses: the login page, or « Accès réservé » when signed in (accounts/views.py).
+WAGTAILADMIN_LOGIN_URL = "accounts:admin_access"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 8 * 1024 * 1024
 WAGTAILSEARCH_BACKENDS = {

@@ -299,10 +299,10 @@ MAILLAGE_ICAL_DOMAIN = os.environ.get("MAILLAGE_ICAL_DOMAIN", "maillage.localhos
 # Sessions a day of the week view shows before « Voir les N autres séances » (the month view shows 3).
 MAILLAGE_AGENDA_DAY_LIMIT = 8
 # .ics of the agenda, a bassin, a structure: series with a session from ICS_HISTORY_DAYS ago to
-# ICS_HORIZON_MONTHS ahead, at most ICS_MAX_SERIES of them (those whose next session comes first).
+# ICS_HORIZON_MONTHS ahead, at most ICS_MAX_SERIES of them (each structure's soonest in turn).
 MAILLAGE_ICS_HISTORY_DAYS = 30
 MAILLAGE_ICS_HORIZON_MONTHS = 12
-MAILLAGE_ICS_MAX_SERIES = 2000
+MAILLAGE_ICS_MAX_SERIES = 5000
 
 # Weekly digest (digest/): planned by Celery beat on Mondays at SEND_AT (Europe/Paris), sent in chunks.
 DIGEST = {

@@ -45,7 +45,8 @@ class OccurrenceQuerySet(models.QuerySet):
 
         Why: a week or a month of a calendar holding thousands of sessions a day must stay a page of
         bounded size, and the count of the rest must not cost a query per day. Both come from window
-        functions over the day, in the one query that loads the sessions.
+        functions over the day, in one query; ask it for ids and counts only (`values_list`) and load the
+        chosen rows after: sorting every session of a busy month with all its columns costs seconds.
         """
         day = [F("local_date")]
         return self.annotate(

@@ -2,8 +2,11 @@
 
 Agendas read materialised `Occurrence` rows only, atelier and structure joined in the same query, so the
 number of SQL queries does not depend on the number of sessions (see the tests): the list view pages in the
-database (one count, one page), the week and month views load one bounded period. Professionals-only ateliers
-never reach these pages: every query starts from `Occurrence.objects.public()` / `Atelier.objects.public()`.
+database (one count, one page), the week and month views show at most a few sessions a day (a setting for
+the week, three in the month) and fold the rest into a link to that day's list. So a page stays the same
+size whatever a calendar brought in; its dates are kept within `FIRST_DAY`…`LAST_DAY`. Professionals-only
+ateliers never reach these pages: every query starts from `Occurrence.objects.public()` /
+`Atelier.objects.public()`.
 Every filter and the view itself live in the query string, so any agenda can be shared, subscribed to (iCal)
 or embedded.
 """
@@ -173,12 +176,18 @@ def day_limit() -> int:
 def _first_sessions_by_day(sessions, first: date, last: date, limit: int) -> tuple[dict, int]:
     """The first `limit` sessions of each day from `first` to `last`, by day, and the period's total.
 
-    One query whatever the number of sessions (`OccurrenceQuerySet.first_of_each_day`): a day with
-    thousands of sessions costs `limit` rows.
+    Two queries whatever the number of sessions: the ids and day counts (`first_of_each_day`), then
+    those sessions in full. A day with thousands of sessions costs `limit` rows.
     """
-    by_day = dict(group_by_day(sessions.between(first, last).first_of_each_day(limit)))
-    totals = {day: day_sessions[0].day_total for day, day_sessions in by_day.items()}
-    return {day: (by_day[day], totals[day]) for day in by_day}, sum(totals.values())
+    ranked = (
+        sessions.between(first, last).first_of_each_day(limit).values_list("pk", "local_date", "day_total")
+    )
+    totals, pks = {}, []
+    for pk, day, day_total in ranked:
+        totals[day] = day_total
+        pks.append(pk)
+    by_day = dict(group_by_day(sessions.filter(pk__in=pks))) if pks else {}
+    return {day: (by_day.get(day, []), totals[day]) for day in totals}, sum(totals.values())
 
 
 def _week_context(request, form, sessions, today):

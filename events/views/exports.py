@@ -25,8 +25,8 @@ from datetime import UTC, datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, Max, OuterRef, Subquery
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, F, Max, OuterRef, Subquery, Window
+from django.db.models.functions import RowNumber, Substr
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -110,20 +110,24 @@ def ics_window(today) -> tuple[datetime, datetime]:
 
 def exported_series(request, scope):
     """The series of `scope` having a session that matches the filters within the horizon (`ics_window`),
-    at most `MAILLAGE_ICS_MAX_SERIES` of them: those whose first session in the horizon comes first.
+    at most `MAILLAGE_ICS_MAX_SERIES` of them, taken from each structure in turn, soonest first (its first
+    session in the horizon): every structure's next series before any structure's second one.
 
     Why a cap: one calendar of tens of thousands of events would otherwise make every subscription of the
-    region megabytes long. The sessions are read as a subquery over the (atelier, start) index, a few index
-    seeks per series rather than a scan of every session of the year, and the whole choice is one query.
+    region megabytes long; why in turn: so that such a calendar cannot push the others' series out. The
+    sessions are read as a subquery over the (atelier, start) index, a few index seeks per series rather
+    than a scan of every session of the year, and the whole choice is one query.
     """
     since, until = ics_window(timezone.localdate())
     matching = agenda_form(request).filter_occurrences(
         Occurrence.objects.filter(atelier=OuterRef("pk"), start__gte=since, start__lt=until)
     )
+    soonest = [F("first_start").asc(), F("pk").asc()]
     chosen = (
         scope.annotate(first_start=Subquery(matching.order_by("start").values("start")[:1]))
         .filter(first_start__isnull=False)
-        .order_by("first_start", "pk")
+        .annotate(turn=Window(RowNumber(), partition_by=[F("structure_id")], order_by=soonest))
+        .order_by("turn", "first_start", "pk")
         .values("pk")[: settings.MAILLAGE_ICS_MAX_SERIES]
     )
     return scope.filter(pk__in=chosen)

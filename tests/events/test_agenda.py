@@ -477,8 +477,9 @@ def sessions_of_size(bourges, tuesday):
     [
         # Bassins offered as filters (view restrictions, bassins: 2), communes (1), count and page (2).
         ("/agenda/", {}, 5),
-        ("/agenda/", {"vue": "semaine", "gratuit": "on"}, 4),  # the week's sessions in one query
-        ("/agenda/", {"vue": "mois", "theme": Service.OUTILS_QUOTIDIEN}, 4),
+        # The week's first sessions of each day with the day's count (1), then those sessions (1).
+        ("/agenda/", {"vue": "semaine", "gratuit": "on"}, 5),
+        ("/agenda/", {"vue": "mois", "theme": Service.OUTILS_QUOTIDIEN}, 5),
         # The bassin (view restrictions, row: 2), communes (1), count and page (2).
         ("/bassins/bourges/agenda/", {}, 5),
         # The structure with its bassin (view restrictions, row: 2), communes (1), count and page (2).

@@ -154,6 +154,17 @@ def test_ics_holds_at_most_the_configured_series_those_coming_first(client, stru
     assert series_titles(response) == ["Après-demain", "Demain"]
 
 
+@override_settings(MAILLAGE_ICS_MAX_SERIES=3)
+def test_ics_cap_takes_series_from_each_structure_in_turn(client, structure_only):
+    today = timezone.localdate()
+    crowded = StructureFactory(bassin=structure_only.bassin, slug="calendrier-immense")
+    for days in range(1, 6):
+        AtelierFactory(structure=crowded, title=f"Immense {days}", start_date=today + timedelta(days=days))
+    AtelierFactory(structure=structure_only, title="Plus tard", start_date=today + timedelta(days=20))
+
+    assert series_titles(get(client, "agenda_ics")) == ["Immense 1", "Immense 2", "Plus tard"]
+
+
 @override_settings(MAILLAGE_ICS_HORIZON_MONTHS=1, MAILLAGE_ICS_HISTORY_DAYS=10)
 def test_ics_holds_the_series_with_a_session_within_its_horizon(client, structure_only):
     today = timezone.localdate()

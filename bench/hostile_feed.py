@@ -1,14 +1,15 @@
 """Public pages with one hostile calendar loaded: are they still bounded in size and time?
 
-    .venv/bin/python bench/hostile_feed.py [--events 25000] [--days 28] [--series 500] [--repeat 5]
+    .venv/bin/python bench/hostile_feed.py [--events 25000] [--days 0] [--series 500] [--repeat 5]
 
 Why: a structure's calendar may hold tens of thousands of events (a 4 MB feed of 25,000 events is under the
 download cap), and the public agenda shows every structure's sessions. Issue 17 measured, before the pages
 were bounded, `/agenda/?vue=semaine` at 13 MB and 9.8 s, the month view at 5.9 s and `/agenda.ics` at
 16.8 MB. This builds, in a throwaway SQLite database (or `DATABASE_URL`, as `bench/agenda.py`), a normal
 region (`--series` series over 100 structures) plus one structure holding `--events` one-off events spread
-over the next `--days` days — what a sync of such a feed leaves in the tables — then measures the public
-agenda's views and exports: HTTP status, median time, SQL queries and size.
+over the next `--days` days (by default the rest of the current week, as in the issue's measure) — what a
+sync of such a feed leaves in the tables — then measures the public agenda's views and exports: HTTP
+status, median time, SQL queries and size.
 
 The cache is cleared before each timed request (a first visit); stored iCal chunks are kept, as in
 production between two requests.
@@ -29,7 +30,12 @@ from agenda import build_ateliers, build_territory, insert_occurrences, measure,
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description="Pages publiques avec un calendrier hostile chargé.")
     parser.add_argument("--events", type=int, default=25_000, help="événements du calendrier hostile (25000)")
-    parser.add_argument("--days", type=int, default=28, help="jours sur lesquels ils sont répartis (28)")
+    parser.add_argument(
+        "--days",
+        type=int,
+        default=0,
+        help="jours sur lesquels ils sont répartis (0 : d'aujourd'hui à dimanche, toute la semaine en cours)",
+    )
     parser.add_argument("--series", type=int, default=500, help="séries ordinaires de la région (500)")
     parser.add_argument("--repeat", type=int, default=5, help="requêtes mesurées par adresse (5)")
     parser.add_argument("--warmup", type=int, default=1, help="requêtes d'échauffement par adresse (1)")
@@ -49,6 +55,7 @@ def build_hostile_structure(structure, events: int, days: int, seed: int) -> int
 
     rng = random.Random(seed)
     today = timezone.localdate()
+    days = days or 7 - today.weekday()
     with transaction.atomic():
         ateliers = []
         for number in range(events):

@@ -298,6 +298,8 @@ MAILLAGE_ICAL_DOMAIN = os.environ.get("MAILLAGE_ICAL_DOMAIN", "maillage.localhos
 # Public agenda bounds (events/views): whatever the data, a page or an export stays a bounded size.
 # Sessions a day of the week view shows before « Voir les N autres séances » (the month view shows 3).
 MAILLAGE_AGENDA_DAY_LIMIT = 8
+# Communes offered by the agenda's « Commune » filter: those with the most structures, then ateliers.
+MAILLAGE_AGENDA_MAX_COMMUNES = 400
 # .ics of the agenda, a bassin, a structure: series with a session from ICS_HISTORY_DAYS ago to
 # ICS_HORIZON_MONTHS ahead, at most ICS_MAX_SERIES of them (each structure's soonest in turn).
 MAILLAGE_ICS_HISTORY_DAYS = 30

@@ -13,6 +13,7 @@ or embedded.
 
 import calendar
 import re
+import unicodedata
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -22,7 +23,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Value
+from django.db.models import Count, Exists, OuterRef, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -117,15 +118,24 @@ def _communes(ateliers, today: date) -> list[str]:
     Read from the ateliers (their own commune, else their structure's) whose last session is not past:
     a DISTINCT over every session of the year, or an EXISTS per atelier, cost most of the page with
     50,000 sessions on PostgreSQL (bench/agenda.py). A session moved to another commune is not offered.
+    At most `MAILLAGE_AGENDA_MAX_COMMUNES` are offered, those where the most structures, then the most
+    ateliers, are: one calendar naming thousands of places can neither swell the page nor push out the
+    communes where several lieux work. Shown in alphabetical order, accents aside.
     """
-    return list(
+    places = (
         ateliers.filter(last_session_date__gte=today)
         .annotate(place=Coalesce(NullIf("commune", Value("")), "structure__commune"))
         .exclude(place="")
-        .order_by("place")
-        .values_list("place", flat=True)
-        .distinct()
+        .values("place")
+        .annotate(structures=Count("structure", distinct=True), series=Count("pk"))
+        .order_by("-structures", "-series", "place")
+        .values_list("place", flat=True)[: settings.MAILLAGE_AGENDA_MAX_COMMUNES]
     )
+    return sorted(places, key=lambda place: (_without_accents(place).casefold(), place))
+
+
+def _without_accents(text: str) -> str:
+    return "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
 
 
 def _filter_query(request) -> str:

@@ -364,6 +364,25 @@ def test_periods_out_of_range_are_brought_back_into_it(client, db, params, perio
     assert response.context["period_label"] == period
 
 
+@override_settings(MAILLAGE_AGENDA_MAX_COMMUNES=3)
+def test_commune_filter_offers_the_communes_with_most_structures_in_order(client, bourges, tuesday):
+    for commune, structures in (("Vierzon", 2), ("Écueillé", 3), ("Aubigny", 1), ("Bourges", 2)):
+        for number in range(structures):
+            structure = StructureFactory(bassin=bourges, slug=f"{commune.lower()}-{number}", commune=commune)
+            AtelierFactory(structure=structure, start_date=tuesday)
+    lonely = StructureFactory(bassin=bourges, slug="lieu-seul", commune="Bourges")
+    for number in range(5):
+        AtelierFactory(structure=lonely, commune=f"Hameau {number}", start_date=tuesday)
+
+    response = client.get("/agenda/")
+
+    assert [value for value, _label in response.context["form"].fields["commune"].choices] == [
+        "Bourges",
+        "Écueillé",
+        "Vierzon",
+    ]
+
+
 @pytest.mark.parametrize("page", ["99999999999999999999", "-3", "abc", "0"])
 def test_list_page_out_of_range_is_answered(client, mediatheque, tuesday, page):
     AtelierFactory(structure=mediatheque, title="Seule", start_date=tuesday)

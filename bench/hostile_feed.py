@@ -135,7 +135,8 @@ def main(argv=None) -> int:
         print()
         print(
             f"Base : {connection.vendor} — {series} séries ordinaires ({sessions} séances) et un "
-            f"calendrier de {args.events} événements sur {args.days} jours ({hostile_sessions} séances), "
+            f"calendrier de {args.events} événements sur {args.days or 7 - today.weekday()} jours "
+            f"({hostile_sessions} séances), "
             f"construits en {build_seconds:.0f} s"
         )
         print(f"{args.repeat} requêtes par adresse après {args.warmup} d'échauffement, cache vidé avant.")

@@ -10,4 +10,5 @@ urlpatterns = [
     path("mon-compte/", views.account_view, name="account"),
     path("mon-compte/donnees.json", views.export_view, name="export"),
     path("mon-compte/supprimer/", views.delete_view, name="delete"),
+    path("acces-reserve/", views.admin_access_view, name="admin_access"),
 ]

@@ -6,14 +6,17 @@ from allauth.account.models import EmailAddress
 from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -96,3 +99,24 @@ def delete_view(request):
                 return redirect("/")
     context = {"form": form, "last_superuser": is_last_superuser(user)}
     return render(request, "accounts/delete.html", context)
+
+
+@never_cache
+@require_GET
+def admin_access_view(request):
+    """Where the Wagtail admin sends whoever it refuses (`WAGTAILADMIN_LOGIN_URL`).
+
+    Why: the admin sends anyone without its access right to its login page, and the login page sends a
+    signed-in person back to where they came from, so a member without admin rights went round in circles.
+    Here, someone not signed in goes on to the login page (and comes back to the admin after); someone signed
+    in but refused is told, in a page of its own (403), what the admin is for and where to go instead.
+    """
+    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    admin_url = reverse("wagtailadmin_home")
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url or admin_url, login_url=settings.LOGIN_URL)
+    if request.user.has_perm("wagtailadmin.access_admin"):
+        return redirect(next_url or admin_url)
+    return render(request, "accounts/admin_access.html", status=403)

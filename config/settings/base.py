@@ -175,7 +175,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("MAILLAGE_BASE_URL", "http://127.0.0.1:80
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 WAGTAIL_USER_EDIT_FORM = None
-WAGTAILADMIN_LOGIN_URL = "account_login"
+# Whoever the admin refuses: the login page, or « Accès réservé » when signed in (accounts/views.py).
+WAGTAILADMIN_LOGIN_URL = "accounts:admin_access"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 8 * 1024 * 1024
 WAGTAILSEARCH_BACKENDS = {
@@ -293,6 +294,17 @@ MAILLAGE_MAP_ZOOM = 7
 MAILLAGE_INVITATION_DAYS = 14
 # Right-hand side of the UIDs of ateliers created here: stable, so calendar apps never see duplicates.
 MAILLAGE_ICAL_DOMAIN = os.environ.get("MAILLAGE_ICAL_DOMAIN", "maillage.localhost")
+
+# Public agenda bounds (events/views): whatever the data, a page or an export stays a bounded size.
+# Sessions a day of the week view shows before « Voir les N autres séances » (the month view shows 3).
+MAILLAGE_AGENDA_DAY_LIMIT = 8
+# Communes offered by the agenda's « Commune » filter: those with the most structures, then ateliers.
+MAILLAGE_AGENDA_MAX_COMMUNES = 400
+# .ics of the agenda, a bassin, a structure: series with a session from ICS_HISTORY_DAYS ago to
+# ICS_HORIZON_MONTHS ahead, at most ICS_MAX_SERIES of them (each structure's soonest in turn).
+MAILLAGE_ICS_HISTORY_DAYS = 30
+MAILLAGE_ICS_HORIZON_MONTHS = 12
+MAILLAGE_ICS_MAX_SERIES = 5000
 
 # Weekly digest (digest/): planned by Celery beat on Mondays at SEND_AT (Europe/Paris), sent in chunks.
 DIGEST = {

@@ -8,7 +8,8 @@ written.
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from network.fields import has_any
@@ -37,6 +38,21 @@ class OccurrenceQuerySet(models.QuerySet):
 
     def for_listing(self):
         return self.select_related("atelier", "atelier__structure").order_by("start", "atelier__title", "pk")
+
+    def first_of_each_day(self, limit: int):
+        """At most `limit` sessions of each day, in agenda order, each annotated with `day_total`: how many
+        sessions that day has in this queryset.
+
+        Why: a week or a month of a calendar holding thousands of sessions a day must stay a page of
+        bounded size, and the count of the rest must not cost a query per day. Both come from window
+        functions over the day, in one query; ask it for ids and counts only (`values_list`) and load the
+        chosen rows after: sorting every session of a busy month with all its columns costs seconds.
+        """
+        day = [F("local_date")]
+        return self.annotate(
+            day_rank=Window(RowNumber(), partition_by=day, order_by=["start", "atelier__title", "pk"]),
+            day_total=Window(Count("pk"), partition_by=day),
+        ).filter(day_rank__lte=limit)
 
     def between(self, start_date=None, end_date=None):
         queryset = self

@@ -2,21 +2,28 @@
 
 Agendas read materialised `Occurrence` rows only, atelier and structure joined in the same query, so the
 number of SQL queries does not depend on the number of sessions (see the tests): the list view pages in the
-database (one count, one page), the week and month views load one bounded period. Professionals-only ateliers
-never reach these pages: every query starts from `Occurrence.objects.public()` / `Atelier.objects.public()`.
+database (one count, one page), the week and month views show at most a few sessions a day (a setting for
+the week, three in the month) and fold the rest into a link to that day's list. So a page stays the same
+size whatever a calendar brought in; its dates are kept within `FIRST_DAY`…`LAST_DAY`. Professionals-only
+ateliers never reach these pages: every query starts from `Occurrence.objects.public()` /
+`Atelier.objects.public()`.
 Every filter and the view itself live in the query string, so any agenda can be shared, subscribed to (iCal)
 or embedded.
 """
 
 import calendar
 import re
+import unicodedata
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import groupby
+from typing import NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Value
+from django.db.models import Count, Exists, OuterRef, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -36,6 +43,11 @@ PAGE_SIZE = 30
 MONTH_CELL_LIMIT = 3
 VIEWS = ("liste", "semaine", "mois")
 NEXT_SESSIONS = 10
+# The periods the week and month views can show. Sessions exist from a year back to twelve months ahead
+# (`events.occurrences`), so this is only a guard: a date typed in an address (« 9999-12-31 », « 0001-W01 »)
+# is brought back into it instead of computing a neighbouring period that `datetime.date` cannot hold.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
 
 _WEEK_RE = re.compile(r"(\d{4})-W(\d{1,2})")
 _MONTH_RE = re.compile(r"(\d{4})-(\d{1,2})")
@@ -58,15 +70,20 @@ class Scope:
 # ---- periods ----------------------------------------------------------------------------------------
 
 
+def clamp_day(day: date) -> date:
+    """`day` brought back between `FIRST_DAY` and `LAST_DAY`."""
+    return min(max(day, FIRST_DAY), LAST_DAY)
+
+
 def week_start(value: str | None, fallback: date) -> date:
-    """The Monday of ISO week `value` ("2026-W50"), or of `fallback`'s week when `value` is not one."""
+    """The Monday of ISO week `value` ("2026-W50"), or of `fallback`'s week when `value` is not one; never
+    outside `FIRST_DAY`…`LAST_DAY`, so that the previous and next weeks exist too."""
     match = _WEEK_RE.fullmatch(value or "")
+    day = clamp_day(fallback)
     if match:
-        try:
-            return date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
-        except ValueError:
-            pass
-    return fallback - timedelta(days=fallback.weekday())
+        with suppress(ValueError):  # a week 53 the year does not have
+            day = clamp_day(date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1))
+    return day - timedelta(days=day.weekday())
 
 
 def week_code(monday: date) -> str:
@@ -75,11 +92,12 @@ def week_code(monday: date) -> str:
 
 
 def month_start(value: str | None, fallback: date) -> date:
-    """The first day of month `value` ("2026-12"), or of `fallback`'s month when `value` is not one."""
+    """The first day of month `value` ("2026-12"), or of `fallback`'s month when `value` is not one; never
+    outside `FIRST_DAY`…`LAST_DAY`."""
     match = _MONTH_RE.fullmatch(value or "")
     if match and 1 <= int(match.group(2)) <= 12 and 1 <= int(match.group(1)) <= 9998:
-        return date(int(match.group(1)), int(match.group(2)), 1)
-    return fallback.replace(day=1)
+        return clamp_day(date(int(match.group(1)), int(match.group(2)), 1)).replace(day=1)
+    return clamp_day(fallback).replace(day=1)
 
 
 def month_code(first: date) -> str:
@@ -100,15 +118,24 @@ def _communes(ateliers, today: date) -> list[str]:
     Read from the ateliers (their own commune, else their structure's) whose last session is not past:
     a DISTINCT over every session of the year, or an EXISTS per atelier, cost most of the page with
     50,000 sessions on PostgreSQL (bench/agenda.py). A session moved to another commune is not offered.
+    At most `MAILLAGE_AGENDA_MAX_COMMUNES` are offered, those where the most structures, then the most
+    ateliers, are: one calendar naming thousands of places can neither swell the page nor push out the
+    communes where several lieux work. Shown in alphabetical order, accents aside.
     """
-    return list(
+    places = (
         ateliers.filter(last_session_date__gte=today)
         .annotate(place=Coalesce(NullIf("commune", Value("")), "structure__commune"))
         .exclude(place="")
-        .order_by("place")
-        .values_list("place", flat=True)
-        .distinct()
+        .values("place")
+        .annotate(structures=Count("structure", distinct=True), series=Count("pk"))
+        .order_by("-structures", "-series", "place")
+        .values_list("place", flat=True)[: settings.MAILLAGE_AGENDA_MAX_COMMUNES]
     )
+    return sorted(places, key=lambda place: (_without_accents(place).casefold(), place))
+
+
+def _without_accents(text: str) -> str:
+    return "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
 
 
 def _filter_query(request) -> str:
@@ -139,14 +166,53 @@ def _list_context(request, form, sessions):
     }
 
 
+class AgendaDay(NamedTuple):
+    """One day of the week or month view: its first sessions and how many more it has (folded)."""
+
+    date: date
+    sessions: list
+    more: int = 0
+
+    @property
+    def iso(self) -> str:
+        return self.date.isoformat()
+
+
+def day_limit() -> int:
+    """How many sessions a day of the week view shows before « voir les N autres » (a setting)."""
+    return max(int(settings.MAILLAGE_AGENDA_DAY_LIMIT), 1)
+
+
+def _first_sessions_by_day(sessions, first: date, last: date, limit: int) -> tuple[dict, int]:
+    """The first `limit` sessions of each day from `first` to `last`, by day, and the period's total.
+
+    Two queries whatever the number of sessions: the ids and day counts (`first_of_each_day`), then
+    those sessions in full. A day with thousands of sessions costs `limit` rows.
+    """
+    ranked = (
+        sessions.between(first, last).first_of_each_day(limit).values_list("pk", "local_date", "day_total")
+    )
+    totals, pks = {}, []
+    for pk, day, day_total in ranked:
+        totals[day] = day_total
+        pks.append(pk)
+    by_day = dict(group_by_day(sessions.filter(pk__in=pks))) if pks else {}
+    return {day: (by_day.get(day, []), totals[day]) for day in totals}, sum(totals.values())
+
+
 def _week_context(request, form, sessions, today):
     monday = week_start(request.GET.get("semaine"), form.start_date or today)
     sunday = monday + timedelta(days=6)
-    found = list(sessions.between(monday, sunday))
-    by_day = dict(group_by_day(found))
+    limit = day_limit()
+    by_day, total = _first_sessions_by_day(sessions, monday, sunday, limit)
+    days = []
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        shown, day_total = by_day.get(day, ([], 0))
+        days.append(AgendaDay(day, shown, day_total - len(shown)))
     return {
-        "days": [(monday + timedelta(days=n), by_day.get(monday + timedelta(days=n), [])) for n in range(7)],
-        "result_count": len(found),
+        "days": days,
+        "result_count": total,
         "period_label": _("Semaine du %(start)s au %(end)s")
         % {"start": date_format(monday, "j F"), "end": date_format(sunday, "j F Y")},
         "previous_week": week_code(monday - timedelta(days=7)),
@@ -158,28 +224,27 @@ def _week_context(request, form, sessions, today):
 def _month_context(request, form, sessions, today):
     first = month_start(request.GET.get("mois"), form.start_date or today)
     last = _shift_month(first, 1) - timedelta(days=1)
-    found = list(sessions.between(first, last))
-    by_day = dict(group_by_day(found))
+    by_day, total = _first_sessions_by_day(sessions, first, last, MONTH_CELL_LIMIT)
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
         cells = []
         for day in week:
-            day_sessions = by_day.get(day, []) if day.month == first.month else []
+            shown, count = by_day.get(day, ([], 0)) if day.month == first.month else ([], 0)
             cells.append(
                 {
                     "date": day,
                     "iso": day.isoformat(),
                     "in_month": day.month == first.month,
                     "is_today": day == today,
-                    "shown": day_sessions[:MONTH_CELL_LIMIT],
-                    "more": max(len(day_sessions) - MONTH_CELL_LIMIT, 0),
-                    "count": len(day_sessions),
+                    "shown": shown,
+                    "more": count - len(shown),
+                    "count": count,
                 }
             )
         weeks.append(cells)
     return {
         "weeks": weeks,
-        "result_count": len(found),
+        "result_count": total,
         "period_label": capfirst(date_format(first, "F Y")),
         "previous_month": month_code(_shift_month(first, -1)),
         "next_month": month_code(_shift_month(first, 1)),

@@ -6,9 +6,11 @@ professionals-only ateliers and unpublished structures never leave the site, and
 filters (`AgendaFilterForm`) from the query string: a filtered agenda page and its export share the same
 address parameters.
 
-iCal exports hold whole series: a series appears, with all its sessions, as soon as one of its sessions from
-thirty days ago onwards matches the filters (calendar applications cannot show "part of" a series, and a
-subscription must not lose a series when its sessions move on).
+iCal exports hold whole series: a series appears, with all its sessions, as soon as one of its sessions
+within the horizon (thirty days ago to twelve months ahead, settings) matches the filters (calendar
+applications cannot show "part of" a series, and a subscription must not lose a series when its sessions move
+on). The agenda, bassin and structure exports hold at most `MAILLAGE_ICS_MAX_SERIES` series, so that their
+size is bounded whatever a calendar brought in.
 
 Calendar applications poll subscriptions every few minutes. Each export therefore answers a conditional
 request (If-None-Match / If-Modified-Since) from one aggregate query, without building anything, and caches
@@ -20,9 +22,11 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, time, timedelta
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, Max, OuterRef
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, F, Max, OuterRef, Subquery, Window
+from django.db.models.functions import RowNumber, Substr
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -41,8 +45,6 @@ from ..ical.stored import calendar_body
 from ..models import Atelier, Occurrence
 from ..recurrence import PARIS, localize
 
-# A series stays in the exports while one of its sessions is at most this old.
-HISTORY_DAYS = 30
 MAX_AGE = 300
 JSON_DEFAULT_LIMIT = 100
 JSON_MAX_LIMIT = 500
@@ -98,17 +100,37 @@ def export_scope(*, bassin=None, structure=None):
     return ateliers
 
 
-def exported_series(request, scope):
-    """The series of `scope` having a session that matches the filters, from thirty days ago onwards.
+def ics_window(today) -> tuple[datetime, datetime]:
+    """The documented horizon of the agenda, bassin and structure .ics: from `MAILLAGE_ICS_HISTORY_DAYS`
+    ago to `MAILLAGE_ICS_HORIZON_MONTHS` ahead (aware, Europe/Paris midnights)."""
+    since = today - timedelta(days=settings.MAILLAGE_ICS_HISTORY_DAYS)
+    until = today + relativedelta(months=settings.MAILLAGE_ICS_HORIZON_MONTHS) + timedelta(days=1)
+    return localize(datetime.combine(since, time.min)), localize(datetime.combine(until, time.min))
 
-    Written as EXISTS over the (atelier, start) index, so that it stays a few index seeks per series rather
-    than a scan of every session of the year.
+
+def exported_series(request, scope):
+    """The series of `scope` having a session that matches the filters within the horizon (`ics_window`),
+    at most `MAILLAGE_ICS_MAX_SERIES` of them, taken from each structure in turn, soonest first (its first
+    session in the horizon): every structure's next series before any structure's second one.
+
+    Why a cap: one calendar of tens of thousands of events would otherwise make every subscription of the
+    region megabytes long; why in turn: so that such a calendar cannot push the others' series out. The
+    sessions are read as a subquery over the (atelier, start) index, a few index seeks per series rather
+    than a scan of every session of the year, and the whole choice is one query.
     """
-    since = localize(datetime.combine(timezone.localdate() - timedelta(days=HISTORY_DAYS), time.min))
+    since, until = ics_window(timezone.localdate())
     matching = agenda_form(request).filter_occurrences(
-        Occurrence.objects.filter(atelier=OuterRef("pk"), start__gte=since)
+        Occurrence.objects.filter(atelier=OuterRef("pk"), start__gte=since, start__lt=until)
     )
-    return scope.filter(Exists(matching))
+    soonest = [F("first_start").asc(), F("pk").asc()]
+    chosen = (
+        scope.annotate(first_start=Subquery(matching.order_by("start").values("start")[:1]))
+        .filter(first_start__isnull=False)
+        .annotate(turn=Window(RowNumber(), partition_by=[F("structure_id")], order_by=soonest))
+        .order_by("turn", "first_start", "pk")
+        .values("pk")[: settings.MAILLAGE_ICS_MAX_SERIES]
+    )
+    return scope.filter(pk__in=chosen)
 
 
 # ---- conditional requests -----------------------------------------------------------------------------
@@ -302,7 +324,9 @@ def agenda_json(request):
     limit = _positive_int(request.GET.get("limite"), JSON_DEFAULT_LIMIT, JSON_MAX_LIMIT)
     page = _positive_int(request.GET.get("page"), 1)
     count = occurrences.count()
-    rows = list(occurrences.for_listing()[(page - 1) * limit : page * limit])
+    # A page past the last one is empty: it is never asked of the database, whose integers it may overflow.
+    last_page = max(-(-count // limit), 1)
+    rows = list(occurrences.for_listing()[(page - 1) * limit : page * limit]) if page <= last_page else []
     # Bassins are a few dozen: one small query maps a structure's bassin to its slug.
     bassin_slugs = dict(BassinPage.objects.live().values_list("pk", "slug")) if rows else {}
     # Translated once per request rather than per row (lazy labels cost on every access).

@@ -283,3 +283,43 @@ def test_delete_password_attempts_are_rate_limited(client, person, settings):
 
     assert "Trop de tentatives. Réessayez dans quelques minutes." in text_of(blocked)
     assert get_user_model().objects.filter(pk=person.pk).exists() is True
+
+
+# « Accès réservé »: where the Wagtail admin sends whoever it refuses -------------------------------------
+
+
+def test_admin_refused_to_a_signed_in_member_gives_a_reserved_access_page(client, person):
+    client.force_login(person)
+
+    response = client.get("/admin/pages/", follow=True)
+
+    assert response.redirect_chain == [("/comptes/acces-reserve/?next=/admin/pages/", 302)]
+    assert response.status_code == 403
+    assert "Accès réservé L'administration de Maillage est réservée" in text_of(response)
+    links = links_of(response)
+    assert links["Aller à mon espace professionnel"] == "/pro/"
+    assert 'action="/comptes/logout/"' in response.text
+
+
+def test_admin_sends_a_visitor_not_signed_in_to_the_login_page_then_back(client, db):
+    response = client.get("/admin/", follow=True)
+
+    assert response.redirect_chain == [
+        ("/comptes/acces-reserve/?next=/admin/", 302),
+        ("/comptes/login/?next=/admin/", 302),
+    ]
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [("/admin/pages/", "/admin/pages/"), ("https://ailleurs.example/", "/admin/"), ("", "/admin/")],
+)
+def test_reserved_access_page_lets_an_editor_through(client, person, next_url, expected):
+    structure = StructureFactory()
+    domain.add_member(structure=structure, user=person)
+    client.force_login(person)
+
+    response = client.get("/comptes/acces-reserve/", {"next": next_url})
+
+    assert (response.status_code, response["Location"]) == (302, expected)

@@ -97,3 +97,23 @@ def test_agenda_filter_by_theme_and_evening_then_open_and_add_to_calendar(page, 
     assert response.status == 200
     assert response.headers["content-type"].startswith("text/calendar")
     assert "Démarches en ligne après le travail" in response.text()
+
+
+def test_week_view_folds_a_busy_day_into_a_link_reached_by_keyboard(page, site, agenda, axe_check, settings):
+    settings.MAILLAGE_AGENDA_DAY_LIMIT = 1
+    day = agenda.start_date
+
+    page.goto(f"{site.url}/agenda/?vue=semaine&du={day.isoformat()}")
+    link = page.get_by_role("link", name="Voir les 2 autres séances du")
+    assert link.count() == 1
+    axe_check(page)
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**au={day.isoformat()}*")
+
+    assert _session_titles(page) == [
+        "Démarches le matin",
+        "Démarches en ligne après le travail",
+        "Tablette le soir",
+    ]
+    axe_check(page)

@@ -4,6 +4,7 @@ from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from events import enums
@@ -258,8 +259,8 @@ def test_week_view_lists_the_seven_days_of_the_week(client, catalogue, tuesday):
     response = client.get("/agenda/", {"vue": "semaine", "semaine": week_code(monday), "soir": "on"})
 
     days = response.context["days"]
-    assert [day for day, _sessions in days] == [monday + timedelta(days=n) for n in range(7)]
-    assert [[o.atelier.title for o in sessions] for _day, sessions in days] == [
+    assert [day.date for day in days] == [monday + timedelta(days=n) for n in range(7)]
+    assert [[o.atelier.title for o in day.sessions] for day in days] == [
         [],
         ["Démarches en soirée"],
         [],
@@ -303,6 +304,93 @@ def test_month_view_is_an_accessible_calendar_table(client, mediatheque, tuesday
     assert cell["more"] == 2
     day = tuesday.isoformat()
     assert f'href="?gratuit=on&amp;du={day}&amp;au={day}">et 2 autres séances' in text
+
+
+@override_settings(MAILLAGE_AGENDA_DAY_LIMIT=2)
+def test_week_view_folds_a_busy_day_into_a_link_to_its_list(client, mediatheque, tuesday):
+    for index in range(5):
+        AtelierFactory(
+            structure=mediatheque, title=f"Atelier {index}", start_date=tuesday, start_time=time(9 + index)
+        )
+    AtelierFactory(structure=mediatheque, title="Mercredi", start_date=tuesday + timedelta(days=1))
+
+    response = client.get("/agenda/", {"vue": "semaine", "du": tuesday.isoformat()})
+
+    by_date = {day.date: day for day in response.context["days"]}
+    assert [o.atelier.title for o in by_date[tuesday].sessions] == ["Atelier 0", "Atelier 1"]
+    assert by_date[tuesday].more == 3
+    assert [o.atelier.title for o in by_date[tuesday + timedelta(days=1)].sessions] == ["Mercredi"]
+    assert by_date[tuesday + timedelta(days=1)].more == 0
+    assert response.context["result_count"] == 6
+    day = tuesday.isoformat()
+    assert (
+        f'<a href="?du={day}&amp;au={day}">Voir les 3 autres séances<span class="visually-hidden"> du '
+        in response.text
+    )
+    folded = client.get("/agenda/", {"du": day, "au": day})
+    assert listed_titles(folded) == [f"Atelier {index}" for index in range(5)]
+
+
+def test_month_view_counts_every_session_of_a_folded_day(client, mediatheque, tuesday):
+    AtelierFactory(structure=mediatheque, title="Tôt le matin", start_date=tuesday, start_time=time(8))
+    for index in range(9):
+        AtelierFactory(
+            structure=mediatheque, title=f"Atelier {index}", start_date=tuesday, start_time=time(9 + index)
+        )
+
+    response = client.get("/agenda/", {"vue": "mois", "mois": f"{tuesday:%Y-%m}"})
+
+    cell = next(cell for week in response.context["weeks"] for cell in week if cell["date"] == tuesday)
+    assert [o.atelier.title for o in cell["shown"]] == ["Tôt le matin", "Atelier 0", "Atelier 1"]
+    assert (cell["count"], cell["more"]) == (10, 7)
+    assert response.context["result_count"] == 10
+
+
+@pytest.mark.parametrize(
+    ("params", "period"),
+    [
+        ({"vue": "mois", "du": "9999-12-31"}, "Décembre 2999"),
+        ({"vue": "mois", "du": "0001-01-01"}, "Janvier 1900"),
+        ({"vue": "mois", "mois": "0001-01"}, "Janvier 1900"),
+        ({"vue": "mois", "mois": "9998-12"}, "Décembre 2999"),
+        ({"vue": "semaine", "semaine": "0001-W01"}, "Semaine du 1 janvier au 7 janvier 1900"),
+        ({"vue": "semaine", "du": "9999-12-31"}, "Semaine du 30 décembre au 5 janvier 3000"),
+    ],
+)
+def test_periods_out_of_range_are_brought_back_into_it(client, db, params, period):
+    response = client.get("/agenda/", params)
+
+    assert response.status_code == 200
+    assert response.context["period_label"] == period
+
+
+@override_settings(MAILLAGE_AGENDA_MAX_COMMUNES=3)
+def test_commune_filter_offers_the_communes_with_most_structures_in_order(client, bourges, tuesday):
+    for commune, structures in (("Vierzon", 2), ("Écueillé", 3), ("Aubigny", 1), ("Bourges", 2)):
+        for number in range(structures):
+            structure = StructureFactory(bassin=bourges, slug=f"{commune.lower()}-{number}", commune=commune)
+            AtelierFactory(structure=structure, start_date=tuesday)
+    lonely = StructureFactory(bassin=bourges, slug="lieu-seul", commune="Bourges")
+    for number in range(5):
+        AtelierFactory(structure=lonely, commune=f"Hameau {number}", start_date=tuesday)
+
+    response = client.get("/agenda/")
+
+    assert [value for value, _label in response.context["form"].fields["commune"].choices] == [
+        "Bourges",
+        "Écueillé",
+        "Vierzon",
+    ]
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "-3", "abc", "0"])
+def test_list_page_out_of_range_is_answered(client, mediatheque, tuesday, page):
+    AtelierFactory(structure=mediatheque, title="Seule", start_date=tuesday)
+
+    response = client.get("/agenda/", {"page": page})
+
+    assert response.status_code == 200
+    assert listed_titles(response) == ["Seule"]
 
 
 def test_view_switch_links_keep_the_filters(client, catalogue):
@@ -408,8 +496,9 @@ def sessions_of_size(bourges, tuesday):
     [
         # Bassins offered as filters (view restrictions, bassins: 2), communes (1), count and page (2).
         ("/agenda/", {}, 5),
-        ("/agenda/", {"vue": "semaine", "gratuit": "on"}, 4),  # the week's sessions in one query
-        ("/agenda/", {"vue": "mois", "theme": Service.OUTILS_QUOTIDIEN}, 4),
+        # The week's first sessions of each day with the day's count (1), then those sessions (1).
+        ("/agenda/", {"vue": "semaine", "gratuit": "on"}, 5),
+        ("/agenda/", {"vue": "mois", "theme": Service.OUTILS_QUOTIDIEN}, 5),
         # The bassin (view restrictions, row: 2), communes (1), count and page (2).
         ("/bassins/bourges/agenda/", {}, 5),
         # The structure with its bassin (view restrictions, row: 2), communes (1), count and page (2).

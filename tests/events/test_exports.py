@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 import pytest
 from django.core.cache import cache
 from django.db import connection, reset_queries
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -138,6 +139,41 @@ def test_ics_series_appears_whole_while_a_session_is_recent(client, structure_on
         "En cours",
         today - timedelta(days=70),
     )
+
+
+@override_settings(MAILLAGE_ICS_MAX_SERIES=2)
+@pytest.mark.parametrize("name", ["agenda_ics", "bassin_ics", "structure_ics"])
+def test_ics_holds_at_most_the_configured_series_those_coming_first(client, structure_only, name):
+    today = timezone.localdate()
+    for title, days in (("Dans trois jours", 3), ("Demain", 1), ("Après-demain", 2)):
+        AtelierFactory(structure=structure_only, title=title, start_date=today + timedelta(days=days))
+    kwargs = {"bassin_ics": {"slug": "centre"}, "structure_ics": {"slug": "espace-centre"}}.get(name, {})
+
+    response = get(client, name, **kwargs)
+
+    assert series_titles(response) == ["Après-demain", "Demain"]
+
+
+@override_settings(MAILLAGE_ICS_MAX_SERIES=3)
+def test_ics_cap_takes_series_from_each_structure_in_turn(client, structure_only):
+    today = timezone.localdate()
+    crowded = StructureFactory(bassin=structure_only.bassin, slug="calendrier-immense")
+    for days in range(1, 6):
+        AtelierFactory(structure=crowded, title=f"Immense {days}", start_date=today + timedelta(days=days))
+    AtelierFactory(structure=structure_only, title="Plus tard", start_date=today + timedelta(days=20))
+
+    assert series_titles(get(client, "agenda_ics")) == ["Immense 1", "Immense 2", "Plus tard"]
+
+
+@override_settings(MAILLAGE_ICS_HORIZON_MONTHS=1, MAILLAGE_ICS_HISTORY_DAYS=10)
+def test_ics_holds_the_series_with_a_session_within_its_horizon(client, structure_only):
+    today = timezone.localdate()
+    AtelierFactory(structure=structure_only, title="Il y a 12 jours", start_date=today - timedelta(days=12))
+    AtelierFactory(structure=structure_only, title="Il y a 8 jours", start_date=today - timedelta(days=8))
+    AtelierFactory(structure=structure_only, title="Dans 20 jours", start_date=today + timedelta(days=20))
+    AtelierFactory(structure=structure_only, title="Dans 45 jours", start_date=today + timedelta(days=45))
+
+    assert series_titles(get(client, "agenda_ics")) == ["Dans 20 jours", "Il y a 8 jours"]
 
 
 @pytest.fixture
@@ -276,6 +312,14 @@ def test_agenda_json_paginates_with_limite_and_page(client, network):
     assert first["next"] == "http://127.0.0.1:8000/agenda.json?limite=2&page=2"
     assert second["next"] == "http://127.0.0.1:8000/agenda.json?limite=2&page=3"
     assert second["results"][0]["start"] > first["results"][-1]["start"]
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "4"])
+def test_agenda_json_page_past_the_last_is_empty(client, network, page):
+    response = get(client, "agenda_json", {"limite": 2, "page": page})
+
+    assert response.status_code == 200
+    assert (response.json()["count"], response.json()["results"], response.json()["next"]) == (5, [], None)
 
 
 def test_agenda_json_starts_today_unless_du_is_given(client, structure_only):

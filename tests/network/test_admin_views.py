@@ -80,7 +80,7 @@ def test_members_view_coordinator_of_bassin_is_allowed(client, coordinator):
     assert response.status_code == 200
 
 
-def test_members_view_mediator_is_sent_to_login(client, db):
+def test_members_view_mediator_is_sent_to_reserved_access(client, db):
     structure, mediator = StructureFactory(), UserFactory()
     domain.add_member(structure=structure, user=mediator, role=MemberRole.MEDIATEUR)
     client.force_login(mediator)
@@ -88,7 +88,7 @@ def test_members_view_mediator_is_sent_to_login(client, db):
     response = client.get(members_url(structure))
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/comptes/login/")
+    assert response["Location"].startswith("/comptes/acces-reserve/")  # « Accès réservé », 403
 
 
 def test_invite_sends_one_email_with_working_link(
@@ -155,7 +155,7 @@ def test_remove_member_revokes_edit_rights_over_http(client, editor):
     assert (response.status_code, response["Location"]) == (302, members_url(editor.structure))
     assert Membership.objects.filter(pk=membership.pk).exists() is False
     assert edit_attempt.status_code == 302
-    assert edit_attempt["Location"].startswith("/comptes/login/")
+    assert edit_attempt["Location"].startswith("/comptes/acces-reserve/")
 
 
 def test_remove_member_of_other_structure_gets_403(client, editor):

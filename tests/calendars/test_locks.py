@@ -141,7 +141,7 @@ def locked_until(feed):
     return Feed.objects.values_list("locked_until", flat=True).get(pk=feed.pk)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_database_lock_is_renewed_while_held_and_outlives_its_ttl(without_redis):
     feed = Feed.objects.create(
         structure=StructureFactory(), name="Agenda", url="https://calendrier.test/a.ics"

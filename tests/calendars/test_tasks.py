@@ -220,6 +220,7 @@ def test_feed_being_synced_elsewhere_is_skipped_after_waiting_one_lock_ttl(feed,
 
 def test_a_dead_workers_lock_is_waited_for_then_the_feed_is_synced(feed, fake_sync, settings):
     settings.MAILLAGE_FEED_LOCK_TTL = 1
+    settings.CELERY_BROKER_URL, settings.REDIS_URL = "filesystem://", ""  # the database lock
     Feed.objects.filter(pk=feed.pk).update(locked_until=timezone.now() + timedelta(seconds=1))  # no heartbeat
 
     assert run(feed) == "synced"

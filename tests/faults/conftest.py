@@ -6,6 +6,7 @@ first, the copy's own tables for the second).
 """
 
 import sqlite3
+import threading
 from datetime import timedelta
 
 from django.utils import timezone
@@ -53,3 +54,21 @@ def feed_state(worker, feed_id: int) -> tuple[str, int, bool]:
             "status", "consecutive_failures", "locked_until"
         ).get(pk=feed_id)
     return status, failures, locked_until is not None
+
+
+class HangingOnce:
+    """A calendar route whose first request hangs (until `release` or 60 s), the next ones answer at once."""
+
+    def __init__(self, body: bytes):
+        self.body = body
+        self.first_request = threading.Event()
+        self.release = threading.Event()
+        self.calls = 0
+
+    def __call__(self, handler) -> None:
+        self.calls += 1
+        if self.calls == 1:
+            self.first_request.set()
+            self.release.wait(60)
+            return  # the worker that asked is gone
+        handler.reply(200, self.body, {"Content-Type": "text/calendar"})

@@ -17,7 +17,6 @@ message a worker took, so the second case runs on Redis only.
 import os
 import re
 import signal
-import threading
 import time
 
 import pytest
@@ -25,30 +24,12 @@ import pytest
 from calendars.locks import lock_key, redis_url
 from calendars.models import Feed, FeedStatus
 from tests.factories import StructureFactory
-from tests.faults.conftest import ateliers, calendar, feed_state
+from tests.faults.conftest import HangingOnce, ateliers, calendar, feed_state
 from tests.fixtures.http_server import LoopbackServer
 
 TASK = "calendars.tasks.sync_feed_task"
 LOCK_TTL = 3
 TITLE = "Premiers pas sur tablette"
-
-
-class HangingOnce:
-    """A calendar route whose first request hangs (until `release` or 60 s), the next ones answer at once."""
-
-    def __init__(self, body: bytes):
-        self.body = body
-        self.first_request = threading.Event()
-        self.release = threading.Event()
-        self.calls = 0
-
-    def __call__(self, handler) -> None:
-        self.calls += 1
-        if self.calls == 1:
-            self.first_request.set()
-            self.release.wait(60)
-            return  # the worker that asked is gone
-        handler.reply(200, self.body, {"Content-Type": "text/calendar"})
 
 
 def sync_lines(worker, task_id: str) -> list[str]:

@@ -7,7 +7,7 @@ import pytest
 
 from calendars.models import Feed
 from tests.factories import StructureFactory
-from tests.faults.conftest import HangingOnce, calendar
+from tests.faults.helpers import HangingOnce, calendar
 from tests.fixtures.http_server import LoopbackServer
 from tests.outbox.factories import queued
 

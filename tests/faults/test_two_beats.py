@@ -17,7 +17,7 @@ from calendars.models import Feed, FeedStatus
 from digest.models import Delivery
 from tests.digest.factories import SubscriptionFactory, day_of, future_week
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory, UserFactory
-from tests.faults.conftest import ateliers, calendar, feed_state
+from tests.faults.helpers import ateliers, calendar, feed_state
 from tests.fixtures.celery_worker import WorkerProcess
 from tests.fixtures.http_server import ok, serve
 

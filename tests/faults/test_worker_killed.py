@@ -24,7 +24,7 @@ import pytest
 from calendars.locks import lock_key, redis_url
 from calendars.models import Feed, FeedStatus
 from tests.factories import StructureFactory
-from tests.faults.conftest import HangingOnce, ateliers, calendar, feed_state
+from tests.faults.helpers import HangingOnce, ateliers, calendar, feed_state
 from tests.fixtures.http_server import LoopbackServer
 
 TASK = "calendars.tasks.sync_feed_task"

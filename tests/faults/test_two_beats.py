@@ -42,7 +42,7 @@ def wait_until_idle(worker, quiet: float = 3.0, timeout: float = 60.0) -> None:
     while time.monotonic() < deadline:
         lines = list(worker.lines)
         received = sum(line.endswith("] received") for line in lines)
-        done = sum(" succeeded in " in line or " raised " in line for line in lines)
+        done = sum(any(end in line for end in (" succeeded in ", " raised ", " retry: ")) for line in lines)
         if len(lines) != seen:
             seen, since = len(lines), time.monotonic()
         elif received == done and time.monotonic() - since >= quiet:

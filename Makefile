@@ -49,7 +49,7 @@ install: $(REQUIREMENTS_STAMP) ## Crée .venv et installe requirements.txt (si b
 
 install-dev: $(DEV_REQUIREMENTS_STAMP) ## Crée .venv et installe requirements-dev.txt (si besoin)
 
-run: $(REQUIREMENTS_STAMP) ## Prépare la base puis lance web (127.0.0.1:8000, PORT=…), worker et beat ; Ctrl-C arrête tout
+run: $(REQUIREMENTS_STAMP) ## Prépare la base puis lance web (127.0.0.1:8000, PORT=…), les workers (défaut, feeds) et beat ; Ctrl-C arrête tout
 	$(MANAGE) run_env --addr 127.0.0.1:$(PORT) --output $(RUN_ENV)
 	$(HONCHO) run python manage.py prepare_run
 	$(HONCHO) start --port $(PORT)

@@ -1,48 +1,57 @@
-"""Celery tasks of synchronised calendars: the dispatcher run by beat, and one sync per feed."""
+"""Celery tasks of synchronised calendars: the dispatcher run by beat, and one sync per feed.
+
+They run on a queue of their own, `MAILLAGE_FEEDS_QUEUE` ("feeds", `CELERY_TASK_ROUTES`): a slow calendar
+server holds a feeds worker, never the e-mails, digests and reminders of the default queue.
+
+Both tasks are safe to run twice, so a worker killed mid-task gives its message back to the broker
+(`acks_late` + `reject_on_worker_lost`) and another worker runs it again: the dispatcher books each feed with
+a compare-and-set, a sync is one transaction (rolled back with the killed process) under a lock that dies
+with it within `MAILLAGE_FEED_LOCK_TTL` (calendars/locks.py) and upserts by UID.
+"""
 
 import logging
 import random
 
 from celery import shared_task
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from . import notify, preview, sync
 from .fetch import FetchError
-from .locks import feed_lock
+from .locks import feed_lock, lock_ttl
 from .models import Feed, FeedPreview
 
 logger = logging.getLogger(__name__)
 
 # A sync downloads at most ~70 s (MAILLAGE_FEED_TIMEOUT) then parses and upserts; past the soft limit it
-# is interrupted, past the hard one the worker kills it. The lock outlives the hard limit, so that a killed
-# sync cannot overlap the next one, and expires soon after.
+# is interrupted, past the hard one the worker kills it. Its lock does not depend on these limits: a
+# heartbeat renews it while the sync runs, and it expires one TTL after the process died.
 FEED_SYNC_SOFT_TIME_LIMIT = 180
 FEED_SYNC_TIME_LIMIT = 210
-FEED_LOCK_TTL_SECONDS = FEED_SYNC_TIME_LIMIT + 60
 FEED_SYNC_MAX_RETRIES = 4
 FEED_RETRY_BASE_SECONDS = 60
-FEED_DISPATCH_JITTER_SECONDS = 60
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def dispatch_due_feeds() -> int:
     """Every five minutes (Celery beat): enqueue one sync per feed whose turn has come.
 
     The next run is booked before enqueueing, with a compare-and-set on the old value: a second beat
     firing at the same time (or a dispatch retried by the broker) finds nothing left to claim. The random
-    countdown spreads the downloads, so that a hundred hourly feeds do not all start in the same second.
+    countdown (`MAILLAGE_FEED_DISPATCH_JITTER` seconds at most) spreads the downloads, so that a hundred
+    hourly feeds do not all start in the same second. Each sync is enqueued once the booking is committed
+    (at once in a worker, which runs in autocommit; at the end of the caller's transaction otherwise).
     """
     now = timezone.now()
+    jitter = int(settings.MAILLAGE_FEED_DISPATCH_JITTER)
     dispatched = 0
     for feed in Feed.objects.due(now).only("pk", "interval", "next_run_at").order_by("next_run_at", "pk"):
         previous = Q(next_run_at=feed.next_run_at) if feed.next_run_at else Q(next_run_at__isnull=True)
         claimed = Feed.objects.filter(previous, pk=feed.pk).update(next_run_at=now + feed.interval)
         if not claimed:
             continue
-        sync_feed_task.apply_async(
-            kwargs={"feed_id": feed.pk}, countdown=random.randint(0, FEED_DISPATCH_JITTER_SECONDS)
-        )
+        sync_feed_task.apply_async_on_commit(kwargs={"feed_id": feed.pk}, countdown=random.randint(0, jitter))
         dispatched += 1
     if dispatched:
         logger.info("Feed sync dispatched for %s feeds", dispatched)
@@ -52,6 +61,7 @@ def dispatch_due_feeds() -> int:
 @shared_task(
     bind=True,
     acks_late=True,
+    reject_on_worker_lost=True,
     max_retries=FEED_SYNC_MAX_RETRIES,
     soft_time_limit=FEED_SYNC_SOFT_TIME_LIMIT,
     time_limit=FEED_SYNC_TIME_LIMIT,
@@ -63,6 +73,8 @@ def sync_feed_task(self, *, feed_id: int) -> str:
     decides about retries and e-mails. Temporary failures (timeouts, 5xx, 429) are retried 4 times (1, 2,
     4, 8 min); permanent ones (404, refused address, too large) are not: the next scheduled run tries
     again, and the structure is told once three attempts in a row have failed.
+    A feed locked by another sync is waited for one lock TTL at most: a dead worker's lock (this very task,
+    killed and redelivered) expires within it; a live sync keeps its lock, and this one is skipped.
     Returns what happened, for logs and tests.
     """
     feed = Feed.objects.select_related("structure").filter(pk=feed_id).first()
@@ -70,10 +82,12 @@ def sync_feed_task(self, *, feed_id: int) -> str:
         logger.info("Feed %s deleted or inactive, not synced", feed_id)
         return "inactive"
     retry_error = None
-    with feed_lock(feed_id, ttl_seconds=FEED_LOCK_TTL_SECONDS) as acquired:
+    ttl = lock_ttl()
+    with feed_lock(feed_id, ttl_seconds=ttl, wait_seconds=ttl + 1, owner=self.request.id or "") as acquired:
         if not acquired:
             logger.info("Feed %s is already being synced, skipped", feed_id)
             return "locked"
+        feed.refresh_from_db()  # the sync that held the lock may have changed it (validators, counters)
         try:
             sync.sync_feed(feed=feed)
         except FetchError as error:

@@ -1,4 +1,4 @@
-"""What `make run` hands to its three processes (web, worker, beat of the `Procfile`, run by honcho).
+"""What `make run` hands to its processes (web, the two workers and beat of the `Procfile`, run by honcho).
 
 The broker is chosen once, here, and written with the other variables to `var/run.env`, which honcho gives to
 the preparation step and to every process: they never disagree. Redis when `REDIS_URL` answers a PING,
@@ -53,7 +53,7 @@ class BrokerChoice:
 def choose_broker(environ) -> BrokerChoice:
     """Redis when `REDIS_URL` answers a PING, else the embedded filesystem transport.
 
-    An explicit `CELERY_BROKER_URL` wins over both: it is the way to point the three processes at any
+    An explicit `CELERY_BROKER_URL` wins over both: it is the way to point every process at any
     other broker.
     """
     explicit = environ.get("CELERY_BROKER_URL", "").strip()

@@ -1,4 +1,9 @@
-"""Celery tasks of the weekly letter: thin wrappers around `digest.delivery`."""
+"""Celery tasks of the weekly letter: thin wrappers around `digest.delivery`.
+
+Both are safe to run again, so a worker killed mid-task gives its message back for another worker
+(`acks_late` + `reject_on_worker_lost`): planning creates nothing twice, and a letter is claimed before it is
+sent, so a chunk run again skips the letters already sent or being sent (`digest.delivery`, at most once).
+"""
 
 import logging
 
@@ -16,16 +21,17 @@ CHUNK_SOFT_TIME_LIMIT = 240
 CHUNK_TIME_LIMIT = 300
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def plan_weekly_digests(week: str | None = None) -> int:
     """Monday 07:30, Paris (Celery beat): plan the week's letters and hand them to workers by chunks.
 
-    Safe to run twice: planning creates nothing twice, and a letter enqueued twice is claimed once.
+    Safe to run twice: planning creates nothing twice, and a letter enqueued twice is claimed once. The
+    chunks are enqueued once the planning is committed (at once in a worker, which runs in autocommit).
     """
     week = parse_week(week) if week else current_week()
     plan = plan_week(week=week)
     for delivery_ids in chunks(plan.delivery_ids):
-        send_digest_chunk.delay(week=week, delivery_ids=delivery_ids)
+        send_digest_chunk.delay_on_commit(week=week, delivery_ids=delivery_ids)
     logger.info(
         "Digest %s: %s deliveries planned, %s to send in chunks, %s stuck",
         week,
@@ -39,6 +45,7 @@ def plan_weekly_digests(week: str | None = None) -> int:
 @shared_task(
     bind=True,
     acks_late=True,
+    reject_on_worker_lost=True,
     max_retries=settings.DIGEST["MAX_RETRIES"],
     soft_time_limit=CHUNK_SOFT_TIME_LIMIT,
     time_limit=CHUNK_TIME_LIMIT,

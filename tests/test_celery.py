@@ -74,3 +74,43 @@ def test_worker_consumes_task_sent_through_broker(db, start_celery_worker):
     assert "E-mail 0 not pending, not sent" in worker.output
     if worker.env["CELERY_BROKER_URL"].startswith("filesystem://"):
         assert list((Path(worker.env["MAILLAGE_VAR_DIR"]) / "celery" / "queue").iterdir()) == []
+
+
+# Queues: feed syncs on their own, so that a slow calendar server never delays an e-mail.
+
+
+@pytest.mark.parametrize(
+    ("task", "queue"),
+    [
+        ("calendars.tasks.sync_feed_task", "feeds"),
+        ("calendars.tasks.dispatch_due_feeds", "feeds"),
+        ("calendars.tasks.preview_feed_task", "feeds"),
+        ("outbox.tasks.send_message", "celery"),
+        ("outbox.tasks.send_due_messages", "celery"),
+        ("digest.tasks.plan_weekly_digests", "celery"),
+        ("digest.tasks.send_digest_chunk", "celery"),
+        ("programmes.tasks.send_programme_reminders", "celery"),
+        ("events.tasks.extend_occurrences", "celery"),
+    ],
+)
+def test_router_sends_feed_syncs_to_the_feeds_queue_and_the_rest_to_the_default_one(task, queue):
+    from celery_app import app
+
+    route = app.amqp.router.route({}, task, args=(), kwargs={})
+
+    assert route["queue"].name == queue
+
+
+def test_procfile_runs_one_worker_per_queue():
+    workers = {
+        name: command
+        for name, command in (
+            line.split(": ", 1) for line in (BASE_DIR / "Procfile").read_text().splitlines()
+        )
+        if " worker " in command
+    }
+
+    assert {name: re.search(r"--queues=(\S+)", command)[1] for name, command in workers.items()} == {
+        "worker": "celery",
+        "feeds": "feeds",
+    }

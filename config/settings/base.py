@@ -360,6 +360,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Feed syncs (calendars/) on a queue of their own, consumed by a worker of their own (Procfile, docs): a slow
+# calendar server then holds a feeds worker, never the e-mails, digests and reminders of the default queue.
+MAILLAGE_FEEDS_QUEUE = os.environ.get("MAILLAGE_FEEDS_QUEUE", "feeds")
+CELERY_TASK_ROUTES = {
+    f"calendars.tasks.{name}": {"queue": MAILLAGE_FEEDS_QUEUE}
+    for name in ("dispatch_due_feeds", "sync_feed_task", "preview_feed_task")
+}
+# The per-feed sync lock (calendars/locks.py): its time-to-live in seconds, renewed every third of it while
+# the sync runs; a killed worker's lock is gone within it, and its redelivered sync waits that long at most.
+MAILLAGE_FEED_LOCK_TTL = int(os.environ.get("MAILLAGE_FEED_LOCK_TTL", "60"))
+# Seconds over which each dispatch spreads the syncs it enqueues (a random countdown per feed).
+MAILLAGE_FEED_DISPATCH_JITTER = int(os.environ.get("MAILLAGE_FEED_DISPATCH_JITTER", "60"))
 # Static entries; django-celery-beat copies them into its tables each time beat starts (edit them here).
 CELERY_BEAT_SCHEDULE = {
     "extend-occurrences-nightly": {

@@ -2,6 +2,7 @@
 
 import os
 import socket
+import time
 from datetime import timedelta
 
 import pytest
@@ -18,6 +19,16 @@ def feed(db):
     return Feed.objects.create(
         structure=StructureFactory(), name="Agenda", url="https://calendrier.test/a.ics"
     )
+
+
+def wait_until(condition, timeout: float = 10.0):
+    """Poll `condition` until it holds (True), or give up after `timeout` seconds (False)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 @pytest.fixture
@@ -118,6 +129,73 @@ def test_redis_lock_excludes_a_second_holder_until_released(feed, with_redis):
             assert again is True
         feed.refresh_from_db()
         assert feed.locked_until is None  # the database lock was not used
+    finally:
+        client.delete(key)
+        client.close()
+
+
+# The heartbeat: a short TTL, renewed while the holder lives; gone within it once the holder is dead.
+
+
+def locked_until(feed):
+    return Feed.objects.values_list("locked_until", flat=True).get(pk=feed.pk)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_database_lock_is_renewed_while_held_and_outlives_its_ttl(without_redis):
+    feed = Feed.objects.create(
+        structure=StructureFactory(), name="Agenda", url="https://calendrier.test/a.ics"
+    )
+
+    with feed_lock(feed.pk, ttl_seconds=1) as acquired:
+        first = locked_until(feed)
+        assert acquired is True
+        assert wait_until(lambda: locked_until(feed) > first)  # the heartbeat moved it on
+        time.sleep(1.5)  # longer than the TTL: a live holder keeps its lock
+        with feed_lock(feed.pk, ttl_seconds=1) as second:
+            assert second is False
+
+    assert locked_until(feed) is None
+
+
+def test_database_lock_of_a_dead_holder_is_taken_by_a_waiting_caller(feed, without_redis):
+    Feed.objects.filter(pk=feed.pk).update(locked_until=timezone.now() + timedelta(seconds=1))  # no heartbeat
+
+    with feed_lock(feed.pk, ttl_seconds=60, wait_seconds=5) as acquired:
+        assert acquired is True
+
+
+def test_redis_lock_holds_its_owner_and_is_renewed_while_held(feed, with_redis):
+    import redis
+
+    client = redis.Redis.from_url(with_redis)
+    key = locks.lock_key(feed.pk)
+    client.delete(key)
+    try:
+        with feed_lock(feed.pk, ttl_seconds=1, owner="tache-1") as acquired:
+            assert acquired is True
+            assert client.get(key) == b"tache-1"
+            time.sleep(1.5)  # longer than the TTL: a live holder keeps its lock
+            assert 0 < client.pttl(key) <= 1000
+            with feed_lock(feed.pk, ttl_seconds=1, owner="tache-2") as second:
+                assert second is False
+        assert not client.exists(key)
+    finally:
+        client.delete(key)
+        client.close()
+
+
+def test_redis_lock_of_a_dead_holder_is_taken_by_a_waiting_caller_within_its_ttl(feed, with_redis):
+    import redis
+
+    client = redis.Redis.from_url(with_redis)
+    key = locks.lock_key(feed.pk)
+    client.set(key, "tache-morte", px=1000)  # a killed worker's lock: nobody renews it
+    try:
+        with feed_lock(feed.pk, ttl_seconds=60, wait_seconds=5, owner="tache-morte") as acquired:
+            assert acquired is True
+            assert client.get(key) == b"tache-morte"
+        assert not client.exists(key)
     finally:
         client.delete(key)
         client.close()

@@ -14,7 +14,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from calendars import notify, sync, tasks
+from calendars import notify, sync
 from calendars.fetch import HTTPStatusError, NetworkError
 from calendars.locks import feed_lock
 from calendars.models import Feed, FeedStatus
@@ -52,8 +52,12 @@ def editors(structure):
     return ["responsable@mediatheque.example", "editrice@mediatheque.example"]
 
 
+OUTCOME = ["last_fetch_at", "status", "consecutive_failures", "last_error", "last_success_at"]
+
+
 class FakeSync:
-    """Stands for `calendars.sync`: records each call and its outcome on the feed, like the real one."""
+    """Stands for `calendars.sync`: records each call and its outcome on the feed, like the real one (which
+    saves the fields it sets, never the lock's `locked_until`)."""
 
     def __init__(self):
         self.calls = 0
@@ -67,13 +71,13 @@ class FakeSync:
             feed.status = FeedStatus.FAILING
             feed.consecutive_failures += 1
             feed.last_error = self.error.message
-            feed.save()
+            feed.save(update_fields=OUTCOME)
             raise self.error
         feed.status = FeedStatus.OK
         feed.consecutive_failures = 0
         feed.last_success_at = now
         feed.last_error = ""
-        feed.save()
+        feed.save(update_fields=OUTCOME)
 
 
 @pytest.fixture
@@ -92,12 +96,15 @@ def run(feed):
 
 @pytest.fixture
 def sent(monkeypatch):
+    """What the dispatch enqueues (`apply_async`, once its bookings are committed), instead of a broker."""
     calls = []
     monkeypatch.setattr(sync_feed_task, "apply_async", lambda **kwargs: calls.append(kwargs))
     return calls
 
 
-def test_dispatch_books_the_next_run_then_enqueues_due_feeds_once(structure, sent):
+def test_dispatch_books_the_next_run_then_enqueues_due_feeds_once(
+    structure, sent, django_capture_on_commit_callbacks
+):
     now = timezone.now()
     never = Feed.objects.create(structure=structure, url="https://a.test/1.ics", active=True)
     late = Feed.objects.create(
@@ -108,7 +115,8 @@ def test_dispatch_books_the_next_run_then_enqueues_due_feeds_once(structure, sen
     )
     Feed.objects.create(structure=structure, url="https://a.test/4.ics", active=False)
 
-    assert dispatch_due_feeds() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dispatch_due_feeds() == 2
 
     assert sorted(call["kwargs"]["feed_id"] for call in sent) == sorted([never.pk, late.pk])
     assert all(0 <= call["countdown"] <= 60 for call in sent)
@@ -116,8 +124,31 @@ def test_dispatch_books_the_next_run_then_enqueues_due_feeds_once(structure, sen
         feed.refresh_from_db()
         assert now + timedelta(hours=1) <= feed.next_run_at <= timezone.now() + timedelta(hours=1)
 
-    assert dispatch_due_feeds() == 0  # a second beat fire finds nothing left
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dispatch_due_feeds() == 0  # a second beat fire finds nothing left
     assert len(sent) == 2
+
+
+def test_dispatch_enqueues_only_once_the_caller_commits(structure, sent, django_capture_on_commit_callbacks):
+    feed = Feed.objects.create(structure=structure, url="https://a.test/1.ics", active=True)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert dispatch_due_feeds() == 1
+        assert sent == []  # inside the caller's transaction: nothing on the broker yet
+
+    for callback in callbacks:
+        callback()
+    assert [call["kwargs"] for call in sent] == [{"feed_id": feed.pk}]
+
+
+def test_dispatch_jitter_is_a_setting(structure, sent, settings, django_capture_on_commit_callbacks):
+    settings.MAILLAGE_FEED_DISPATCH_JITTER = 0
+    Feed.objects.create(structure=structure, url="https://a.test/1.ics", active=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatch_due_feeds()
+
+    assert [call["countdown"] for call in sent] == [0]
 
 
 def test_dispatch_racing_with_itself_enqueues_each_feed_once(structure, monkeypatch):
@@ -132,7 +163,8 @@ def test_dispatch_racing_with_itself_enqueues_each_feed_once(structure, monkeypa
         if len(calls) == 1:
             dispatch_due_feeds()  # the other beat, between our read and our next bookings
 
-    monkeypatch.setattr(sync_feed_task, "apply_async", apply_async)
+    # Each booking committed and enqueued at once, as in a worker (autocommit), not at the test's end.
+    monkeypatch.setattr(sync_feed_task, "apply_async_on_commit", apply_async)
 
     dispatch_due_feeds()
 
@@ -178,11 +210,24 @@ def test_permanent_failure_is_not_retried(feed, fake_sync, retries):
     assert (fake_sync.calls, retries) == (1, [])
 
 
-def test_feed_being_synced_elsewhere_is_skipped(feed, fake_sync):
+def test_feed_being_synced_elsewhere_is_skipped_after_waiting_one_lock_ttl(feed, fake_sync, settings):
+    settings.MAILLAGE_FEED_LOCK_TTL = 1  # a live holder renews its lock: waiting one TTL is not enough
     with feed_lock(feed.pk, ttl_seconds=60) as acquired:
         assert acquired
         assert run(feed) == "locked"
     assert fake_sync.calls == 0
+
+
+def test_a_dead_workers_lock_is_waited_for_then_the_feed_is_synced(feed, fake_sync, settings):
+    settings.MAILLAGE_FEED_LOCK_TTL = 1
+    settings.CELERY_BROKER_URL, settings.REDIS_URL = "filesystem://", ""  # the database lock
+    Feed.objects.filter(pk=feed.pk).update(locked_until=timezone.now() + timedelta(seconds=1))  # no heartbeat
+
+    assert run(feed) == "synced"
+
+    assert fake_sync.calls == 1
+    feed.refresh_from_db()
+    assert feed.locked_until is None
 
 
 def test_the_lock_is_released_between_retries(feed, fake_sync, retries):
@@ -202,9 +247,11 @@ def test_inactive_or_deleted_feed_is_not_synced(feed, fake_sync):
     assert fake_sync.calls == 0
 
 
-def test_task_limits_keep_the_lock_past_the_hard_time_limit():
-    assert sync_feed_task.soft_time_limit < sync_feed_task.time_limit < tasks.FEED_LOCK_TTL_SECONDS
+def test_sync_and_dispatch_are_given_back_to_the_broker_when_their_worker_dies():
+    assert sync_feed_task.soft_time_limit < sync_feed_task.time_limit
     assert sync_feed_task.max_retries == 4
+    for task in (sync_feed_task, dispatch_due_feeds):
+        assert (task.acks_late, task.reject_on_worker_lost) == (True, True)
 
 
 # E-mails: queued in the outbox by the sync's task, then sent by the outbox (`send_due` here, a worker live).

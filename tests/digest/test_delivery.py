@@ -38,9 +38,13 @@ def send_week(week):
     return send_deliveries(week=week, delivery_ids=plan.delivery_ids)
 
 
-def test_running_the_week_twice_sends_one_letter_each(readers, week, smtp_sink, eager_celery):
-    plan_weekly_digests.delay(week=week)
-    plan_weekly_digests.delay(week=week)  # a second beat, or the command run by hand
+def test_running_the_week_twice_sends_one_letter_each(
+    readers, week, smtp_sink, eager_celery, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # chunks are enqueued once the planning commits
+        plan_weekly_digests.delay(week=week)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_weekly_digests.delay(week=week)  # a second beat, or the command run by hand
 
     assert smtp_sink.recipients() == ADDRESSES
     assert statuses(week) == [DeliveryStatus.SENT] * 3
@@ -75,10 +79,13 @@ def test_a_delivery_is_claimed_once(readers, week):
     assert Delivery.objects.get(pk=first).attempts == 1
 
 
-def test_smtp_down_then_up_loses_nothing_and_doubles_nothing(readers, week, smtp_sink, eager_celery, retries):
+def test_smtp_down_then_up_loses_nothing_and_doubles_nothing(
+    readers, week, smtp_sink, eager_celery, retries, django_capture_on_commit_callbacks
+):
     smtp_sink.stop()
 
-    plan_weekly_digests.delay(week=week)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_weekly_digests.delay(week=week)
 
     assert retries == [60, 120, 240, 480, 960, 1920, 3840, 7680, 15360, 21600]
     assert smtp_sink.recipients() == []
@@ -86,8 +93,10 @@ def test_smtp_down_then_up_loses_nothing_and_doubles_nothing(readers, week, smtp
     assert Subscription.objects.filter(consecutive_failures__gt=0).count() == 0  # our relay, not them
 
     smtp_sink.start()
-    plan_weekly_digests.delay(week=week)  # the next planning run of the week
-    plan_weekly_digests.delay(week=week)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_weekly_digests.delay(week=week)  # the next planning run of the week
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_weekly_digests.delay(week=week)
 
     assert smtp_sink.recipients() == ADDRESSES
     assert statuses(week) == [DeliveryStatus.SENT] * 3
@@ -213,7 +222,9 @@ def test_planning_subscribes_members_once_with_their_bassins(
     assert Subscription.objects.get(user=unsubscribed).frequency == Frequency.NONE
 
 
-def test_chunks_are_sent_by_separate_tasks(readers, week, smtp_sink, eager_celery, settings, monkeypatch):
+def test_chunks_are_sent_by_separate_tasks(
+    readers, week, smtp_sink, eager_celery, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     settings.DIGEST = {**settings.DIGEST, "CHUNK_SIZE": 2}
     chunk_sizes = []
     real = send_digest_chunk.run
@@ -224,7 +235,8 @@ def test_chunks_are_sent_by_separate_tasks(readers, week, smtp_sink, eager_celer
 
     monkeypatch.setattr(send_digest_chunk, "run", spy)
 
-    assert plan_weekly_digests.delay(week=week).get() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        assert plan_weekly_digests.delay(week=week).get() == 3
 
     assert chunk_sizes == [2, 1]
     assert smtp_sink.recipients() == ADDRESSES

@@ -3,7 +3,9 @@ delete it, and take one imported atelier back into their own hands.
 
 What must stay true:
 - a sync always runs in Celery (`sync_feed_task`), and so does a preview (`preview_feed_task`), enqueued
-  after the commit so that the worker reads the saved rows; nothing here fetches;
+  after the commit so that the worker reads the saved rows; nothing here fetches. A broker that is down
+  never fails the editor's action: the feed is left due (`next_run_at`), so `dispatch_due_feeds` syncs it
+  once the broker is back, and a preview whose task was lost is replaced once stale;
 - deleting a calendar deletes the ateliers it imported, never those an editor detached: they belong to the
   structure now;
 - a detached atelier keeps `feed` and `remote_uid` (where it came from, and what keeps the sync from creating
@@ -19,6 +21,7 @@ from wagtail.actions import DeleteAction
 
 from events import enums
 from events.models import Atelier
+from outbox.publish import publish_on_commit
 
 from .models import Feed, FeedPreview
 from .tasks import preview_feed_task, sync_feed_task
@@ -30,7 +33,7 @@ def activate_feed(*, feed: Feed) -> None:
     feed.active = True
     feed.next_run_at = None
     feed.save(update_fields=["active", "next_run_at", "updated_at"])
-    sync_feed_task.delay_on_commit(feed_id=feed.pk)
+    publish_on_commit(sync_feed_task, feed_id=feed.pk)
 
 
 @transaction.atomic
@@ -44,7 +47,8 @@ def request_sync(*, feed: Feed) -> None:
     """« Synchroniser maintenant »: only an active feed is synced (the task skips inactive ones)."""
     if not feed.active:
         raise ValidationError(_("Ce calendrier est désactivé : activez-le d'abord."), code="feed_inactive")
-    sync_feed_task.delay_on_commit(feed_id=feed.pk)
+    Feed.objects.filter(pk=feed.pk).update(next_run_at=timezone.now())
+    publish_on_commit(sync_feed_task, feed_id=feed.pk)
 
 
 @transaction.atomic
@@ -95,7 +99,7 @@ def request_preview(*, feed: Feed, user, again: bool = False) -> FeedPreview:
         if not latest.finished or (recent and not again):
             return latest
     preview = FeedPreview.objects.create(feed=feed, requested_by=user, url=feed.url, created_at=now)
-    preview_feed_task.delay_on_commit(preview_id=preview.pk)
+    publish_on_commit(preview_feed_task, preview_id=preview.pk)
     return preview
 
 

@@ -24,8 +24,8 @@ from .models import Feed, FeedPreview
 
 logger = logging.getLogger(__name__)
 
-# A sync downloads at most ~70 s (MAILLAGE_FEED_TIMEOUT) then parses and upserts; past the soft limit it
-# is interrupted, past the hard one the worker kills it. Its lock does not depend on these limits: a
+# A sync downloads within MAILLAGE_FETCH_DEADLINE_SECONDS (30 s), then parses and upserts; past the soft
+# limit it is interrupted, past the hard one the worker kills it. Its lock does not depend on these limits: a
 # heartbeat renews it while the sync runs, and it expires one TTL after the process died.
 FEED_SYNC_SOFT_TIME_LIMIT = 180
 FEED_SYNC_TIME_LIMIT = 210

@@ -6,18 +6,14 @@ broker that is down loses nothing (the sweep sends what no task announced). Once
 `outbox.tasks.send_message` sends the row.
 """
 
-import logging
-
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
-from kombu.exceptions import OperationalError
 
 from .models import Message, MessageStatus
+from .publish import publish_on_commit
 from .tasks import send_message
-
-logger = logging.getLogger(__name__)
 
 
 def render_email(template: str, context: dict) -> tuple[str, str, str]:
@@ -33,26 +29,10 @@ def render_email(template: str, context: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def _publish(message_id: int) -> None:
-    """Announce the row to the workers; a broker that is down or silent is logged, never raised.
-
-    This runs after the commit, inside the request of whoever caused the e-mail (a join request, an
-    invitation): raising here would answer 500 for an action already saved. Publishing is bounded in time
-    (`CELERY_BROKER_CONNECTION_TIMEOUT`, `CELERY_TASK_PUBLISH_RETRY_POLICY`, the Redis socket timeouts), and
-    the row stays pending for the sweep, `send_due_messages`, which sends it within minutes. A task that
-    reaches a worker later all the same finds the row already claimed or sent: the row is sent once.
-    """
-    try:
-        send_message.delay(message_id=message_id)
-    except (OperationalError, OSError) as error:
-        logger.warning("E-mail %s left to the sweep, the broker is unreachable: %s", message_id, error)
-
-
 def _enqueue(message: Message) -> None:
     """Hand the row to a worker once the transaction that wrote it commits. The row, not the task, is the
     e-mail: a task lost on the way (broker down) is made up for by the sweep, `send_due_messages`."""
-    message_id = message.pk
-    transaction.on_commit(lambda: _publish(message_id))
+    publish_on_commit(send_message, message_id=message.pk)
 
 
 @transaction.atomic

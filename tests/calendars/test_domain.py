@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from kombu.exceptions import OperationalError
 from wagtail.models import ModelLogEntry
 
 from calendars import domain, tasks
@@ -65,6 +67,22 @@ def test_request_sync_enqueues_an_active_feed(feed, enqueued, django_capture_on_
         domain.request_sync(feed=feed)
 
     assert enqueued == [{"feed_id": feed.pk}]
+
+
+def test_request_sync_with_the_broker_down_leaves_the_feed_due_for_the_dispatcher(
+    feed, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(**kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6390. Connection refused.")
+
+    monkeypatch.setattr(tasks.sync_feed_task, "delay", broker_down)
+    Feed.objects.filter(pk=feed.pk).update(active=True, next_run_at="2030-01-01T00:00:00Z")
+    feed.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        domain.request_sync(feed=feed)
+
+    assert list(Feed.objects.due(timezone.now()).values_list("pk", flat=True)) == [feed.pk]
 
 
 def test_request_sync_refuses_an_inactive_feed(feed, enqueued, django_capture_on_commit_callbacks):

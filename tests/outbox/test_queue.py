@@ -138,7 +138,7 @@ def test_queue_email_with_the_broker_down_commits_and_leaves_the_row_to_the_swee
         message = queued("awa@exemple.fr", enqueue=True)  # the publish after commit fails: no exception
 
     assert len(callbacks) == 1
-    assert "left to the sweep, the broker is unreachable" in caplog.text
+    assert "left to its periodic task, the broker is unreachable" in caplog.text
     assert (Message.objects.get().status, smtp_sink.recipients()) == (ST.PENDING, [])
     assert send_due() == {"sent": 1, "retry": 0, "failed": 0, "stuck": 0}
     assert send_message(message_id=message.pk) == ""  # the task arriving late finds the row sent

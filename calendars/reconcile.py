@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import enums
-from events.domain import rebuild_many_sessions
+from events.domain import create_ateliers, rebuild_many_sessions
 from events.models import Atelier, SessionOverride
 from events.occurrences import SESSION_FIELDS
 from events.recurrence import localize
@@ -79,7 +79,8 @@ class FeedImport:
         self.uid_pk = {row.remote_uid: row.id for row in self.index.values()}
         self.loaded: dict[int, Atelier] = {}  # whole rows, loaded after parsing, for the ateliers it needs
         self.by_uid: dict[str, Atelier] = {}  # ateliers built or created in this run, by UID
-        self.overrides = list(SessionOverride.objects.filter(atelier__feed=feed))
+        # A feed without ateliers has no overrides either: its first import spares the query.
+        self.overrides = list(SessionOverride.objects.filter(atelier__feed=feed)) if self.index else []
         self.override_by_key = {(item.atelier_id, item.original_start): item for item in self.overrides}
         self.present: set[int] = set()
         self.present_overrides: set[tuple] = set()
@@ -283,7 +284,8 @@ class FeedImport:
             self.touched[atelier.pk] = atelier
 
     def _flush_created(self) -> None:
-        """Insert the new ateliers with `bulk_create`, which sets their primary keys (one query a batch).
+        """Insert the new ateliers and their sessions with `events.domain.create_ateliers` (`bulk_create`,
+        which sets their primary keys; each row written once).
 
         Not `update_conflicts`: (feed, UID) is unique through a partial index (only where a feed is set),
         which PostgreSQL's ON CONFLICT cannot name without its condition; the index read first already
@@ -292,7 +294,7 @@ class FeedImport:
         pending = [atelier for atelier in self.created if atelier.pk is None]
         if not pending:
             return
-        Atelier.objects.bulk_create(pending, batch_size=LOAD_BATCH)
+        create_ateliers(ateliers=pending, sessions=not self.dry_run)
         for atelier in pending:
             self.present.add(atelier.pk)
 
@@ -358,9 +360,9 @@ class FeedImport:
             SessionOverride.objects.bulk_update(self.restamped_overrides, ["remote_sequence", "block_hash"])
 
     def _touch(self, atelier: Atelier) -> None:
-        if atelier not in self.created:
-            self.touched[atelier.pk] = atelier
-            self.updated.add(atelier.pk)
+        """Its sessions are rebuilt: a new atelier too, since it was written without this override."""
+        self.touched[atelier.pk] = atelier
+        self.updated.add(atelier.pk)  # the new ones are counted as created, not updated
 
     def _vanish(self) -> None:
         """Gone from the calendar: cancel what is still to come, leave the past as it happened."""
@@ -414,11 +416,10 @@ class FeedImport:
             Atelier.objects.bulk_update(restamped, BOOKKEEPING_FIELDS, batch_size=LOAD_BATCH)
 
     def _materialise(self) -> None:
-        """New and changed ateliers get their sessions rebuilt together, by the events app's public
-        `rebuild_many_sessions` (never through `Atelier.save()`): a first import of a big calendar would
-        otherwise cost a transaction per atelier."""
-        created = {atelier.pk for atelier in self.created}
-        ateliers = [*self.created, *(a for a in self.touched.values() if a.pk not in created)]
+        """Changed ateliers get their sessions rebuilt together, by the events app's public
+        `rebuild_many_sessions` (never through `Atelier.save()`, one transaction per atelier); new ones
+        got theirs with their INSERT (`_flush_created`) unless an override touched them since."""
+        ateliers = list(self.touched.values())
         if not ateliers:
             return
         overrides: dict[int, list] = {}

@@ -2,12 +2,14 @@
 
 Why it reads and writes this way: a feed is polled every hour and is nearly always unchanged but for a few
 events. So a run first loads a light index of the feed's ateliers (id, UID, block hash, detached, status: no
-text, no JSON), lets the parser skip every block whose hash it already knows, and only then loads whole rows,
-in one query: those of the ateliers the changed blocks name, and those that vanished from the calendar. The
-writes go out with the ORM's bulk operations (`bulk_create`, `bulk_update`, an upsert keyed by atelier and
-RECURRENCE-ID for per-session changes), not one `save()` per atelier, so that the cost of a re-sync follows
-the number of changed events, not the size of the calendar. Sessions of the ateliers whose schedule changed
-are rebuilt by `events.domain.rebuild_many_sessions`, called here explicitly.
+text, no JSON), lets the parser skip every block whose hash it already knows, and only then loads the rows
+it needs (`LOADED_FIELDS`, what the calendar owns and the sessions are built from), in one query: those of
+the ateliers the changed blocks name, and those that vanished from the calendar. The writes go out with the
+ORM's bulk operations (`bulk_create`, `bulk_update`, an upsert keyed by atelier and RECURRENCE-ID for
+per-session changes), not one `save()` per atelier, so that the cost of a re-sync follows the number of
+changed events, not the size of the calendar. Sessions of the ateliers whose schedule changed
+are rebuilt by `events.domain.rebuild_many_sessions`, called here explicitly; new ateliers are inserted
+with theirs by `events.domain.create_ateliers`.
 
 The rules the run keeps (idempotence, SEQUENCE, vanished events, UID churn...) are those listed in
 `calendars.sync`.
@@ -35,6 +37,7 @@ from .sync_fields import (
     BOOKKEEPING_FIELDS,
     CONTENT_FIELDS,
     INDEX_FIELDS,
+    LOADED_FIELDS,
     OVERRIDE_FIELDS,
     content_values,
     feed_defaults,
@@ -158,7 +161,8 @@ class FeedImport:
     def _fetch(self, pks) -> None:
         pks = sorted(pk for pk in pks if pk not in self.loaded)
         for offset in range(0, len(pks), LOAD_BATCH):
-            for atelier in Atelier.objects.filter(pk__in=pks[offset : offset + LOAD_BATCH]).order_by():
+            batch = Atelier.objects.filter(pk__in=pks[offset : offset + LOAD_BATCH]).only(*LOADED_FIELDS)
+            for atelier in batch.order_by():
                 atelier.structure = self.structure
                 self.loaded[atelier.pk] = atelier
 

@@ -333,3 +333,28 @@ def test_import_moved_session_repeating_the_series_title_follows_the_series(stru
     import_calendar(structure=structure, data=series(override(1, hour=9)))
 
     assert SessionOverride.objects.get().title == ""
+
+
+def test_first_import_writes_each_atelier_and_session_once(structure):
+    events = [vevent(f"e{i}@x", f"Atelier {i}", DAY + timedelta(days=i)) for i in range(4)]
+    events.append(vevent("series@x", "Café numérique", extra="RRULE:FREQ=WEEKLY;COUNT=5"))
+
+    with CaptureQueriesContext(connection) as queries:
+        report = import_calendar(structure=structure, data=calendar(*events))
+
+    writes = [q["sql"].split()[0] for q in queries.captured_queries if not q["sql"].startswith("SELECT")]
+    series = Atelier.objects.get(remote_uid="series@x")
+    assert counts(report) == (5, 0, 0, 0, 0)
+    assert Occurrence.objects.filter(atelier__structure=structure).count() == 4 + 5
+    assert series.last_session_date == DAY + timedelta(weeks=4)
+    # The manual-import feed, then the ateliers and their sessions.
+    assert writes == ["INSERT", "INSERT", "INSERT"]
+
+
+def test_first_import_of_a_series_with_a_moved_session_records_the_moved_day(structure):
+    import_calendar(structure=structure, data=series(override(3, day_shift=2)))
+
+    atelier = Atelier.objects.get(structure=structure)
+    last = Occurrence.objects.filter(atelier=atelier).latest("start")
+    assert (last.is_moved, last.local_date) == (True, DAY + timedelta(weeks=3, days=2))
+    assert atelier.last_session_date == DAY + timedelta(weeks=3, days=2)

@@ -62,10 +62,16 @@ LOAD_BATCH = 500  # primary keys per query, well under every database's limit on
 IndexRow = namedtuple("IndexRow", INDEX_FIELDS)
 
 
-def _index(feed: Feed) -> list[IndexRow]:
-    """The light index of the feed's ateliers (no text, no JSON): enough to skip every unchanged block."""
-    rows = Atelier.objects.filter(feed=feed).values_list(*INDEX_FIELDS)
-    return [IndexRow(*row) for row in rows]
+def _index(feed: Feed) -> tuple[dict[int, IndexRow], bool]:
+    """The light index of the feed's ateliers (no text, no JSON): enough to skip every unchanged block; and
+    whether any of them has a per-session change, read by the same query (one row per change) so that the
+    many feeds without any spare a query for them."""
+    index: dict[int, IndexRow] = {}
+    overrides = False
+    for *row, override in Atelier.objects.filter(feed=feed).values_list(*INDEX_FIELDS, "overrides"):
+        index[row[0]] = IndexRow(*row)
+        overrides = overrides or override is not None
+    return index, overrides
 
 
 class FeedImport:
@@ -78,12 +84,11 @@ class FeedImport:
     def __init__(self, *, feed: Feed, structure, now: datetime, dry_run: bool):
         self.feed, self.structure, self.now, self.dry_run = feed, structure, now, dry_run
         self.report = SyncReport()
-        self.index = {row.id: row for row in _index(feed)}
+        self.index, has_overrides = _index(feed)
         self.uid_pk = {row.remote_uid: row.id for row in self.index.values()}
         self.loaded: dict[int, Atelier] = {}  # whole rows, loaded after parsing, for the ateliers it needs
         self.by_uid: dict[str, Atelier] = {}  # ateliers built or created in this run, by UID
-        # A feed without ateliers has no overrides either: its first import spares the query.
-        self.overrides = list(SessionOverride.objects.filter(atelier__feed=feed)) if self.index else []
+        self.overrides = list(SessionOverride.objects.filter(atelier__feed=feed)) if has_overrides else []
         self.override_by_key = {(item.atelier_id, item.original_start): item for item in self.overrides}
         self.present: set[int] = set()
         self.present_overrides: set[tuple] = set()

@@ -86,7 +86,7 @@ class FeedImport:
         self.report = SyncReport()
         self.index, has_overrides = _index(feed)
         self.uid_pk = {row.remote_uid: row.id for row in self.index.values()}
-        self.loaded: dict[int, Atelier] = {}  # whole rows, loaded after parsing, for the ateliers it needs
+        self.loaded: dict[int, Atelier] = {}  # `LOADED_FIELDS` of the ateliers it needs, after parsing
         self.by_uid: dict[str, Atelier] = {}  # ateliers built or created in this run, by UID
         self.overrides = list(SessionOverride.objects.filter(atelier__feed=feed)) if has_overrides else []
         self.override_by_key = {(item.atelier_id, item.original_start): item for item in self.overrides}
@@ -145,8 +145,9 @@ class FeedImport:
     # ---- reading ---------------------------------------------------------------------------------------
 
     def _load(self, masters: dict, overrides: list) -> None:
-        """Load whole, in one query, the ateliers this run may compare, save or cancel: those the read
-        blocks name, and those that vanished and may still be ahead. (Outlook's re-keying loads its own.)"""
+        """Load (`LOADED_FIELDS`), in one query, the ateliers this run may compare, save or cancel: those
+        the read blocks name, and those that vanished and may still be ahead. (Outlook's re-keying loads its
+        own.)"""
         named = set(masters)
         for event in overrides:
             uid = event.uid.strip()

@@ -12,6 +12,10 @@ Why it is built this way (see shared/research/ical-anchors.md for the measuremen
   whole (several VCALENDARs, one broken VTIMEZONE, one inverted FREEBUSY...). A batch that raises is retried
   block by block, then without the VTIMEZONEs, then without the lines that are not content lines; what still
   fails is skipped with a French warning that names it.
+- What icalendar reads is kept to what Maillage uses: the lines of properties it never reads (DTSTAMP,
+  CREATED, ATTENDEE...) are left out, and so are the VTIMEZONEs of zones icalendar already knows by name
+  (it would ignore them); a calendar whose X-WR-TIMEZONE is Paris is not walked by `x_wr_timezone`, since
+  every date is brought to Paris wall clock anyway. The hashes are taken on the whole blocks.
 - Ateliers are stored in Europe/Paris wall clock, so every date leaves here naive Paris time: floating times
   are read as Paris (or X-WR-TIMEZONE for Google), Windows zone names ("Romance Standard Time") are resolved
   by icalendar, and RRULE UNTIL, RDATE, EXDATE and RECURRENCE-ID written in any zone are converted too, so
@@ -25,7 +29,9 @@ from __future__ import annotations
 import hashlib
 import re
 import warnings
+import zoneinfo
 from datetime import date
+from functools import cache
 
 import x_wr_timezone
 from django.utils.translation import gettext as _
@@ -43,6 +49,7 @@ from .blocks import (
     scan,
     split_blocks,
     unescape,
+    without_unread_lines,
     zone_context,
 )
 from .limits import nearest_blocks, too_many_events
@@ -52,6 +59,13 @@ from .values import build_event, text_of
 BATCH_SIZE = 50
 BLOCKS = ("VEVENT", "VTIMEZONE")
 FALLBACK_HEADER = "VERSION:2.0\nPRODID:-//Maillage//Import//FR"
+PARIS_ZONE = "Europe/Paris"
+
+
+@cache
+def known_zones() -> frozenset[str]:
+    """Zone names icalendar resolves by itself (its zoneinfo provider): it ignores their VTIMEZONEs."""
+    return frozenset(zoneinfo.available_timezones())
 
 
 def not_calendar_reason(text: str) -> str:
@@ -228,19 +242,19 @@ class Reader:
         self.bare_header = FALLBACK_HEADER + (f"\nX-WR-TIMEZONE:{wr}" if wr else "")
 
     def wrap(self, blocks: list[str], header: str, with_zones: bool) -> str:
+        events = without_unread_lines("\n".join(blocks))
         zones = ""
         if with_zones:
-            used = {(q or p).strip() for block in blocks for q, p in TZID_PARAM.findall(block)}
-            zones = "".join(
-                self.found.timezones[name] + "\n" for name in sorted(used & self.found.timezones.keys())
-            )
-        return f"BEGIN:VCALENDAR\n{header}\n{zones}" + "\n".join(blocks) + "\nEND:VCALENDAR\n"
+            used = {(q or p).strip() for q, p in TZID_PARAM.findall(events)}
+            needed = (used & self.found.timezones.keys()) - known_zones()
+            zones = "".join(self.found.timezones[name] + "\n" for name in sorted(needed))
+        return f"BEGIN:VCALENDAR\n{header}\n{zones}{events}\nEND:VCALENDAR\n"
 
     def parse(self, text: str, expected: int) -> list:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             calendar = Calendar.from_ical(text)
-            if calendar.get("X-WR-TIMEZONE"):
+            if calendar.get("X-WR-TIMEZONE") and str(calendar["X-WR-TIMEZONE"]).strip() != PARIS_ZONE:
                 try:
                     calendar = x_wr_timezone.to_standard(calendar)
                 except Exception:  # noqa: BLE001 - an unusable X-WR-TIMEZONE: times stay as written

@@ -2,12 +2,14 @@
 
 Why it reads and writes this way: a feed is polled every hour and is nearly always unchanged but for a few
 events. So a run first loads a light index of the feed's ateliers (id, UID, block hash, detached, status: no
-text, no JSON), lets the parser skip every block whose hash it already knows, and only then loads whole rows,
-in one query: those of the ateliers the changed blocks name, and those that vanished from the calendar. The
-writes go out with the ORM's bulk operations (`bulk_create`, `bulk_update`, an upsert keyed by atelier and
-RECURRENCE-ID for per-session changes), not one `save()` per atelier, so that the cost of a re-sync follows
-the number of changed events, not the size of the calendar. Sessions of the ateliers whose schedule changed
-are rebuilt by `events.domain.rebuild_many_sessions`, called here explicitly.
+text, no JSON), lets the parser skip every block whose hash it already knows, and only then loads the rows
+it needs (`LOADED_FIELDS`, what the calendar owns and the sessions are built from), in one query: those of
+the ateliers the changed blocks name, and those that vanished from the calendar. The writes go out with the
+ORM's bulk operations (`bulk_create`, `bulk_update`, an upsert keyed by atelier and RECURRENCE-ID for
+per-session changes), not one `save()` per atelier, so that the cost of a re-sync follows the number of
+changed events, not the size of the calendar. Sessions of the ateliers whose schedule changed
+are rebuilt by `events.domain.rebuild_many_sessions`, called here explicitly; new ateliers are inserted
+with theirs by `events.domain.create_ateliers`.
 
 The rules the run keeps (idempotence, SEQUENCE, vanished events, UID churn...) are those listed in
 `calendars.sync`.
@@ -26,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import enums
-from events.domain import rebuild_many_sessions
+from events.domain import create_ateliers, rebuild_many_sessions
 from events.models import Atelier, SessionOverride
 from events.occurrences import SESSION_FIELDS
 from events.recurrence import localize
@@ -39,6 +41,7 @@ from .sync_fields import (
     BOOKKEEPING_FIELDS,
     CONTENT_FIELDS,
     INDEX_FIELDS,
+    LOADED_FIELDS,
     OVERRIDE_FIELDS,
     content_values,
     feed_defaults,
@@ -66,10 +69,16 @@ IndexRow = namedtuple("IndexRow", INDEX_FIELDS)
 logger = logging.getLogger(__name__)
 
 
-def _index(feed: Feed) -> list[IndexRow]:
-    """The light index of the feed's ateliers (no text, no JSON): enough to skip every unchanged block."""
-    rows = Atelier.objects.filter(feed=feed).values_list(*INDEX_FIELDS)
-    return [IndexRow(*row) for row in rows]
+def _index(feed: Feed) -> tuple[dict[int, IndexRow], bool]:
+    """The light index of the feed's ateliers (no text, no JSON): enough to skip every unchanged block; and
+    whether any of them has a per-session change, read by the same query (one row per change) so that the
+    many feeds without any spare a query for them."""
+    index: dict[int, IndexRow] = {}
+    overrides = False
+    for *row, override in Atelier.objects.filter(feed=feed).values_list(*INDEX_FIELDS, "overrides"):
+        index[row[0]] = IndexRow(*row)
+        overrides = overrides or override is not None
+    return index, overrides
 
 
 class FeedImport:
@@ -82,11 +91,11 @@ class FeedImport:
     def __init__(self, *, feed: Feed, structure, now: datetime, dry_run: bool):
         self.feed, self.structure, self.now, self.dry_run = feed, structure, now, dry_run
         self.report = SyncReport()
-        self.index = {row.id: row for row in _index(feed)}
+        self.index, has_overrides = _index(feed)
         self.uid_pk = {row.remote_uid: row.id for row in self.index.values()}
-        self.loaded: dict[int, Atelier] = {}  # whole rows, loaded after parsing, for the ateliers it needs
+        self.loaded: dict[int, Atelier] = {}  # `LOADED_FIELDS` of the ateliers it needs, after parsing
         self.by_uid: dict[str, Atelier] = {}  # ateliers built or created in this run, by UID
-        self.overrides = list(SessionOverride.objects.filter(atelier__feed=feed))
+        self.overrides = list(SessionOverride.objects.filter(atelier__feed=feed)) if has_overrides else []
         self.override_by_key = {(item.atelier_id, item.original_start): item for item in self.overrides}
         self.present: set[int] = set()
         self.present_overrides: set[tuple] = set()
@@ -150,8 +159,9 @@ class FeedImport:
     # ---- reading ---------------------------------------------------------------------------------------
 
     def _load(self, masters: dict, overrides: list) -> None:
-        """Load whole, in one query, the ateliers this run may compare, save or cancel: those the read
-        blocks name, and those that vanished and may still be ahead. (Outlook's re-keying loads its own.)"""
+        """Load (`LOADED_FIELDS`), in one query, the ateliers this run may compare, save or cancel: those
+        the read blocks name, and those that vanished and may still be ahead. (Outlook's re-keying loads its
+        own.)"""
         named = set(masters)
         for event in overrides:
             uid = event.uid.strip()
@@ -171,7 +181,8 @@ class FeedImport:
     def _fetch(self, pks) -> None:
         pks = sorted(pk for pk in pks if pk not in self.loaded)
         for offset in range(0, len(pks), LOAD_BATCH):
-            for atelier in Atelier.objects.filter(pk__in=pks[offset : offset + LOAD_BATCH]).order_by():
+            batch = Atelier.objects.filter(pk__in=pks[offset : offset + LOAD_BATCH]).only(*LOADED_FIELDS)
+            for atelier in batch.order_by():
                 atelier.structure = self.structure
                 self.loaded[atelier.pk] = atelier
 
@@ -321,7 +332,8 @@ class FeedImport:
             self.touched[atelier.pk] = atelier
 
     def _flush_created(self) -> None:
-        """Insert the new ateliers with `bulk_create`, which sets their primary keys (one query a batch).
+        """Insert the new ateliers and their sessions with `events.domain.create_ateliers` (`bulk_create`,
+        which sets their primary keys; each row written once).
 
         Not `update_conflicts`: (feed, UID) is unique through a partial index (only where a feed is set),
         which PostgreSQL's ON CONFLICT cannot name without its condition; the index read first already
@@ -330,7 +342,7 @@ class FeedImport:
         pending = [atelier for atelier in self.created if atelier.pk is None]
         if not pending:
             return
-        Atelier.objects.bulk_create(pending, batch_size=LOAD_BATCH)
+        create_ateliers(ateliers=pending, sessions=not self.dry_run)
         for atelier in pending:
             self.present.add(atelier.pk)
 
@@ -396,9 +408,9 @@ class FeedImport:
             SessionOverride.objects.bulk_update(self.restamped_overrides, ["remote_sequence", "block_hash"])
 
     def _touch(self, atelier: Atelier) -> None:
-        if atelier not in self.created:
-            self.touched[atelier.pk] = atelier
-            self.updated.add(atelier.pk)
+        """Its sessions are rebuilt: a new atelier too, since it was written without this override."""
+        self.touched[atelier.pk] = atelier
+        self.updated.add(atelier.pk)  # the new ones are counted as created, not updated
 
     def _vanish(self) -> None:
         """Gone from the calendar: cancel what is still to come, leave the past as it happened."""
@@ -452,11 +464,10 @@ class FeedImport:
             Atelier.objects.bulk_update(restamped, BOOKKEEPING_FIELDS, batch_size=LOAD_BATCH)
 
     def _materialise(self) -> None:
-        """New and changed ateliers get their sessions rebuilt together, by the events app's public
-        `rebuild_many_sessions` (never through `Atelier.save()`): a first import of a big calendar would
-        otherwise cost a transaction per atelier."""
-        created = {atelier.pk for atelier in self.created}
-        ateliers = [*self.created, *(a for a in self.touched.values() if a.pk not in created)]
+        """Changed ateliers get their sessions rebuilt together, by the events app's public
+        `rebuild_many_sessions` (never through `Atelier.save()`, one transaction per atelier); new ones
+        got theirs with their INSERT (`_flush_created`) unless an override touched them since."""
+        ateliers = list(self.touched.values())
         if not ateliers:
             return
         overrides: dict[int, list] = {}

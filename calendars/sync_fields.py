@@ -48,6 +48,10 @@ CONTENT_FIELDS = (
 )
 # What the run records of the block it read.
 BOOKKEEPING_FIELDS = ("remote_uid", "remote_sequence", "remote_last_modified", "block_hash")
+# What a run loads of the ateliers it compares, saves, cancels or rebuilds (`reconcile.FeedImport._fetch`):
+# the index, what the calendar owns, the bookkeeping, and what `events.occurrences.build_occurrences` reads;
+# not the thirty fields Maillage owns, which the run never reads.
+LOADED_FIELDS = (*INDEX_FIELDS, *CONTENT_FIELDS, *BOOKKEEPING_FIELDS, "sequence", "updated_at", "structure")
 # What a per-session change from the calendar holds; upserted on (atelier, original_start).
 OVERRIDE_FIELDS = (
     "status",

@@ -2,9 +2,9 @@
 
 The `Occurrence` table is derived from an atelier and its overrides, and nothing rebuilds it behind the
 caller's back (no `save()` override, no signal): whoever changes a schedule, a place, a status or a session
-calls `save_atelier`, `rebuild_sessions` or `rebuild_many_sessions` in the same transaction, so that pages
-and exports never read a session change without its `Occurrence` row following. The admin, the programmes'
-publishing, the demo loader and the calendar sync all go through here.
+calls `save_atelier`, `rebuild_sessions` or `rebuild_many_sessions` (`create_ateliers` for new ones) in the
+same transaction, so that pages and exports never read a session change without its `Occurrence` row
+following. The admin, the programmes' publishing, the demo loader and the calendar sync all go through here.
 
 The .ics exports need no call: each series' stored text carries the key of the facts it was written from
 and is rewritten when they change (`events.ical.stored`).
@@ -100,6 +100,33 @@ def rebuild_many_sessions(
             Atelier.objects.filter(pk__in=batch).update(
                 occurrences_until=until, last_session_date=Subquery(last_session)
             )
+    return len(rows)
+
+
+def create_ateliers(*, ateliers: list[Atelier], sessions: bool = True, today: date | None = None) -> int:
+    """Insert new ateliers (`bulk_create`, which sets their primary keys) with their sessions; return how
+    many sessions were written.
+
+    For ateliers that do not exist yet, nothing is there to delete and their last session day is known
+    before they are written: the sessions are expanded first, `occurrences_until` and `last_session_date`
+    go out with the atelier's own INSERT, and the sessions follow, so that each row is written once (a
+    calendar's first import is mostly this). New ateliers have no overrides yet: one that gets some in the
+    same transaction is then rebuilt by `rebuild_many_sessions`. Without `sessions`, only the ateliers are
+    inserted (a preview, rolled back). Atomic without a savepoint of its own, like `rebuild_many_sessions`.
+    """
+    today = today or timezone.localdate()
+    until = horizon(today)
+    rows = []
+    if sessions:
+        for atelier in ateliers:
+            built = build_occurrences(atelier, today=today, overrides=[])
+            atelier.occurrences_until = until
+            atelier.last_session_date = max((row.local_date for row in built), default=None)
+            rows += built
+    with transaction.atomic(savepoint=False):
+        Atelier.objects.bulk_create(ateliers, batch_size=WRITE_BATCH)
+        # Each row's `atelier_id` is taken from its atelier, which has its primary key by now.
+        Occurrence.objects.bulk_create(rows, batch_size=WRITE_BATCH)
     return len(rows)
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from calendars.blocks import block_hash, decode, split_blocks
+from calendars.blocks import block_hash, decode, split_blocks, without_unread_lines
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ical"
 
@@ -79,3 +79,17 @@ def test_decode_gives_unfolded_lf_text_whatever_the_line_ends_and_encoding(data)
 def test_decode_mends_a_utf8_character_folded_in_two():
     """Some producers fold at 75 octets even inside a character: "é" is C3 A9, cut after C3."""
     assert decode(b"SUMMARY:Caf\xc3\r\n \xa9 solidaire\r\n") == "SUMMARY:Café solidaire\n"
+
+
+def test_without_unread_lines_drops_whole_lines_of_unread_properties_only():
+    block = (
+        "BEGIN:VEVENT\nDTSTAMP:20270101T000000Z\nUID:a@x\ncreated:20260101T000000Z\n"
+        'ATTENDEE;CN="Dupont, Marie":mailto:marie@exemple.fr\nX-GOOGLE-CONFERENCE:https://meet\n'
+        "X-ALT-DESC;FMTTYPE=text/html:<p>Texte</p>\nDTSTART:20270112T140000\nCREATED-BY:garde\n"
+        "BEGIN:VALARM\nACTION:DISPLAY\nATTENDEE:mailto:a@x\nEND:VALARM\nTRANSP:OPAQUE\nEND:VEVENT"
+    )
+
+    assert without_unread_lines(block) == (
+        "BEGIN:VEVENT\nUID:a@x\nX-ALT-DESC;FMTTYPE=text/html:<p>Texte</p>\nDTSTART:20270112T140000\n"
+        "CREATED-BY:garde\nBEGIN:VALARM\nACTION:DISPLAY\nEND:VALARM\nEND:VEVENT"
+    )

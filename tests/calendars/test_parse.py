@@ -310,3 +310,42 @@ def test_every_shape_of_the_shapes_fixture_is_read_by_icalendar():
     assert (portes_ouvertes.all_day, portes_ouvertes.start) == (True, datetime(2027, 6, 1))
     moved = by_uid(result, "paris-serie@google.com", datetime(2027, 3, 16, 14, 0))
     assert (moved.summary, moved.start) == ("Atelier tablette (décalé)", datetime(2027, 3, 16, 15, 0))
+
+
+def test_unread_properties_and_definitions_of_known_zones_change_nothing_read():
+    """icalendar is handed neither the lines Maillage never reads nor the VTIMEZONE of a zone it knows by
+    name (it would ignore it); a zone it does not know keeps its definition."""
+
+    def calendar(extra: str, zones: str = "") -> bytes:
+        return (
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//FR\r\nX-WR-TIMEZONE:Europe/Paris\r\n"
+            + zones
+            + "BEGIN:VEVENT\r\nUID:u@x\r\nDTSTAMP:20270101T000000Z\r\n"
+            + extra
+            + "DTSTART;TZID=Europe/Paris:20270112T140000\r\nDTEND;TZID=Mairie:20270112T160000\r\n"
+            "SUMMARY:Atelier tablette\r\nDESCRIPTION:Venez\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        ).encode()
+
+    def zone(tzid: str, offset: str) -> str:
+        return (
+            f"BEGIN:VTIMEZONE\r\nTZID:{tzid}\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+            f"TZOFFSETFROM:{offset}\r\nTZOFFSETTO:{offset}\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+        )
+
+    noisy = (
+        "CREATED:20260101T000000Z\r\nTRANSP:OPAQUE\r\nORGANIZER;CN=Marie:mailto:marie@exemple.fr\r\n"
+        "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Rappel\r\n"
+        "TRIGGER:-PT15M\r\nEND:VALARM\r\n"
+    )
+    # A Paris definition that is wrong on purpose: icalendar keeps its own Europe/Paris.
+    zones = zone("Europe/Paris", "+0500") + zone("Mairie", "+0200")
+
+    plain = parse_calendar(calendar("", zones)).events[0]
+    read = parse_calendar(calendar(noisy, zones)).events[0]
+
+    assert (read.start, read.end, read.description) == (
+        datetime(2027, 1, 12, 14),
+        datetime(2027, 1, 12, 15),
+        "Venez",
+    )
+    assert {**vars(read), "block_hash": ""} == {**vars(plain), "block_hash": ""}

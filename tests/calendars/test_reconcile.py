@@ -297,15 +297,16 @@ def test_resync_after_one_change_costs_the_same_queries_whatever_the_calendar_si
     small = resync_queries(StructureFactory(), 5)
     big = resync_queries(StructureFactory(), 60)
 
-    # The manual-import feed, the index, the overrides, the changed row, its UPDATE.
-    assert small == big == 5
+    # The manual-import feed, the index (which tells that no session has a change of its own), the changed
+    # row, its UPDATE.
+    assert small == big == 4
 
 
 def test_resync_after_a_time_change_also_rewrites_the_sessions(db):
     small = resync_queries(StructureFactory(), 5, hour=10)
     big = resync_queries(StructureFactory(), 60, hour=10)
 
-    assert small == big == 5 + 3  # and the sessions: DELETE, INSERT, the ateliers' last session day
+    assert small == big == 4 + 3  # and the sessions: DELETE, INSERT, the ateliers' last session day
 
 
 def test_import_moved_session_with_its_own_summary_keeps_its_title_on_site_and_in_our_ics(structure, client):
@@ -498,3 +499,28 @@ def test_import_hourly_series_without_end_keeps_the_sessions_cap(structure, sett
     assert len(starts) == 50
     assert starts[0] == localize(datetime.combine(DAY, time(14)))
     assert [warning["code"] for warning in report.warnings] == ["too_many_sessions"]
+
+
+def test_first_import_writes_each_atelier_and_session_once(structure):
+    events = [vevent(f"e{i}@x", f"Atelier {i}", DAY + timedelta(days=i)) for i in range(4)]
+    events.append(vevent("series@x", "Café numérique", extra="RRULE:FREQ=WEEKLY;COUNT=5"))
+
+    with CaptureQueriesContext(connection) as queries:
+        report = import_calendar(structure=structure, data=calendar(*events))
+
+    writes = [q["sql"].split()[0] for q in queries.captured_queries if not q["sql"].startswith("SELECT")]
+    series = Atelier.objects.get(remote_uid="series@x")
+    assert counts(report) == (5, 0, 0, 0, 0)
+    assert Occurrence.objects.filter(atelier__structure=structure).count() == 4 + 5
+    assert series.last_session_date == DAY + timedelta(weeks=4)
+    # The manual-import feed, then the ateliers and their sessions.
+    assert writes == ["INSERT", "INSERT", "INSERT"]
+
+
+def test_first_import_of_a_series_with_a_moved_session_records_the_moved_day(structure):
+    import_calendar(structure=structure, data=series(override(3, day_shift=2)))
+
+    atelier = Atelier.objects.get(structure=structure)
+    last = Occurrence.objects.filter(atelier=atelier).latest("start")
+    assert (last.is_moved, last.local_date) == (True, DAY + timedelta(weeks=3, days=2))
+    assert atelier.last_session_date == DAY + timedelta(weeks=3, days=2)

@@ -5,6 +5,8 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events import domain, enums
@@ -197,3 +199,45 @@ def test_rebuild_many_sessions_writes_the_same_rows_as_rebuild_sessions(clock, s
         date(2028, 1, 11),
         date(2027, 12, 30),
     }
+
+
+def test_create_ateliers_inserts_each_row_once_with_the_sessions_rebuild_would_write(clock, structure):
+    def unsaved(title, rrule):
+        return Atelier(
+            structure=structure,
+            title=title,
+            start_date=date(2027, 1, 12),
+            start_time=time(14),
+            end_time=time(16),
+            rrule=rrule,
+        )
+
+    def snapshot(atelier):
+        atelier.refresh_from_db()
+        rows = [(row.recurrence_id, row.start, row.end, row.status, row.commune) for row in sessions(atelier)]
+        return rows, atelier.last_session_date, atelier.occurrences_until
+
+    bounded, open_ended = unsaved("Tablette", "FREQ=WEEKLY;BYDAY=TU;COUNT=3"), unsaved("Café", "FREQ=WEEKLY")
+
+    with CaptureQueriesContext(connection) as queries:
+        count = domain.create_ateliers(ateliers=[bounded, open_ended])
+
+    written = snapshot(bounded), snapshot(open_ended)
+    domain.rebuild_many_sessions(ateliers=[bounded, open_ended])
+    assert (snapshot(bounded), snapshot(open_ended)) == written
+    assert written[0][1:] == (date(2027, 1, 26), date(2028, 1, 17))
+    assert (len(written[0][0]), count) == (3, 3 + len(written[1][0]))
+    assert [query["sql"].split()[0] for query in queries.captured_queries] == ["INSERT", "INSERT"]
+
+
+def test_create_ateliers_without_sessions_inserts_the_ateliers_only(clock, structure):
+    atelier = Atelier(
+        structure=structure,
+        title="Tablette",
+        start_date=date(2027, 1, 12),
+        start_time=time(14),
+        end_time=time(16),
+    )
+
+    assert domain.create_ateliers(ateliers=[atelier], sessions=False) == 0
+    assert (Atelier.objects.filter(pk=atelier.pk).exists(), Occurrence.objects.count()) == (True, 0)

@@ -8,17 +8,21 @@ What must stay true:
   gives only the words of the query, sent url-encoded as ``q``. So there is no server-side request forgery to
   guard against, and the calendars' guard (`calendars.netguard`, a higher layer this app may not import) is
   not needed; the setting must simply never point at a private address (tests point it at loopback);
-- every call has an overall deadline (`MAILLAGE_ADDRESS_DEADLINE_SECONDS`: connection and every read wait at
-  most what is left of it) and a size bound (`MAILLAGE_ADDRESS_MAX_BYTES`); redirects are not followed;
+- every call has an overall deadline (`MAILLAGE_ADDRESS_DEADLINE_SECONDS`: the connection, the sending and
+  every read wait at most what is left of it; only the name lookup is the system resolver's, for the one
+  host of the setting) and a size bound (`MAILLAGE_ADDRESS_MAX_BYTES`); redirects are not followed;
 - anything but a well-formed GeoJSON answer is an `AddressLookupError`, which the view turns into a French
   message: the editor can always type the commune and the coordinates by hand.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import math
+import socket
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
@@ -117,14 +121,22 @@ def _fetch(url: str, *, deadline_seconds: float, max_bytes: int) -> bytes:
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
+    watchdog = None
     try:
+        connection.connect()
+        # Kept: `getresponse` hands the socket over to the response when the server will close it.
+        sock = connection.sock
+        # A server may send its headers a byte at a time, each read well within the timeout: at the deadline
+        # the watchdog shuts the socket, which ends any read in progress.
+        watchdog = threading.Timer(remaining(), _shut, args=(sock,))
+        watchdog.daemon = True
+        watchdog.start()
+        sock.settimeout(remaining())
         connection.request(
             "GET",
             target,
             headers={"Accept": "application/json", "User-Agent": settings.MAILLAGE_FEED_USER_AGENT},
         )
-        # Kept: `getresponse` hands the socket over to the response when the server will close it.
-        sock = connection.sock
         sock.settimeout(remaining())
         response = connection.getresponse()
         if response.status != 200:
@@ -139,9 +151,19 @@ def _fetch(url: str, *, deadline_seconds: float, max_bytes: int) -> bytes:
             if size > max_bytes:
                 raise AddressLookupError(f"answer larger than {max_bytes} bytes")
             chunks.append(chunk)
-        remaining()
+        remaining()  # a read the watchdog ended looks like the end of the answer: it is not
         return b"".join(chunks)
     except (OSError, http.client.HTTPException) as error:
+        # Every socket timeout is what was left of the deadline; a watchdog's shutdown comes at it.
+        if isinstance(error, TimeoutError) or time.monotonic() >= deadline:
+            raise AddressLookupError("deadline exceeded") from error
         raise AddressLookupError(f"{type(error).__name__}: {error}") from error
     finally:
+        if watchdog is not None:
+            watchdog.cancel()
         connection.close()
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)

@@ -125,3 +125,30 @@ def test_lookup_says_when_the_address_service_fails(page, site, editor_setup, fa
         "Le service d’adresses ne répond pas : saisissez la commune et les coordonnées à la main."
     ).wait_for()
     assert page.locator("#id_latitude").input_value() == ""
+
+
+def test_grid_reads_stored_hours_and_invalid_expert_text_is_kept(page, site, editor_setup):
+    own = editor_setup["own"]
+    own.horaires = "Mo-Fr 09:00-12:00,14:00-17:30; PH off"
+    own.save_revision().publish()
+    log_in(page, site, "ines@exemple.fr")
+    page.goto(f"{site.url}/admin/pages/{own.pk}/edit/")
+
+    friday = page.get_by_role("group", name="Vendredi")
+    assert [friday.locator("[data-start]").nth(i).input_value() for i in range(2)] == ["09:00", "14:00"]
+    page.get_by_label("Fermé les jours fériés").uncheck()
+    page.get_by_label("Fermé les jours fériés").check()
+    page.get_by_text("Saisie experte (format OpenStreetMap)").click()
+    expert = page.locator("#id_horaires")
+    assert expert.input_value() == "Mo-Fr 09:00-12:00,14:00-17:30; PH off"
+
+    expert.fill("Lundi 9h-12h")
+    page.get_by_text("La saisie experte a été modifiée").wait_for()
+    assert friday.locator("[data-start]").first.is_disabled()
+    page.locator("[data-w-dropdown-target='toggle']").last.click()
+    page.get_by_role("button", name="Publier").click()
+
+    page.get_by_text("Horaires non reconnus : « Lundi 9h-12h »").first.wait_for()
+    assert page.locator("#id_horaires").input_value() == "Lundi 9h-12h"
+    assert page.get_by_text("Ces horaires ne peuvent pas s’afficher jour par jour").is_visible()
+    assert StructurePage.objects.get(pk=own.pk).horaires == "Mo-Fr 09:00-12:00,14:00-17:30; PH off"

@@ -1,6 +1,7 @@
 """Tests of network.address and the admin's address lookup view, against a fake BAN on loopback."""
 
 import json
+import threading
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -11,7 +12,7 @@ from network.address import AddressLookupError, AddressMatch, read_matches, sear
 from network.enums import MemberRole
 from tests.factories import StructureFactory, UserFactory
 from tests.fixtures.ban import ISSOUDUN, SEARCH_PATH, VIERZON_PORT, ban_route, collection
-from tests.fixtures.http_server import endless_body, ok, serve, slow_status
+from tests.fixtures.http_server import endless_body, ok, serve, slow_body, slow_status, trickle_headers
 
 LOOKUP_URL = "/admin/structures/adresses/"
 
@@ -106,14 +107,47 @@ def test_search_addresses_fails_on_a_bad_answer(ban, settings, route):
 
 
 @pytest.mark.parametrize(
-    "route", [slow_status(), endless_body(every=0.05, size=16)], ids=["silent", "endless"]
+    "route",
+    [slow_status(), trickle_headers(every=0.1), slow_body(every=0.1), endless_body(every=0.05, size=16)],
+    ids=["silent", "trickled-headers", "slow-body", "endless"],
 )
 def test_search_addresses_stops_at_the_deadline(ban, settings, route):
     settings.MAILLAGE_ADDRESS_DEADLINE_SECONDS = 0.5
     ban.routes[SEARCH_PATH] = route
 
+    with pytest.raises(AddressLookupError) as excinfo:
+        search_addresses("boulevard du port")
+
+    assert str(excinfo.value) == "deadline exceeded"
+
+
+def test_search_addresses_hangs_up_on_a_server_that_would_trickle_for_a_minute(ban, settings):
+    """Headers a byte every 0.1 s for a minute: each read is quick, so only the overall deadline (0.5 s)
+    ends the wait. The server counts what it could send before the client hung up."""
+    settings.MAILLAGE_ADDRESS_DEADLINE_SECONDS = 0.5
+    sent, finished = [], threading.Event()
+
+    def route(handler):
+        handler.close_connection = True
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nX-Lent: ")
+        for _ in range(600):
+            try:
+                handler.wfile.write(b"a")
+                handler.wfile.flush()
+            except OSError:
+                break
+            sent.append(1)
+            if handler.hold(0.1):
+                break
+        finished.set()
+
+    ban.routes[SEARCH_PATH] = route
+
     with pytest.raises(AddressLookupError):
         search_addresses("boulevard du port")
+
+    assert finished.wait(30)
+    assert len(sent) < 100  # a client without a deadline would have taken all 600
 
 
 def test_search_addresses_fails_when_nobody_listens(settings):

@@ -46,6 +46,9 @@ _DAY_NAMES = (
     _("Samedi"),
     _("Dimanche"),
 )
+# Public for the admin's hours editor (network/widgets.py), which shows the week the same way.
+DAY_CODES = _DAY_CODES
+DAY_NAMES = _DAY_NAMES
 
 _DAY = r"(?:Mo|Tu|We|Th|Fr|Sa|Su)"
 _SELECTOR_ITEM = rf"(?:{_DAY}(?:-{_DAY})?|PH)"

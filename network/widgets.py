@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .horaires import _DAY_CODES, _DAY_NAMES, OpeningHoursError, parse_opening_hours
+from .horaires import DAY_CODES, DAY_NAMES, OpeningHoursError, parse_opening_hours
 
 
 def _hhmm(minute: int) -> str:
@@ -38,7 +38,7 @@ def opening_hours_grid(text: str) -> dict:
             "name": str(name),
             "ranges": [(_hhmm(start), _hhmm(end)) for start, end in ranges],
         }
-        for code, name, ranges in zip(_DAY_CODES, _DAY_NAMES, hours.days, strict=True)
+        for code, name, ranges in zip(DAY_CODES, DAY_NAMES, hours.days, strict=True)
     ]
     return {"days": days, "closed_on_public_holidays": hours.closed_on_public_holidays, "readable": readable}
 

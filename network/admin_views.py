@@ -5,11 +5,15 @@ redirect to the dashboard: an invitation link or a bookmark to another structure
 yours"). Changes go through `network.domain`, so that groups always follow memberships.
 """
 
+import logging
+from dataclasses import asdict
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,12 +28,14 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 
-from . import domain
+from . import address, domain
 from .forms_admin import CoordinationForm, InvitationForm
 from .models import Coordination, Invitation, Membership, MembershipRequest, StructurePage, member_name
 from .permissions import can_manage_structure, manageable_structures
 
 STRUCTURES_PER_PAGE = 50
+
+logger = logging.getLogger(__name__)
 
 
 def _forbidden(request, structure=None):
@@ -338,3 +344,35 @@ class CoordinationViewSet(ModelViewSet):
 
 
 coordination_viewset = CoordinationViewSet("coordinations")
+
+
+class AddressLookupView(View):
+    """The structure form's address lookup: the browser asks here, this view asks the Base Adresse Nationale.
+
+    Only people who edit a structure (its editors, its bassin's coordinators, superusers) may use it; it
+    answers 404 when `MAILLAGE_ADDRESS_LOOKUP` is off. A failure of BAN is a French message with status 502,
+    never a 500: the form says to type the commune and coordinates by hand.
+    """
+
+    def get(self, request):
+        if not settings.MAILLAGE_ADDRESS_LOOKUP:
+            raise Http404
+        if not manageable_structures(request.user).exists():
+            return JsonResponse({"results": [], "message": _("Accès refusé")}, status=403)
+        query = " ".join(request.GET.get("q", "").split())
+        if not address.QUERY_MIN_LENGTH <= len(query) <= address.QUERY_MAX_LENGTH:
+            message = _("Saisissez l’adresse (de %(min)s à %(max)s caractères) avant de la chercher.") % {
+                "min": address.QUERY_MIN_LENGTH,
+                "max": address.QUERY_MAX_LENGTH,
+            }
+            return JsonResponse({"results": [], "message": message}, status=400)
+        try:
+            matches = address.search_addresses(query)
+        except address.AddressLookupError as error:
+            logger.warning("Address lookup failed: %s", error)
+            message = _(
+                "Le service d’adresses ne répond pas : saisissez la commune et les coordonnées à la main."
+            )
+            return JsonResponse({"results": [], "message": message}, status=502)
+        message = "" if matches else _("Aucune adresse trouvée")
+        return JsonResponse({"results": [asdict(match) for match in matches], "message": message})

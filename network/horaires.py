@@ -46,6 +46,9 @@ _DAY_NAMES = (
     _("Samedi"),
     _("Dimanche"),
 )
+# Public for the admin's hours editor (network/widgets.py), which shows the week the same way.
+DAY_CODES = _DAY_CODES
+DAY_NAMES = _DAY_NAMES
 
 _DAY = r"(?:Mo|Tu|We|Th|Fr|Sa|Su)"
 _SELECTOR_ITEM = rf"(?:{_DAY}(?:-{_DAY})?|PH)"
@@ -269,3 +272,32 @@ def _describe_run(first: int, last: int) -> str:
     if last == first + 1:
         return str(_("%(first)s et %(last)s")) % {"first": first_name, "last": last_name}
     return str(_("Du %(first)s au %(last)s")) % {"first": first_name.lower(), "last": last_name}
+
+
+def format_opening_hours(hours: WeeklyHours) -> str:
+    """OSM `opening_hours` text for a weekly grid: the inverse of :func:`parse_opening_hours` on its output.
+
+    Used by the admin's hours editor, so that what it saves reads as a person would write it: runs of
+    consecutive days with the same hours share one rule (``Mo-Fr 09:00-12:00``), closed days are left out
+    (OSM reads an unnamed day as closed) and ``PH off`` comes last. Unknown hours give the empty text.
+    """
+    if not hours.known:
+        return ""
+    rules = []
+    index = 0
+    while index < 7:
+        last = index
+        while last + 1 < 7 and hours.days[last + 1] == hours.days[index]:
+            last += 1
+        if hours.days[index]:
+            selector = _DAY_CODES[index] if last == index else f"{_DAY_CODES[index]}-{_DAY_CODES[last]}"
+            ranges = ",".join(f"{_hhmm(start)}-{_hhmm(end)}" for start, end in hours.days[index])
+            rules.append(f"{selector} {ranges}")
+        index = last + 1
+    if hours.closed_on_public_holidays:
+        rules.append("PH off")
+    return "; ".join(rules) if rules else "Mo-Su off"
+
+
+def _hhmm(minute: int) -> str:
+    return "{:02d}:{:02d}".format(*divmod(minute, 60))

@@ -100,6 +100,7 @@ def register_my_structures_menu_item():
 def register_network_admin_urls():
     urls = [
         path("", admin_views.MyStructuresView.as_view(), name="structures"),
+        path("adresses/", admin_views.AddressLookupView.as_view(), name="address_lookup"),
         path("<int:structure_id>/membres/", admin_views.MembersView.as_view(), name="members"),
         path(
             "<int:structure_id>/membres/<int:membership_id>/retirer/",

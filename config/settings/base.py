@@ -291,6 +291,16 @@ MAILLAGE_MAP_ATTRIBUTION = os.environ.get("MAILLAGE_MAP_ATTRIBUTION", "© les co
 MAILLAGE_MAP_CENTER = (47.2, 1.7)
 MAILLAGE_MAP_ZOOM = 7
 
+# Address lookup in the structure form (network/address.py): the admin's proxy asks the Base Adresse
+# Nationale, never the browser. The URL is fixed here, not given by users; off, editors type commune and
+# coordinates.
+MAILLAGE_ADDRESS_LOOKUP = env_bool("MAILLAGE_ADDRESS_LOOKUP", default=True)
+MAILLAGE_ADDRESS_API_URL = os.environ.get(
+    "MAILLAGE_ADDRESS_API_URL", "https://api-adresse.data.gouv.fr/search/"
+)
+MAILLAGE_ADDRESS_DEADLINE_SECONDS = float(os.environ.get("MAILLAGE_ADDRESS_DEADLINE_SECONDS", "5"))
+MAILLAGE_ADDRESS_MAX_BYTES = 200_000  # five GeoJSON features weigh about 3 kB
+
 MAILLAGE_INVITATION_DAYS = 14
 # Right-hand side of the UIDs of ateliers created here: stable, so calendar apps never see duplicates.
 MAILLAGE_ICAL_DOMAIN = os.environ.get("MAILLAGE_ICAL_DOMAIN", "maillage.localhost")

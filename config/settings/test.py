@@ -16,6 +16,8 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 ACCOUNT_RATE_LIMITS = False
 MAILLAGE_MAP_TILES_URL = ""
+# Tests never reach the Base Adresse Nationale; those of the lookup point it at a fake BAN on loopback.
+MAILLAGE_ADDRESS_LOOKUP = False
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 # No collectstatic in tests: WhiteNoise looks files up per request instead of scanning an empty STATIC_ROOT.
 WHITENOISE_AUTOREFRESH = True

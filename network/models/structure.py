@@ -39,6 +39,7 @@ from ..validators import (
     validate_phone,
     validate_pivot,
 )
+from ..widgets import AddressLookupWidget, OpeningHoursWidget
 from .rights import RightsLinkedPage
 from .structure_queries import StructurePageQuerySet
 
@@ -201,7 +202,7 @@ class StructurePage(RightsLinkedPage, Page):
         ),
         MultiFieldPanel(
             [
-                FieldPanel("adresse"),
+                FieldPanel("adresse", widget=AddressLookupWidget),
                 FieldPanel("complement_adresse"),
                 FieldRowPanel([FieldPanel("code_postal"), FieldPanel("commune"), FieldPanel("code_insee")]),
                 FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
@@ -214,7 +215,14 @@ class StructurePage(RightsLinkedPage, Page):
                 FieldPanel("courriels"),
                 FieldPanel("site_web"),
                 FieldPanel("prise_rdv"),
-                FieldPanel("horaires"),
+                FieldPanel(
+                    "horaires",
+                    widget=OpeningHoursWidget,
+                    help_text=_(
+                        "Jour par jour, une plage par période d'ouverture (le matin, l'après-midi) ; "
+                        "un jour sans plage est fermé."
+                    ),
+                ),
             ],
             heading=_("Contact et horaires"),
         ),

@@ -15,6 +15,7 @@ from network.horaires import (
     OpeningHoursError,
     WeeklyHours,
     format_minutes_fr,
+    format_opening_hours,
     parse_opening_hours,
     validate_opening_hours,
 )
@@ -494,3 +495,41 @@ def test_humanize_compact_same_hours_all_week_says_every_day():
 
 def test_humanize_compact_unknown_hours_is_empty():
     assert parse_opening_hours("").humanize_compact() == []
+
+
+# format_opening_hours: what the admin's hours editor writes ---------------------------------------------
+
+DEMO_HOURS = [
+    "Mo-Su 09:00-12:00",
+    "Tu 14:00-22:00; We 14:00-20:00; Th 16:00-22:00; Fr-Sa 14:00-20:00",
+    "Mo-Fr 09:30-12:00,14:00-16:30",
+    "Mo 14:00-18:00; Tu 09:00-12:00,14:00-19:00; We 09:00-12:00,14:00-18:30; Th 14:00-18:00; "
+    "Fr 09:00-12:00,14:00-17:00",
+    "Mo-Fr 09:00-12:00,14:00-17:30; PH off",
+    "Tu-Sa 10:00-12:00,14:00-18:00",
+    "Mo-Su 00:00-24:00",
+    "PH off",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", DEMO_HOURS)
+def test_format_opening_hours_gives_back_the_demo_texts(text):
+    assert format_opening_hours(parse_opening_hours(text)) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mo-Fr 09:00-18:00; We 09:00-12:00", "Mo-Tu 09:00-18:00; We 09:00-12:00; Th-Fr 09:00-18:00"),
+        ("Fr 22:00-02:00", "Fr 22:00-24:00; Sa 00:00-02:00"),
+        ("24/7", "Mo-Su 00:00-24:00"),
+        ("Mo 14:00-18:00,09:00-12:00", "Mo 09:00-12:00,14:00-18:00"),
+        ("Mo-Su off", "Mo-Su off"),
+    ],
+)
+def test_format_opening_hours_writes_the_same_week_in_the_plain_form(text, expected):
+    formatted = format_opening_hours(parse_opening_hours(text))
+
+    assert formatted == expected
+    assert parse_opening_hours(formatted).days == parse_opening_hours(text).days

@@ -89,8 +89,9 @@ class StructurePage(RightsLinkedPage, Page):
         _("accueille du public"),
         default=True,
         help_text=_(
-            "Décochez pour un réseau ou un partenaire qui n'accueille pas de public (les professionnel·les le "
-            "contactent) : il n'apparaît plus sur la carte publique et vient après les lieux dans les listes."
+            "Décochez pour un réseau ou un partenaire qui n'accueille pas de public (les "
+            "professionnel·les le contactent) : il n'apparaît plus sur la carte publique et vient après "
+            "les lieux dans les listes."
         ),
     )
     structure_parente = models.CharField(_("structure parente"), max_length=255, blank=True)

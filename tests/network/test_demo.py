@@ -5,7 +5,6 @@ from collections import Counter
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
-
 from django.urls import reverse
 
 from network.demo import DEMO_COORDINATOR, DEMO_EDITOR, load_demo_territory, read_fixture

@@ -34,13 +34,15 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         structures = list(StructurePage.objects.for_listing())
+        # « N lieux » counts the places a person can go to: networks and partners are not places.
+        places = [structure for structure in structures if structure.receives_public]
         bassins = list(BassinPage.objects.live().public().child_of(self).order_by("title"))
         counts = {bassin.pk: 0 for bassin in bassins}
-        for structure in structures:
+        for structure in places:
             if structure.bassin_id in counts:
                 counts[structure.bassin_id] += 1
         context["bassins"] = [(bassin, counts[bassin.pk]) for bassin in bassins]
-        context["structure_count"] = len(structures)
+        context["structure_count"] = len(places)
         context["map_markers"] = StructurePage.map_markers(structures)
         # Event cycles still ahead or under way (Human Tech Days…): the public finds their programme here.
         context["cycles"] = list(

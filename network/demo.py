@@ -1,4 +1,4 @@
-"""The demo territory: five bassins and their 81 structures from the field study, plus demo accounts.
+"""The demo territory: five bassins and their 85 structures from the field study, plus demo accounts.
 
 The facts come from `network/fixtures/demo_territory.json`, the project's own copy of the field study (never
 read from outside the project at run time). Loading is idempotent: bassins and structures are matched by
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from . import domain
+from .demo_people import DEMO_PEOPLE, ensure_profile
 from .enums import MemberRole
 from .models import BassinPage, Coordination, Membership, StructurePage
 
@@ -113,6 +114,9 @@ def _structure_fields(data: dict) -> dict:
         has_printer=equipment.get("printer"),
         has_free_wifi=equipment.get("free_wifi"),
         equipment_note=equipment.get("note") or "",
+        structure_parente=data.get("structure_parente") or "",
+        receives_public=data.get("receives_public", True),
+        waiting_list=data.get("waiting_list") or "",
         source=DEMO_SOURCE,
     )
     fields["stops"] = [
@@ -122,10 +126,10 @@ def _structure_fields(data: dict) -> dict:
     return fields
 
 
-def _demo_user(email: str, first_name: str, password: str, report: DemoReport):
+def _demo_user(email: str, first_name: str, password: str, report: DemoReport, last_name: str = "(démo)"):
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(
-        username=email, defaults={"email": email, "first_name": first_name, "last_name": "(démo)"}
+        username=email, defaults={"email": email, "first_name": first_name, "last_name": last_name}
     )
     if created:
         user.set_password(password)
@@ -151,6 +155,23 @@ def _demo_accounts(report: DemoReport, password: str) -> None:
         user = _demo_user(DEMO_COORDINATOR["email"], DEMO_COORDINATOR["first_name"], password, report)
         if not Coordination.objects.filter(user=user, bassin=bourges).exists():
             domain.add_coordinator(bassin=bourges, user=user)
+
+
+def _demo_people(report: DemoReport, password: str) -> None:
+    """The members of `demo_people.DEMO_PEOPLE`, in their structures, with their profiles (see there).
+
+    They are named by their profile only (no first or last name): the directory shows the role and the place.
+    """
+    structures = {page.slug: page for page in StructurePage.objects.all()}
+    for person in DEMO_PEOPLE:
+        theirs = [structures[slug] for slug in person.structures if slug in structures]
+        if not theirs:
+            continue
+        user = _demo_user(person.email, "", password, report, last_name="")
+        ensure_profile(user, person)
+        for structure in theirs:
+            if not Membership.objects.filter(user=user, structure=structure).exists():
+                domain.add_member(structure=structure, user=user, role=person.role)
 
 
 @transaction.atomic
@@ -181,7 +202,9 @@ def load_demo_territory(*, fixture: Path = DEMO_FIXTURE, accounts: bool = True, 
         report.structures_created += 1
 
     if accounts:
-        _demo_accounts(report, password or os.environ.get("MAILLAGE_DEMO_PASSWORD", DEMO_PASSWORD_DEFAULT))
+        password = password or os.environ.get("MAILLAGE_DEMO_PASSWORD", DEMO_PASSWORD_DEFAULT)
+        _demo_accounts(report, password)
+        _demo_people(report, password)
     return report
 
 

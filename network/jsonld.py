@@ -57,10 +57,12 @@ def structure_jsonld(structure, *, page_url: str, image_urls=()) -> dict:
     """A schema.org `LocalBusiness` for one structure (the type that carries address, hours and contacts).
 
     `page_url` is the absolute address of the structure's page; `image_urls` absolute addresses of photos.
+    A network or partner that receives no public is an `Organization`: it has no door a search engine should
+    send people to.
     """
     data = {
         "@context": "https://schema.org",
-        "@type": "LocalBusiness",
+        "@type": "LocalBusiness" if getattr(structure, "receives_public", True) else "Organization",
         "@id": page_url,
         "name": structure.title,
         "url": page_url,

@@ -84,6 +84,17 @@ class StructurePage(RightsLinkedPage, Page):
         choices=enums.StructureStatus.choices,
         default=enums.StructureStatus.ACTIVE,
     )
+    # A network or a partner (a CAF, Canopé, a network of actors) is part of the territory's picture, but a
+    # person cannot go there to be helped: it leaves the public map and comes after the places in lists.
+    receives_public = models.BooleanField(
+        _("accueille du public"),
+        default=True,
+        help_text=_(
+            "Décochez pour un réseau ou un partenaire qui n'accueille pas de public (les "
+            "professionnel·les le contactent) : il n'apparaît plus sur la carte publique et vient après "
+            "les lieux dans les listes."
+        ),
+    )
     structure_parente = models.CharField(_("structure parente"), max_length=255, blank=True)
     source = models.CharField(
         _("source des données"), max_length=120, blank=True, help_text=_("Laissez vide : « Maillage ».")
@@ -139,6 +150,15 @@ class StructurePage(RightsLinkedPage, Page):
         ),
     )
     horaires_parsed = models.JSONField(default=dict, editable=False)
+    waiting_list = models.CharField(
+        _("liste d'attente"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "S'il y a une liste d'attente, pour quoi (par exemple : « pour les formations »). Laissez vide "
+            "s'il n'y en a pas."
+        ),
+    )
 
     # Offer (schema enumerations)
     services = _choice_field(_("services"), enums.Service.choices)
@@ -223,6 +243,7 @@ class StructurePage(RightsLinkedPage, Page):
                         "un jour sans plage est fermé."
                     ),
                 ),
+                FieldPanel("waiting_list"),
             ],
             heading=_("Contact et horaires"),
         ),
@@ -247,6 +268,7 @@ class StructurePage(RightsLinkedPage, Page):
     ]
     identity_panels = [
         FieldPanel("status"),
+        FieldPanel("receives_public"),
         FieldPanel("typologie"),
         FieldPanel("pivot"),
         FieldPanel("structure_parente"),
@@ -374,6 +396,23 @@ class StructurePage(RightsLinkedPage, Page):
     def has_coordinates(self) -> bool:
         return self.latitude is not None and self.longitude is not None
 
+    @property
+    def is_closed(self) -> bool:
+        return self.status == enums.StructureStatus.CLOSED
+
+    @property
+    def listing_group(self) -> int:
+        """Where the structure comes in a public list: places that receive the public first (0), then
+        networks and partners (1), then closed places (2). Lists sort on it before their own order."""
+        if self.is_closed:
+            return 2
+        return 0 if self.receives_public else 1
+
+    @property
+    def on_public_map(self) -> bool:
+        """A network or a partner has no door to show on a map: the public could not be helped there."""
+        return self.receives_public and self.has_coordinates
+
     def map_marker(self) -> dict:
         return {
             "id": self.pk,
@@ -386,7 +425,7 @@ class StructurePage(RightsLinkedPage, Page):
 
     @staticmethod
     def map_markers(structures) -> list[dict]:
-        return [structure.map_marker() for structure in structures if structure.has_coordinates]
+        return [structure.map_marker() for structure in structures if structure.on_public_map]
 
     def get_context(self, request, *args, **kwargs):
         """The page's own data; its next sessions come from the `events` app's template tags."""
@@ -394,9 +433,11 @@ class StructurePage(RightsLinkedPage, Page):
         context["bassin"] = self.bassin
         context["photos"] = self.photos.select_related("image")
         context["stops"] = stops = list(self.stops.all())
-        context["map_markers"] = StructurePage.map_markers([self]) + [
-            stop.map_marker() for stop in stops if stop.has_coordinates
-        ]
+        context["map_markers"] = (
+            StructurePage.map_markers([self]) + [stop.map_marker() for stop in stops if stop.has_coordinates]
+            if self.receives_public
+            else []
+        )
         context["membership_state"] = self.membership_state(request.user)
         return context
 

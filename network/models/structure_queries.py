@@ -1,5 +1,6 @@
 """Set queries of the structures: the directory's filters, a bassin's structures, the communes of a set."""
 
+from django.db.models import Case, IntegerField, Q, Value, When
 from wagtail.query import PageQuerySet
 
 from .. import enums
@@ -13,8 +14,24 @@ class StructurePageQuerySet(PageQuerySet):
     """
 
     def for_listing(self):
-        """Live, public structures in name order, in one query (rows are already StructurePage instances)."""
-        return self.live().public().order_by("title")
+        """Live, public structures in one query (rows are already StructurePage instances): places that
+        receive the public first, then networks and partners, then closed places (the order of
+        `StructurePage.listing_group`), each group in name order."""
+        return self.live().public().order_by(self.listing_group_expression(), "title")
+
+    @staticmethod
+    def listing_group_expression():
+        """`StructurePage.listing_group` in SQL, for ordering a query the way lists show it."""
+        return Case(
+            When(status=enums.StructureStatus.CLOSED, then=Value(2)),
+            When(Q(receives_public=False), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+
+    def receiving_public(self):
+        """Places a person can go to (networks and partners left out, whatever their status)."""
+        return self.filter(receives_public=True)
 
     def in_bassins(self, bassins):
         return self.filter(bassin__in=bassins) if bassins else self

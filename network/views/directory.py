@@ -16,9 +16,11 @@ from ..text import fold_accents
 PAGE_SIZE = 20
 
 
-def title_sort_key(structure) -> str:
-    """Alphabetical order as a French reader expects it: "Écrivain" among the E, case ignored."""
-    return fold_accents(structure.title)
+def listing_sort_key(structure) -> tuple[int, str]:
+    """Places that receive the public first, then networks and partners, then closed places
+    (`StructurePage.listing_group`); in each, alphabetical order as a French reader expects it: "Écrivain"
+    among the E, case ignored."""
+    return structure.listing_group, fold_accents(structure.title)
 
 
 def rank_by_search(structures, terms: str) -> list:
@@ -39,9 +41,12 @@ def directory(request):
 
     structures = list(form.filter_structures(listed))
     if form.search_terms:
-        structures = rank_by_search(structures, form.search_terms)
+        # Most relevant first within each group: a partner never comes before a place to go.
+        structures = sorted(
+            rank_by_search(structures, form.search_terms), key=lambda structure: structure.listing_group
+        )
     else:
-        structures.sort(key=title_sort_key)
+        structures.sort(key=listing_sort_key)
     if form.wants_open_now:
         now = timezone.now()
         structures = [structure for structure in structures if structure.is_open_at(now)]

@@ -93,3 +93,32 @@ def test_deleting_a_bassin_deletes_its_structures_with_it():
     BassinPage.objects.get(pk=structure.bassin_id).delete()
 
     assert StructurePage.objects.filter(pk=structure.pk).exists() is False
+
+
+def test_structure_listing_puts_places_then_partners_then_closed_places(db):
+    bassin = BassinFactory()
+    StructureFactory(bassin=bassin, title="A – lieu fermé", status="closed")
+    StructureFactory(bassin=bassin, title="B – réseau", receives_public=False)
+    StructureFactory(bassin=bassin, title="C – réseau arrêté", receives_public=False, status="closed")
+    StructureFactory(bassin=bassin, title="D – médiathèque")
+    StructureFactory(bassin=bassin, title="E – projet", status="project")
+
+    listed = list(StructurePage.objects.child_of(bassin).for_listing())
+
+    assert [(page.title, page.listing_group) for page in listed] == [
+        ("D – médiathèque", 0),
+        ("E – projet", 0),
+        ("B – réseau", 1),
+        ("A – lieu fermé", 2),
+        ("C – réseau arrêté", 2),
+    ]
+
+
+def test_structure_map_markers_leave_out_partners_that_receive_no_public(db):
+    place = StructureFactory(title="Médiathèque")
+    partner = StructureFactory(bassin=place.bassin, title="CAF", receives_public=False)
+
+    markers = StructurePage.map_markers([place, partner])
+
+    assert [marker["id"] for marker in markers] == [place.pk]
+    assert (place.on_public_map, partner.on_public_map) == (True, False)

@@ -426,3 +426,22 @@ def test_structure_page_jsonld_cannot_be_broken_out_of_by_the_title(client, bour
     assert "<script>alert" not in text
     data = jsonld_of(text)
     assert (data["name"], data["description"]) == (title, "<b>gras</b>")
+
+
+def test_partner_page_is_an_organization_without_map_or_visit_advice(client, bourges):
+    partner = StructureFactory(bassin=bourges, title="RésoPluce", receives_public=False)
+
+    response = client.get(partner.url)
+
+    assert jsonld_of(response.text)["@type"] == "Organization"
+    assert response.context["map_markers"] == []
+    assert "Réseau / partenaire : contactez-le si vous êtes professionnel·le." in response.text
+    assert "avant de venir" not in response.text
+
+
+def test_structure_page_shows_its_waiting_list(client, bourges):
+    structure = StructureFactory(bassin=bourges, waiting_list="Pour les formations CARSAT.")
+
+    text = client.get(structure.url).text
+
+    assert "<strong>Liste d'attente</strong> — Pour les formations CARSAT." in text

@@ -9,7 +9,7 @@ from programmes.demo import load_demo_cycle
 
 class Command(BaseCommand):
     help = (
-        "Charge le territoire de démonstration (5 bassins, 81 structures, comptes de démo), "
+        "Charge le territoire de démonstration (5 bassins, 85 structures, comptes de démo), "
         "ses ateliers des huit prochaines semaines et le cycle « Human Tech Days ». Idempotent."
     )
 

@@ -238,6 +238,8 @@ def state_label(feed) -> str:
         return _("En erreur depuis le %(date)s") % {"date": moment_label(timezone.localtime(since).date())}
     if feed.status == FeedStatus.OK:
         return _("Fonctionne")
+    if feed.status == FeedStatus.TO_FIX:
+        return _("À corriger : pas encore lu")
     return _("Pas encore synchronisé")
 
 
@@ -263,4 +265,5 @@ def next_run_label(feed) -> str:
 
 
 def is_failing(feed) -> bool:
-    return feed.status == FeedStatus.FAILING
+    """Shown as an alert in the list: in error, or never read successfully (« à corriger »)."""
+    return feed.status in (FeedStatus.FAILING, FeedStatus.TO_FIX)

@@ -2,6 +2,10 @@
 delete it, and take one imported atelier back into their own hands.
 
 What must stay true:
+- a calendar is saved once per structure and address (`Feed` constraint); a new one, or one given another
+  address, is saved inactive and « à corriger » (`FeedStatus.TO_FIX`) until a reading of its address works
+  (its preview, `calendars.preview`); only then may it be activated, and its first sync runs. So a calendar
+  that fails on the first try is kept once, as « à corriger », and adding it again is refused in French;
 - a sync always runs in Celery (`sync_feed_task`), and so does a preview (`preview_feed_task`), enqueued
   after the commit so that the worker reads the saved rows; nothing here fetches. A broker that is down
   never fails the editor's action: the feed is left due (`next_run_at`), so `dispatch_due_feeds` syncs it
@@ -29,7 +33,18 @@ from .tasks import preview_feed_task, sync_feed_task
 
 @transaction.atomic
 def activate_feed(*, feed: Feed) -> None:
-    """Switch the sync on and run it at once; later runs follow the feed's interval."""
+    """Switch the sync on and run it at once; later runs follow the feed's interval.
+
+    A feed « à corriger » (its address never read successfully) is refused: its preview must work first.
+    """
+    if feed.needs_fixing:
+        raise ValidationError(
+            _(
+                "Maillage n'a pas encore réussi à lire ce calendrier : corrigez son adresse ou relisez "
+                "l'aperçu, puis activez-le."
+            ),
+            code="feed_to_fix",
+        )
     feed.active = True
     feed.next_run_at = None
     feed.save(update_fields=["active", "next_run_at", "updated_at"])

@@ -1,8 +1,10 @@
 """The form of a synchronised calendar: where it is, whose it is, and what to add to every atelier it brings.
 
 What must stay true: the structure can only be one the user manages (`network.permissions`), a structure
-keeps at most `MAILLAGE_MAX_FEEDS_PER_STRUCTURE` calendars (each costs a download on every run), and a
-changed address forgets what the last fetch kept, so that the next sync reads the new calendar in full.
+keeps at most `MAILLAGE_MAX_FEEDS_PER_STRUCTURE` calendars (each costs a download on every run) and each
+address once, and a changed address forgets what the last fetch kept, so that the next sync reads the new
+calendar in full. A new or re-addressed calendar is saved « à corriger » until its address is read
+(`calendars.models.FeedStatus`).
 """
 
 from datetime import timedelta
@@ -19,7 +21,7 @@ from network.models import StructurePage
 from network.permissions import manageable_structures
 
 from .display import url_help
-from .models import Feed, normalise_feed_url
+from .models import Feed, FeedStatus, normalise_feed_url
 
 INTERVAL_CHOICES = [
     (15, _("Tous les quarts d'heure")),
@@ -118,9 +120,31 @@ class FeedForm(WagtailAdminModelForm):
             )
         return structure
 
+    def clean(self):
+        """The same address twice for one structure is one calendar: say so rather than keep a copy."""
+        cleaned = super().clean()
+        structure, url = cleaned.get("structure"), cleaned.get("url")
+        if structure is not None and url:
+            others = Feed.objects.filter(structure=structure, url=url).exclude(pk=self.instance.pk)
+            if others.exists():
+                self.add_error(
+                    "url",
+                    ValidationError(
+                        _(
+                            "Ce calendrier est déjà relié à cette structure : retrouvez-le dans la liste "
+                            "des calendriers synchronisés pour le corriger ou relire son aperçu."
+                        ),
+                        code="duplicate_feed",
+                    ),
+                )
+        return cleaned
+
     def save(self, commit=True):
         feed = super().save(commit=False)
         feed.interval = timedelta(minutes=self.cleaned_data["frequency"])
+        if not feed.pk or ("url" in self.changed_data and not feed.active):
+            # An address never read yet: « à corriger » until its preview (or a sync) works.
+            feed.status = FeedStatus.TO_FIX
         if "url" in self.changed_data and feed.pk:
             # Another calendar: what the last fetch kept no longer describes it.
             feed.etag = feed.last_modified_header = feed.content_hash = ""

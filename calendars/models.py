@@ -19,6 +19,11 @@ from network.fields import ChoiceListField
 
 
 class FeedStatus(models.TextChoices):
+    """Where a calendar stands. A new (or re-addressed) one is « à corriger » until a reading of its address
+    works (its preview, or a sync): then « pas encore synchronisé » until its first sync, then « fonctionne »
+    or « en erreur »."""
+
+    TO_FIX = "corriger", _("À corriger")
     PENDING = "attente", _("Pas encore synchronisé")
     OK = "ok", _("Fonctionne")
     FAILING = "erreur", _("En erreur")
@@ -33,6 +38,11 @@ class FeedQuerySet(models.QuerySet):
         """Feeds that count in `MAILLAGE_MAX_FEEDS_PER_STRUCTURE`: all but the inactive « Import manuel »
         ones, made by an administrator's `import_ical` and never downloaded on a schedule."""
         return self.exclude(name=MANUAL_FEED_NAME, active=False)
+
+    def read_at(self, url: str):
+        """Mark the feeds still « à corriger » whose address `url` has just been read successfully: they may
+        now be activated. A feed given another address meanwhile stays as it is."""
+        return self.filter(url=url, status=FeedStatus.TO_FIX).update(status=FeedStatus.PENDING)
 
     def due(self, now):
         """Active feeds whose next run has come (or that never ran)."""
@@ -111,14 +121,29 @@ class Feed(models.Model):
         verbose_name = _("calendrier synchronisé")
         verbose_name_plural = _("calendriers synchronisés")
         ordering = ["structure", "name", "pk"]
+        constraints = [
+            # `url` is stored normalised (`normalise_feed_url`, applied by the form and by `clean`), so
+            # « webcal://x » and « https://x » are the same calendar here.
+            models.UniqueConstraint(
+                fields=["structure", "url"],
+                name="one_feed_per_structure_url",
+                violation_error_message=_("Ce calendrier est déjà relié à cette structure."),
+            )
+        ]
 
     def __str__(self):
         return self.name or self.url
 
+    @property
+    def needs_fixing(self) -> bool:
+        """Saved, but its address has never been read successfully: it cannot be activated yet."""
+        return self.status == FeedStatus.TO_FIX
+
     def clean(self):
         super().clean()
         self.url = normalise_feed_url(self.url)
-        if not self.url.lower().startswith(("http://", "https://")):
+        # An empty address is the field's own error (or the form's, which left it out of the instance).
+        if self.url and not self.url.lower().startswith(("http://", "https://")):
             raise ValidationError(
                 {
                     "url": ValidationError(

@@ -5,7 +5,9 @@ two such previews would hold every web worker meanwhile. The page asks for a rea
 `read_preview`, and the page shows the outcome stored here.
 
 What must stay true:
-- a reading writes nothing but its own `FeedPreview` row (`sync.preview_feed` is a dry run);
+- a reading writes nothing but its own `FeedPreview` row (`sync.preview_feed` is a dry run), and, when it
+  worked, takes its feed out of « à corriger » if the feed still has the address read (`Feed.status`), in
+  the same transaction, so that the page never offers « Activer » for a feed not yet marked readable;
 - what is stored is plain JSON (the counts, the first events, the warnings), read back by `stored_events`
   for the same rendering as before;
 - a reading ends `done` or `failed`, the latter with a French message; never an internal error text.
@@ -14,11 +16,12 @@ What must stay true:
 from datetime import date, datetime
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .fetch import FetchError
-from .models import FeedPreview, FeedPreviewStatus
+from .models import Feed, FeedPreview, FeedPreviewStatus
 from .sync import MAX_WARNINGS, preview_feed
 
 PREVIEW_LIMIT = 20
@@ -45,8 +48,11 @@ def read_preview(*, preview: FeedPreview) -> FeedPreview:
     return finish_preview(preview=preview, result=preview_result(report))
 
 
+@transaction.atomic
 def finish_preview(*, preview: FeedPreview, result: dict | None = None, error: str = "") -> FeedPreview:
     """Store the outcome of a reading: `result` when it worked, else `error` (in French)."""
+    if not error:
+        Feed.objects.filter(pk=preview.feed_id).read_at(preview.url)
     preview.status = FeedPreviewStatus.FAILED if error else FeedPreviewStatus.DONE
     preview.result, preview.error, preview.finished_at = result or {}, error, timezone.now()
     preview.save(update_fields=["status", "result", "error", "finished_at"])

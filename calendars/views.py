@@ -8,13 +8,16 @@ What must stay true:
   so another structure's feed or atelier is simply not found (404), whatever the view; people who manage no
   structure at all are turned away by the permission policy (`calendars.permissions`);
 - a new feed, or one given another address, is shown in preview before anything is imported: it is saved
-  inactive and opens on its preview, where « Activer la synchronisation » starts the first sync;
+  inactive and « à corriger » and opens on its preview; once the preview has read it, « Activer la
+  synchronisation » starts the first sync. One address per structure: a second one is refused in French,
+  even when two submissions race (the database constraint, caught here);
 - syncs and previews run in Celery (`calendars.domain`); screens only say that one is under way, and no
   view ever downloads a calendar itself.
 Wording, state and warning texts live in `calendars.display`.
 """
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -161,6 +164,18 @@ class FeedFormMixin(ScopedFeedMixin):
 
     def get_success_buttons(self):
         return []
+
+    def form_valid(self, form):
+        """The form refuses a known duplicate; one saved meanwhile (a double click) hits the constraint."""
+        try:
+            return super().form_valid(form)
+        except IntegrityError:
+            if not Feed.objects.filter(
+                structure=form.cleaned_data["structure"], url=form.cleaned_data["url"]
+            ).exists():
+                raise
+            form.add_error("url", _("Ce calendrier est déjà relié à cette structure."))
+            return self.form_invalid(form)
 
 
 class FeedCreateView(FeedFormMixin, CreateView):

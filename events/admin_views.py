@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 from wagtail import hooks
 from wagtail.admin import messages
@@ -63,6 +64,8 @@ def _url(name, *args):
 
 
 class AtelierIndexView(IndexView):
+    add_item_label = gettext_lazy("Ajouter un atelier")
+
     def get_base_queryset(self):
         next_start = (
             Occurrence.objects.filter(atelier=OuterRef("pk"), end__gte=timezone.now())
@@ -126,11 +129,35 @@ class AtelierSavedMixin:
         }
 
 
-class AtelierCreateView(AtelierSavedMixin, CreateView):
-    pass
+class FrenchTitlesMixin:
+    """French titles of the form pages: Wagtail composes « Nouvel(le) : Atelier » from the verbose name,
+    which French grammar does not allow; the page title says it whole and the subtitle stays empty."""
+
+    def get_page_subtitle(self):
+        return ""
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": _("Ateliers")},
+            {"url": "", "label": self.breadcrumb_label()},
+        ]
 
 
-class AtelierEditView(AtelierSavedMixin, ScopedObjectMixin, EditView):
+class AtelierCreateView(FrenchTitlesMixin, AtelierSavedMixin, CreateView):
+    page_title = gettext_lazy("Nouvel atelier")
+
+    def breadcrumb_label(self):
+        return self.get_page_title()
+
+
+class AtelierEditView(FrenchTitlesMixin, AtelierSavedMixin, ScopedObjectMixin, EditView):
+    def get_page_title(self):
+        return _("Modifier l'atelier « %(title)s »") % {"title": self.object.title}
+
+    def breadcrumb_label(self):
+        return self.object.title
+
     @cached_property
     def header_buttons(self):
         return [

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -342,6 +343,9 @@ class AtelierAdminForm(ScheduleForm, WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # Model verbose names are lower case; some custom fields (`ChoiceListField`) keep them so.
+            field.label = capfirst(field.label) if field.label else field.label
         structures = manageable_structures(self.for_user).order_by("title") if self.for_user else None
         self.fields["structure"].queryset = (
             structures if structures is not None else StructurePage.objects.none()

@@ -1,8 +1,11 @@
 """The "Ateliers" admin section: a `ModelViewSet` scoped to the structures the user manages.
 
 The form is grouped the way a mediator thinks about a workshop (what, for whom, when, where, how to sign
-up, accessibility, publication). Extra screens (sessions, duplicate, preview) live under the same URL prefix
-and namespace, so every link is built from the viewset.
+up, accessibility, publication). In « Quand », the questions of each rhythm sit in their own fieldset whose
+legend says when it applies (`RhythmFieldset`): without JavaScript all of them show, each clearly labelled;
+with it, only those of the chosen rhythm. A field is always shown or hidden together with its label.
+Extra screens (sessions, duplicate, preview) live under the same URL prefix and namespace, so every link
+is built from the viewset.
 """
 
 import django_filters
@@ -10,13 +13,14 @@ from django.forms import Media
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel, PanelGroup
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from network.models import StructurePage
 
 from . import admin_views, enums
+from .admin_widgets import LabelledRichTextArea
 from .forms_admin import AtelierAdminForm, initial_schedule, schedule_preview, session_label
 from .models import Atelier
 from .permissions import manageable_structure_ids
@@ -39,6 +43,7 @@ class SchedulePreviewPanel(Panel):
             context["raw_rrule"] = (
                 initial_schedule(self.instance).get("raw_rrule") if self.instance.pk else ""
             )
+            context["raw_rrule_field"] = self.form["raw_rrule"]
             return context
 
         def current_preview(self):
@@ -56,6 +61,33 @@ class SchedulePreviewPanel(Panel):
                     exdates=atelier.schedule.exdates,
                 )
             return None
+
+
+class RhythmFieldset(PanelGroup):
+    """Questions that apply to some rhythms only (`enums.Frequency` values in `applies_to`), in a fieldset
+    whose legend says when; `atelier-recurrence.js` hides it when another rhythm is chosen. It has no
+    heading of its own, so the enclosing panel draws no label above it: the legend is its name."""
+
+    def __init__(self, children=(), *args, legend="", applies_to=(), **kwargs):
+        super().__init__(children, *args, **kwargs)
+        self.legend, self.applies_to = legend, tuple(applies_to)
+
+    def clone_kwargs(self):
+        return {**super().clone_kwargs(), "legend": self.legend, "applies_to": self.applies_to}
+
+    class BoundPanel(PanelGroup.BoundPanel):
+        template_name = "events/admin/panels/rhythm_fieldset.html"
+
+        @property
+        def legend(self):
+            return self.panel.legend
+
+        @property
+        def applies_to(self):
+            return self.panel.applies_to
+
+
+REPEATING = (enums.Frequency.WEEKLY, enums.Frequency.MONTHLY)
 
 
 def next_session_label(atelier) -> str:
@@ -110,7 +142,15 @@ class AtelierViewSet(ModelViewSet):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("structure"), FieldPanel("title"), FieldPanel("summary"), FieldPanel("description")],
+            [
+                FieldPanel("structure"),
+                FieldPanel("title"),
+                FieldPanel("summary"),
+                FieldPanel(
+                    "description",
+                    widget=LabelledRichTextArea(features=Atelier._meta.get_field("description").features),
+                ),
+            ],
             heading=_("Quoi"),
         ),
         MultiFieldPanel(
@@ -134,14 +174,27 @@ class AtelierViewSet(ModelViewSet):
                 FieldPanel("start_time"),
                 FieldPanel("end_time"),
                 FieldPanel("repetition"),
-                FieldPanel("interval"),
-                FieldPanel("weekdays"),
-                FieldPanel("monthly_position"),
-                FieldPanel("ending"),
-                FieldPanel("until"),
-                FieldPanel("count"),
-                FieldPanel("skipped_dates"),
-                FieldPanel("raw_rrule"),
+                RhythmFieldset(
+                    [FieldPanel("interval"), FieldPanel("weekdays")],
+                    legend=_("Si l'atelier se répète (chaque semaine ou chaque mois)"),
+                    applies_to=REPEATING,
+                ),
+                RhythmFieldset(
+                    [FieldPanel("monthly_position")],
+                    legend=_("Si l'atelier revient chaque mois"),
+                    applies_to=[enums.Frequency.MONTHLY],
+                ),
+                RhythmFieldset(
+                    [
+                        FieldPanel("ending"),
+                        FieldPanel("until"),
+                        FieldPanel("count"),
+                        FieldPanel("skipped_dates"),
+                    ],
+                    legend=_("Fin de la série et séances retirées (si l'atelier se répète)"),
+                    applies_to=REPEATING,
+                ),
+                # The kept rule (`raw_rrule`) is a hidden input rendered by the preview panel: no label.
                 SchedulePreviewPanel(heading=_("Aperçu des prochaines séances")),
             ],
             heading=_("Quand"),

@@ -1,8 +1,10 @@
 /*
  * Recurrence editor of the atelier admin form: shows only the questions that apply to the chosen
  * repetition, and refreshes the "Aperçu des prochaines séances" region (aria-live) from the server,
- * which composes the rule exactly as the save will. Without JavaScript every field stays visible and
- * the preview appears after saving.
+ * which composes the rule exactly as the save will. Without JavaScript every group stays visible, each in
+ * a fieldset whose legend says when it applies, and the preview appears after saving.
+ * A question is always hidden with its label: the element hidden is the panel wrapper holding both
+ * (`.w-panel__wrapper`), or the whole fieldset of a rhythm (`[data-rhythm-group]`).
  */
 (function () {
   "use strict";
@@ -16,7 +18,7 @@
   function wrapperOf(form, name) {
     var input = form.querySelector('[name="' + name + '"]');
     if (!input) return null;
-    return input.closest("[data-field-wrapper]") || input.closest(".w-field__wrapper") || input.parentElement;
+    return input.closest(".w-panel__wrapper") || input.closest(".w-field__wrapper");
   }
 
   function checkedValue(form, name) {
@@ -33,14 +35,17 @@
     var repetition = checkedValue(form, "repetition");
     var ending = checkedValue(form, "ending");
     var position = (form.querySelector('[name="monthly_position"]') || {}).value || "";
-    var repeats = repetition !== "";
-    show(form, "interval", repeats);
-    show(form, "weekdays", repetition === "WEEKLY" || (repetition === "MONTHLY" && position !== ""));
-    show(form, "monthly_position", repetition === "MONTHLY");
-    show(form, "ending", repeats);
-    show(form, "until", repeats && ending === "date");
-    show(form, "count", repeats && ending === "nombre");
-    show(form, "skipped_dates", repeats);
+    form.querySelectorAll("[data-rhythm-group]").forEach(function (group) {
+      var rhythms = group.getAttribute("data-rhythm-group").split(" ");
+      var hidden = rhythms.indexOf(repetition) === -1;
+      group.hidden = hidden;
+      // The enclosing panel's wrapper too, so that no empty row keeps its spacing.
+      var wrapper = group.parentElement.closest(".w-panel__wrapper");
+      if (wrapper) wrapper.hidden = hidden;
+    });
+    show(form, "weekdays", repetition === "WEEKLY" || position !== "");
+    show(form, "until", ending === "date");
+    show(form, "count", ending === "nombre");
   }
 
   function init() {

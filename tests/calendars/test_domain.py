@@ -7,7 +7,7 @@ from kombu.exceptions import OperationalError
 from wagtail.models import ModelLogEntry
 
 from calendars import domain, tasks
-from calendars.models import Feed
+from calendars.models import Feed, FeedStatus
 from events import enums
 from events.models import Atelier
 from tests.factories import AtelierFactory, StructureFactory, UserFactory
@@ -142,3 +142,19 @@ def test_detach_atelier_refuses_a_local_or_already_detached_atelier(feed):
             domain.detach_atelier(atelier=target)
         assert error.value.code == "not_imported"
     assert Atelier.objects.get(pk=local.pk).detached is False
+
+
+def test_a_calendar_to_fix_cannot_be_activated_until_read(db, enqueued):
+    feed = Feed.objects.create(
+        structure=StructureFactory(), url="https://agenda.example/a.ics", status=FeedStatus.TO_FIX
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        domain.activate_feed(feed=feed)
+
+    feed.refresh_from_db()
+    assert refused.value.messages == [
+        "Maillage n'a pas encore réussi à lire ce calendrier : corrigez son adresse ou relisez l'aperçu, "
+        "puis activez-le."
+    ]
+    assert (feed.active, enqueued) == (False, [])

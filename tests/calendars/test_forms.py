@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from calendars.forms import FeedForm
-from calendars.models import Feed
+from calendars.models import Feed, FeedStatus
 from network import domain
 from tests.factories import BassinFactory, StructureFactory, UserFactory
 
@@ -122,3 +122,41 @@ def test_a_full_structure_keeps_editing_its_calendars_but_takes_no_moved_one(str
     assert edited.is_valid(), edited.errors
     assert moved.is_valid() is False
     assert list(moved.errors) == ["structure"]
+
+
+def test_a_new_calendar_is_saved_to_fix_until_its_address_is_read(structures):
+    form = FeedForm(data(structures[0]), for_user=UserFactory(is_superuser=True))
+    assert form.is_valid(), form.errors
+
+    feed = form.save()
+
+    assert (feed.status, feed.active, feed.needs_fixing) == (FeedStatus.TO_FIX, False, True)
+
+
+def test_the_same_address_twice_for_a_structure_is_refused_even_written_webcal(structures):
+    meli, ruches = structures
+    superuser = UserFactory(is_superuser=True)
+    first = FeedForm(data(meli), for_user=superuser)
+    assert first.is_valid(), first.errors
+    first.save()
+
+    again = FeedForm(data(meli, url="webcal://agenda.example/a.ics"), for_user=superuser)
+    elsewhere = FeedForm(data(ruches), for_user=superuser)
+
+    assert again.is_valid() is False
+    assert again.errors["url"] == [
+        "Ce calendrier est déjà relié à cette structure : retrouvez-le dans la liste des calendriers "
+        "synchronisés pour le corriger ou relire son aperçu."
+    ]
+    assert elsewhere.is_valid() is True
+    assert Feed.objects.filter(structure=meli).count() == 1
+
+
+def test_editing_a_calendar_keeps_its_own_address_without_calling_it_a_duplicate(structures):
+    superuser = UserFactory(is_superuser=True)
+    feed = Feed.objects.create(structure=structures[0], url="https://agenda.example/a.ics", active=True)
+
+    form = FeedForm(data(structures[0], name="Agenda Google"), instance=feed, for_user=superuser)
+
+    assert form.is_valid(), form.errors
+    assert form.save().status == FeedStatus.PENDING

@@ -163,3 +163,29 @@ def test_a_worker_process_reads_a_preview(start_celery_worker):
         "Café numérique",
     )
     assert [request["path"] for request in server.requests] == ["/agenda.ics"]
+
+
+def test_a_reading_that_works_takes_a_new_calendar_out_of_to_fix(feed, server, editor):
+    server.body = calendar(vevent("cafe@test", "Café numérique"))
+    Feed.objects.filter(pk=feed.pk).update(status=FeedStatus.TO_FIX, active=False)
+
+    tasks.preview_feed_task(preview_id=reading(feed, editor).pk)
+
+    feed.refresh_from_db()
+    assert feed.status == FeedStatus.PENDING
+
+
+def test_a_failed_reading_or_one_of_an_old_address_leaves_the_calendar_to_fix(feed, server, editor):
+    Feed.objects.filter(pk=feed.pk).update(status=FeedStatus.TO_FIX, active=False)
+    server.status = 404
+    tasks.preview_feed_task(preview_id=reading(feed, editor).pk)
+    server.status = 200
+    server.body = calendar(vevent("cafe@test", "Café numérique"))
+    old_address = reading(feed, editor)
+    Feed.objects.filter(pk=feed.pk).update(url="https://agenda.example/nouvelle.ics")
+
+    tasks.preview_feed_task(preview_id=old_address.pk)
+
+    feed.refresh_from_db()
+    old_address.refresh_from_db()
+    assert (old_address.status, feed.status) == (FeedPreviewStatus.DONE, FeedStatus.TO_FIX)

@@ -495,3 +495,30 @@ def test_inspect_shows_the_size_bounds_that_cut_the_calendar(client, network, ht
     assert display.fix_for("too_many_sessions") in page
     titles = sorted(Atelier.objects.filter(feed=feed).values_list("title", flat=True))
     assert titles == ["Atelier A", "Créneaux"]
+
+
+def test_adding_a_failing_calendar_twice_keeps_one_feed_to_fix_and_says_why(
+    client, network, http_server, enqueued_previews
+):
+    client.force_login(network.editor)
+    missing = http_server.url("/introuvable.ics")
+    fields = {"structure": network.meli.pk, "name": "Agenda", "url": missing, "frequency": "60",
+              "default_visibility": enums.Visibility.PUBLIC}  # fmt: skip
+
+    first = client.post(ADD, fields)
+    worker_reads_previews_of(client, first)
+    second = client.post(ADD, {**fields, "name": "Agenda encore"})
+
+    feed = Feed.objects.get(structure=network.meli, url=missing)
+    assert first.status_code == 302
+    assert (feed.name, feed.status, feed.active) == ("Agenda", FeedStatus.TO_FIX, False)
+    assert second.status_code == 200
+    assert "Ce calendrier est déjà relié à cette structure" in text_of(second)
+    assert Feed.objects.filter(structure=network.meli).count() == 2  # the fixture's feed, and this one
+    assert display.state_label(feed) == "À corriger : pas encore lu"
+
+
+def worker_reads_previews_of(client, response):
+    """Open the preview the add form led to (which asks for a reading), then run the worker on it."""
+    client.get(response["Location"])
+    worker_reads_previews()

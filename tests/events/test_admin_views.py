@@ -12,11 +12,13 @@ from events.domain import update_session
 from events.models import Atelier, Occurrence, SessionOverride
 from events.recurrence import to_local_naive
 from tests.events.atelier_admin import (
+    ADD,
+    INDEX,
     PREVIEW,
     message_texts,
     url,
 )
-from tests.factories import UserFactory
+from tests.factories import AtelierFactory, UserFactory
 
 # Preview -------------------------------------------------------------------------------------------------
 
@@ -228,3 +230,35 @@ def test_preview_refuses_more_skipped_dates_than_the_cap(client, editor, setting
     )
 
     assert "Au plus 2 séances retirées par série." in html.unescape(response.content.decode())
+
+
+# Titles ---------------------------------------------------------------------------------------------------
+
+
+def page_titles(response) -> tuple[str, str, list[str]]:
+    """The document title, the page's heading, and the breadcrumbs after the admin's home."""
+    soup = BeautifulSoup(response.content, "html.parser")
+    return (
+        soup.title.get_text(strip=True).split(" - ")[0],
+        soup.select_one("#header-title").get_text(strip=True),
+        [item.get_text(strip=True) for item in soup.select("[data-w-breadcrumbs] li")][-2:],
+    )
+
+
+def test_add_and_edit_pages_have_french_titles(client, editor, structures):
+    atelier = AtelierFactory(structure=structures[0], title="Tablette pour débuter")
+    client.force_login(editor)
+
+    index = BeautifulSoup(client.get(INDEX).content, "html.parser")
+
+    assert "Ajouter un atelier" in [link.get_text(strip=True) for link in index.select("a")]
+    assert page_titles(client.get(ADD)) == (
+        "Nouvel atelier",
+        "Nouvel atelier",
+        ["Ateliers", "Nouvel atelier"],
+    )
+    assert page_titles(client.get(url("edit", atelier))) == (
+        "Modifier l'atelier « Tablette pour débuter »",
+        "Modifier l'atelier « Tablette pour débuter »",
+        ["Ateliers", "Tablette pour débuter"],
+    )

@@ -2,6 +2,7 @@
 of the add and edit forms, at the HTTP level."""
 
 import html
+import json
 from datetime import date, datetime, time, timedelta
 
 from bs4 import BeautifulSoup
@@ -357,3 +358,49 @@ def test_add_failed_save_still_shows_schedule_preview(client, editor):
     assert response.status_code == 200
     assert "Tous les mardis de 14 h à 16 h, 2 séances" in region.get_text(" ", strip=True)
     assert len(region.select("ol li")) == 2
+
+
+# The recurrence editor's layout ---------------------------------------------------------------------------
+
+
+def test_add_form_puts_each_rhythms_questions_in_a_fieldset_saying_when_it_applies(client, editor):
+    client.force_login(editor)
+
+    soup = BeautifulSoup(client.get(ADD).content, "html.parser")
+    groups = [
+        (
+            group["data-rhythm-group"],
+            group.legend.get_text(strip=True),
+            [label.find(string=True).strip() for label in group.select(".w-field__label:not(legend)")],
+        )
+        for group in soup.select("fieldset[data-rhythm-group]")
+    ]
+
+    assert groups == [
+        (
+            "WEEKLY MONTHLY",
+            "Si l'atelier se répète (chaque semaine ou chaque mois)",
+            ["Toutes les … semaines (ou mois)", "Jours"],
+        ),
+        ("MONTHLY", "Si l'atelier revient chaque mois", ["Chaque mois, le …"]),
+        (
+            "WEEKLY MONTHLY",
+            "Fin de la série et séances retirées (si l'atelier se répète)",
+            ["Fin de la série", "Jusqu'au", "Nombre de séances", "Séances retirées"],
+        ),
+    ]
+    assert soup.select("label[for=id_raw_rrule]") == []
+    assert soup.select_one("input[name=raw_rrule]")["type"] == "hidden"
+
+
+def test_add_form_labels_start_with_a_capital_and_name_the_rich_text_editor(client, editor):
+    client.force_login(editor)
+
+    soup = BeautifulSoup(client.get(ADD).content, "html.parser")
+    labels = [label.find(string=True).strip() for label in soup.select("#w-editor-form .w-field__label")]
+    options = json.loads(soup.select_one("input[name=description]")["data-w-init-detail-value"])
+
+    assert [label for label in labels if label[:1].islower()] == []
+    assert {"Thèmes", "Publics", "Prise en charge spécifique"} <= set(labels)
+    assert options["ariaLabelledBy"] == "id_description-label"
+    assert soup.select_one("#id_description-label").get_text(strip=True) == "Description"

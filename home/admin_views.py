@@ -18,7 +18,9 @@ STRUCTURES_PER_PAGE = 50
 
 
 class StructureFilterForm(forms.Form):
-    bassin = forms.TypedChoiceField(label=gettext_lazy("Bassin"), coerce=int, required=False, empty_value=None)
+    bassin = forms.TypedChoiceField(
+        label=gettext_lazy("Bassin"), coerce=int, required=False, empty_value=None
+    )
     signal = forms.ChoiceField(label=gettext_lazy("À regarder"), required=False)
 
     def __init__(self, *args, bassins, **kwargs):

@@ -180,9 +180,9 @@ def coordinated_bassins(user):
     """The bassins whose structures the user follows: those they coordinate, every one for superusers."""
     if user.is_superuser:
         return BassinPage.objects.order_by("title")
-    return BassinPage.objects.filter(
-        pk__in=Coordination.objects.filter(user=user).values("bassin")
-    ).order_by("title")
+    return BassinPage.objects.filter(pk__in=Coordination.objects.filter(user=user).values("bassin")).order_by(
+        "title"
+    )
 
 
 def bassin_summaries(bassins: list, now) -> list[dict]:

@@ -3,7 +3,9 @@
 - Structure people and coordinators get Maillage's panels (`home.dashboard`) first; Wagtail's moderation
   panels stay (volunteers' proposals wait there), its « recent edits » and locked pages too, for superusers.
 - The site summary (« 1 Page, 0 Image ») and Wagtail's English help links are left out for everyone but
-  superusers, who administer the site and read Wagtail's own guide.
+  superusers, who administer the site and read Wagtail's own guide. The account box beside the dashboard's
+  title has no hook: `templates/wagtailadmin/home/account_summary.html` overrides it, without the link to
+  Wagtail's English editor's guide.
 - « Structures à suivre » (coordinators) is a menu item and a filterable list.
 """
 
@@ -18,24 +20,26 @@ WAGTAIL_GENERAL_PANELS = {"recent_edits", "locked_pages"}
 ENGLISH_HELP_ITEMS = {"editor-guide"}
 
 
-@hooks.register("construct_homepage_panels")
+@hooks.register("construct_homepage_panels", order=1000)
 def add_maillage_panels(request, panels):
     if not request.user.is_superuser:
         panels[:] = [panel for panel in panels if getattr(panel, "name", "") not in WAGTAIL_GENERAL_PANELS]
     panels[:0] = dashboard.dashboard_panels(request)
 
 
-@hooks.register("construct_homepage_summary_items")
+@hooks.register("construct_homepage_summary_items", order=1000)
 def hide_site_summary(request, summary_items):
     if not request.user.is_superuser:
         summary_items[:] = []
 
 
-@hooks.register("construct_help_menu")
+@hooks.register("construct_help_menu", order=1000)
 def hide_english_help(request, menu_items):
     if not request.user.is_superuser:
         menu_items[:] = [
-            item for item in menu_items if item.name not in ENGLISH_HELP_ITEMS and "whats-new" not in item.name
+            item
+            for item in menu_items
+            if item.name not in ENGLISH_HELP_ITEMS and "whats-new" not in item.name
         ]
 
 

@@ -53,7 +53,7 @@ def is_stale(structure: StructurePage, now: datetime | None = None) -> bool:
 
 
 def was_reminded(structure: StructurePage) -> bool:
-    """Whether this period's reminder went out (a reminder older than the last vouching is another period's)."""
+    """Whether this period's reminder went out (one older than the last vouching is another period's)."""
     reminded, vouched = structure.freshness_reminded_at, structure.freshness_at
     return reminded is not None and (vouched is None or reminded >= vouched)
 

@@ -1,8 +1,9 @@
 """The one place where Maillage grants Wagtail permissions.
 
 Each structure has an editors group (edit + publish on its page, images of its own collection), a volunteers
-group « Bénévoles (service civique) » (edit only: they submit their changes to the structure's moderation
-workflow, whose one task the structure's editors and the bassin's coordinators approve); each
+group « Bénévoles (service civique) » (edit only: they submit their changes to the structures' review
+workflow, whose task, `StructureApprovalTask`, the structure's editors and its bassin's coordinators
+approve); each
 bassin has a coordinators group (add + edit + publish on the bassin's subtree, images of the bassin's
 collection and its structures' sub-collections). Group membership is derived from `Membership` and
 `Coordination` rows by `sync_user_groups`. Every function here is idempotent: calling it again repairs,
@@ -16,7 +17,6 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from wagtail.models import (
     Collection,
-    GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
     Workflow,
@@ -26,7 +26,14 @@ from wagtail.models import (
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from .enums import EDITING_ROLES, SUBMITTING_ROLES
-from .models import BassinPage, Coordination, Membership, MembershipRequest, StructurePage
+from .models import (
+    BassinPage,
+    Coordination,
+    Membership,
+    MembershipRequest,
+    StructureApprovalTask,
+    StructurePage,
+)
 
 STRUCTURE_PAGE_PERMISSIONS = ("change_page", "publish_page", "lock_page", "unlock_page")
 BASSIN_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
@@ -76,26 +83,19 @@ def _grant(
     )
 
 
-def _ensure_review_workflow(structure: StructurePage, approvers: list[Group]) -> Workflow:
-    """The structure's own moderation workflow: one `GroupApprovalTask` that its approvers hold.
+def _ensure_review_workflow(structure: StructurePage) -> Workflow:
+    """Put the structure's page under the one review workflow of the structures (created on first use).
 
-    One per structure, because a `GroupApprovalTask` lets any member of its groups approve any page it
-    moderates: shared by every structure, it would let one structure's editors publish another's page.
-    Publishers (editors, coordinators) still publish directly; only the volunteers must submit.
+    Its one task, `StructureApprovalTask`, is approved by those who may publish the page; publishers
+    (editors, coordinators) still publish directly: only the volunteers must submit.
     """
-    assignment = WorkflowPage.objects.filter(page=structure).select_related("workflow").first()
-    if assignment is not None:
-        workflow = assignment.workflow
-    else:
-        name = _("Relecture · %(title)s (%(slug)s)") % {"title": structure.title, "slug": structure.slug}
-        workflow = Workflow.objects.create(name=name[:255])
-        WorkflowPage.objects.create(page=structure, workflow=workflow)
-    task = GroupApprovalTask.objects.filter(workflow_tasks__workflow=workflow).first()
-    if task is None:
-        name = _("Validation par la structure · %(title)s") % {"title": structure.title}
-        task = GroupApprovalTask.objects.create(name=name[:255])
+    workflow, _created = Workflow.objects.get_or_create(
+        name=str(_("Relecture des propositions des bénévoles"))
+    )
+    if not workflow.workflow_tasks.exists():
+        task = StructureApprovalTask.objects.create(name=str(_("Validation par la structure")))
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    task.groups.add(*approvers)
+    WorkflowPage.objects.update_or_create(page=structure, defaults={"workflow": workflow})
     return workflow
 
 
@@ -140,7 +140,7 @@ def grant_structure_permissions(structure: StructurePage) -> Group:
         structure.collection,
         VOLUNTEER_IMAGE_PERMISSIONS,
     )
-    _ensure_review_workflow(structure, [structure.editors_group, bassin.coordinators_group])
+    _ensure_review_workflow(structure)
     return structure.editors_group
 
 
@@ -163,18 +163,22 @@ def sync_user_groups(user) -> None:
 
     Groups not managed by Maillage (e.g. Wagtail's "Moderators" given by hand) are left untouched.
     """
-    wanted = set(
-        Membership.objects.filter(user=user, role__in=EDITING_ROLES)
-        .exclude(structure__editors_group=None)
-        .values_list("structure__editors_group", flat=True)
-    ) | set(
-        Membership.objects.filter(user=user, role__in=SUBMITTING_ROLES)
-        .exclude(structure__volunteers_group=None)
-        .values_list("structure__volunteers_group", flat=True)
-    ) | set(
-        Coordination.objects.filter(user=user)
-        .exclude(bassin__coordinators_group=None)
-        .values_list("bassin__coordinators_group", flat=True)
+    wanted = (
+        set(
+            Membership.objects.filter(user=user, role__in=EDITING_ROLES)
+            .exclude(structure__editors_group=None)
+            .values_list("structure__editors_group", flat=True)
+        )
+        | set(
+            Membership.objects.filter(user=user, role__in=SUBMITTING_ROLES)
+            .exclude(structure__volunteers_group=None)
+            .values_list("structure__volunteers_group", flat=True)
+        )
+        | set(
+            Coordination.objects.filter(user=user)
+            .exclude(bassin__coordinators_group=None)
+            .values_list("bassin__coordinators_group", flat=True)
+        )
     )
     managed = _managed_groups()
     current = set(user.groups.filter(pk__in=managed).values_list("pk", flat=True))

@@ -199,7 +199,7 @@ class StructurePage(RightsLinkedPage, Page):
     objects = StructurePageManager()
 
     rights_link_fields = ("editors_group", "volunteers_group", "collection")
-    # Kept, like the rights links, across revisions: publishing an older revision must not undo a confirmation.
+    # Kept, like the rights links, across revisions: publishing an old revision must not undo a confirmation.
     page_state_fields = ("confirmed_at", "freshness_reminded_at")
     exclude_fields_in_copy = [
         "editors_group",

@@ -73,7 +73,7 @@ def test_confirmation_restarts_the_clock_and_a_new_period_reminds_again(editor):
     freshness.send_freshness_reminders()
 
     freshness.confirm_up_to_date(structure=structure, user=editor)
-    # As if the reminder had gone out 195 days ago, the editor had confirmed 5 days later, and 190 days passed.
+    # As if the reminder had gone out 195 days ago, the editor confirmed 5 days later, then 190 days passed.
     StructurePage.objects.filter(pk=structure.pk).update(
         freshness_reminded_at=timezone.now() - timedelta(days=195),
         confirmed_at=timezone.now() - timedelta(days=190),
@@ -164,8 +164,20 @@ def test_public_page_shows_confirmation_date(client, editor):
 
     response = client.get(structure.url)
 
-    months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-              "octobre", "novembre", "décembre"]
+    months = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ]
     assert f"mise à jour le {today.day} {months[today.month - 1]} {today.year}" in response.content.decode()
 
 

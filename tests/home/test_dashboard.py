@@ -52,7 +52,7 @@ def test_editor_sees_their_structure_and_its_actions(client, db):
     assert section.select_one("h3").get_text(strip=True) == structure.title
     assert links == {
         "Modifier la fiche": reverse("wagtailadmin_pages:edit", args=[structure.pk]),
-        "Ajouter un atelier": f"{reverse('ateliers:add')}?structure={structure.pk}",
+        "Ajouter un atelier": reverse("ateliers:add"),
         "Mes ateliers": f"{reverse('ateliers:index')}?structure={structure.pk}",
         "Calendriers synchronisés": reverse("calendriers:index"),
     }

@@ -7,7 +7,7 @@ from wagtail.models import TaskState, Workflow, WorkflowPage
 
 from network import domain
 from network.enums import MemberRole
-from network.models import StructureApprovalTask, StructurePage
+from network.models import BassinPage, StructureApprovalTask, StructurePage
 from tests.factories import StructureFactory, UserFactory
 from tests.network.admin_forms import edit_url, form_values
 
@@ -118,3 +118,23 @@ def test_editor_of_another_structure_cannot_approve(client, volunteer):
     assert (response.status_code, response["Location"]) == (302, "/admin/")  # Wagtail's « permission denied »
     assert StructurePage.objects.get(pk=volunteer.structure.pk).title != "Titre proposé"
     assert TaskState.objects.get(pk=task_state.pk).status == TaskState.STATUS_IN_PROGRESS
+
+
+def test_grant_rights_command_gives_existing_structures_their_volunteers_group(editor):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    StructurePage.objects.filter(pk=editor.structure.pk).update(volunteers_group=None)
+    WorkflowPage.objects.filter(page=editor.structure).delete()
+
+    output = StringIO()
+    call_command("grant_rights", stdout=output)
+
+    structure = StructurePage.objects.get(pk=editor.structure.pk)
+    assert (
+        structure.volunteers_group.name
+        == f"Bénévoles (service civique) · {structure.title} ({structure.slug})"
+    )
+    assert WorkflowPage.objects.filter(page=structure).count() == 1
+    assert output.getvalue() == f"Bassins à jour : {BassinPage.objects.count()}. Structures à jour : 1.\n"

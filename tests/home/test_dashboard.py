@@ -176,3 +176,16 @@ def test_editor_dashboard_query_count_does_not_grow(client, db, django_assert_nu
 
     with django_assert_num_queries(EDITOR_HOME_QUERIES):
         client.get(ADMIN_HOME)
+
+
+def test_superuser_keeps_wagtail_summary_and_sees_every_bassin(client, db):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    first, second = BassinFactory(), BassinFactory()
+    client.force_login(admin)
+
+    response = client.get(ADMIN_HOME)
+
+    section = panel(response, "maillage-bassins")
+    names = [row.select_one("th a").get_text(strip=True) for row in section.select("tbody tr")]
+    assert {first.title, second.title} <= set(names)
+    assert "w-summary" in response.content.decode()

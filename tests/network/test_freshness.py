@@ -39,6 +39,7 @@ def test_stale_page_reminder_task_twice_queues_one_message(editor):
 
     messages = Message.objects.filter(reason="freshness_reminder")
     assert (first["emails"], second["emails"]) == (1, 0)
+    assert f"{settings.WAGTAILADMIN_BASE_URL}/admin/" in messages.get().body_text
     assert [(m.email, m.subject) for m in messages] == [
         (editor.email, f"La fiche « {editor.structure.title} » est-elle toujours à jour ?")
     ]

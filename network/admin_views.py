@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
@@ -28,7 +29,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 
-from . import address, domain
+from . import address, domain, freshness
 from .forms_admin import CoordinationForm, InvitationForm
 from .models import Coordination, Invitation, Membership, MembershipRequest, StructurePage, member_name
 from .permissions import can_manage_structure, manageable_structures
@@ -250,6 +251,26 @@ class ResendInvitationView(InvitationActionView):
         messages.success(
             self.request, _("Un nouveau lien a été envoyé à %(email)s.") % {"email": invitation.email}
         )
+
+
+class ConfirmUpToDateView(StructureAccessMixin, View):
+    """« Toujours à jour »: one POST restarts the page's freshness clock (`network.freshness`), then back to
+    where the button was (the dashboard, or the coordinators' list)."""
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, *args, **kwargs):
+        freshness.confirm_up_to_date(structure=self.structure, user=request.user)
+        messages.success(
+            request,
+            _("Merci : la fiche « %(structure)s » est confirmée à jour aujourd'hui.")
+            % {"structure": self.structure.title},
+        )
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+            next_url = reverse("wagtailadmin_home")
+        return redirect(next_url)
 
 
 class RequestActionView(StructureAccessMixin, View):

@@ -194,6 +194,9 @@ class MemberRole(models.TextChoices):
 
 
 EDITING_ROLES = frozenset({MemberRole.EDITOR, MemberRole.RESPONSABLE})
+# Volunteers (bénévoles, service civique) may propose changes to the structure's page, which an editor
+# approves through the structure's moderation workflow (`network.permissions.grant_structure_permissions`).
+SUBMITTING_ROLES = frozenset({MemberRole.BENEVOLE, MemberRole.SERVICE_CIVIQUE})
 
 # What a person may ask to be when they request to join a structure. "Éditeur·rice de la fiche" is given by
 # invitation only: it names a task on the site, not a job in the structure.

@@ -1,6 +1,9 @@
 """The one place where Maillage grants Wagtail permissions.
 
-Each structure has an editors group (edit + publish on its page, images of its own collection); each
+Each structure has an editors group (edit + publish on its page, images of its own collection), a volunteers
+group « Bénévoles (service civique) » (edit only: they submit their changes to the structures' review
+workflow, whose task, `StructureApprovalTask`, the structure's editors and its bassin's coordinators
+approve); each
 bassin has a coordinators group (add + edit + publish on the bassin's subtree, images of the bassin's
 collection and its structures' sub-collections). Group membership is derived from `Membership` and
 `Coordination` rows by `sync_user_groups`. Every function here is idempotent: calling it again repairs,
@@ -11,15 +14,33 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+from django.utils.translation import gettext as _
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 from wagtail.permission_policies.base import BasePermissionPolicy
 
-from .enums import EDITING_ROLES
-from .models import BassinPage, Coordination, Membership, MembershipRequest, StructurePage
+from .enums import EDITING_ROLES, SUBMITTING_ROLES
+from .models import (
+    BassinPage,
+    Coordination,
+    Membership,
+    MembershipRequest,
+    StructureApprovalTask,
+    StructurePage,
+)
 
 STRUCTURE_PAGE_PERMISSIONS = ("change_page", "publish_page", "lock_page", "unlock_page")
 BASSIN_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+VOLUNTEER_PAGE_PERMISSIONS = ("change_page",)
 IMAGE_PERMISSIONS = ("add_image", "change_image", "choose_image", "delete_image")
+VOLUNTEER_IMAGE_PERMISSIONS = ("add_image", "choose_image")
+VOLUNTEERS_GROUP_PREFIX = "Bénévoles (service civique)"
 GROUP_NAME_MAX = 150
 
 
@@ -41,7 +62,9 @@ def _ensure_collection(current: Collection | None, parent: Collection, name: str
     return existing or parent.add_child(name=name)
 
 
-def _grant(group: Group, page, page_codenames, collection: Collection) -> None:
+def _grant(
+    group: Group, page, page_codenames, collection: Collection, image_codenames=IMAGE_PERMISSIONS
+) -> None:
     """Give `group` its rights on `page` and `collection`; rows it already has are left as they are."""
     group.permissions.add(*_permissions("wagtailadmin", ["access_admin"]))
     GroupPagePermission.objects.bulk_create(
@@ -54,10 +77,26 @@ def _grant(group: Group, page, page_codenames, collection: Collection) -> None:
     GroupCollectionPermission.objects.bulk_create(
         [
             GroupCollectionPermission(group=group, collection=collection, permission=permission)
-            for permission in _permissions("wagtailimages", IMAGE_PERMISSIONS)
+            for permission in _permissions("wagtailimages", image_codenames)
         ],
         ignore_conflicts=True,
     )
+
+
+def _ensure_review_workflow(structure: StructurePage) -> Workflow:
+    """Put the structure's page under the one review workflow of the structures (created on first use).
+
+    Its one task, `StructureApprovalTask`, is approved by those who may publish the page; publishers
+    (editors, coordinators) still publish directly: only the volunteers must submit.
+    """
+    workflow, _created = Workflow.objects.get_or_create(
+        name=str(_("Relecture des propositions des bénévoles"))
+    )
+    if not workflow.workflow_tasks.exists():
+        task = StructureApprovalTask.objects.create(name=str(_("Validation par la structure")))
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.update_or_create(page=structure, defaults={"workflow": workflow})
+    return workflow
 
 
 @transaction.atomic
@@ -79,16 +118,29 @@ def grant_structure_permissions(structure: StructurePage) -> Group:
     The group is found through the page's own foreign key, so renaming the structure never orphans it.
     """
     bassin = structure.bassin
-    if bassin.collection is None:
+    if bassin.collection is None or bassin.coordinators_group is None:
         grant_bassin_permissions(bassin)
     structure.collection = _ensure_collection(structure.collection, bassin.collection, structure.title)
     structure.editors_group = _ensure_group(
         structure.editors_group, f"Structure · {structure.title} ({structure.slug})"
     )
+    structure.volunteers_group = _ensure_group(
+        structure.volunteers_group, f"{VOLUNTEERS_GROUP_PREFIX} · {structure.title} ({structure.slug})"
+    )
     StructurePage.objects.filter(pk=structure.pk).update(
-        collection=structure.collection, editors_group=structure.editors_group
+        collection=structure.collection,
+        editors_group=structure.editors_group,
+        volunteers_group=structure.volunteers_group,
     )
     _grant(structure.editors_group, structure, STRUCTURE_PAGE_PERMISSIONS, structure.collection)
+    _grant(
+        structure.volunteers_group,
+        structure,
+        VOLUNTEER_PAGE_PERMISSIONS,
+        structure.collection,
+        VOLUNTEER_IMAGE_PERMISSIONS,
+    )
+    _ensure_review_workflow(structure)
     return structure.editors_group
 
 
@@ -96,10 +148,13 @@ def _managed_groups() -> set[int]:
     structure_groups = StructurePage.objects.exclude(editors_group=None).values_list(
         "editors_group", flat=True
     )
+    volunteer_groups = StructurePage.objects.exclude(volunteers_group=None).values_list(
+        "volunteers_group", flat=True
+    )
     bassin_groups = BassinPage.objects.exclude(coordinators_group=None).values_list(
         "coordinators_group", flat=True
     )
-    return set(structure_groups) | set(bassin_groups)
+    return set(structure_groups) | set(volunteer_groups) | set(bassin_groups)
 
 
 @transaction.atomic
@@ -108,14 +163,22 @@ def sync_user_groups(user) -> None:
 
     Groups not managed by Maillage (e.g. Wagtail's "Moderators" given by hand) are left untouched.
     """
-    wanted = set(
-        Membership.objects.filter(user=user, role__in=EDITING_ROLES)
-        .exclude(structure__editors_group=None)
-        .values_list("structure__editors_group", flat=True)
-    ) | set(
-        Coordination.objects.filter(user=user)
-        .exclude(bassin__coordinators_group=None)
-        .values_list("bassin__coordinators_group", flat=True)
+    wanted = (
+        set(
+            Membership.objects.filter(user=user, role__in=EDITING_ROLES)
+            .exclude(structure__editors_group=None)
+            .values_list("structure__editors_group", flat=True)
+        )
+        | set(
+            Membership.objects.filter(user=user, role__in=SUBMITTING_ROLES)
+            .exclude(structure__volunteers_group=None)
+            .values_list("structure__volunteers_group", flat=True)
+        )
+        | set(
+            Coordination.objects.filter(user=user)
+            .exclude(bassin__coordinators_group=None)
+            .values_list("bassin__coordinators_group", flat=True)
+        )
     )
     managed = _managed_groups()
     current = set(user.groups.filter(pk__in=managed).values_list("pk", flat=True))

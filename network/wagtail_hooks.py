@@ -17,6 +17,7 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.permissions import register_permission_policy
 
 from . import admin_views
+from .freshness import CONFIRM_LOG_ACTION
 from .models import BassinPage, Coordination, StructurePage
 from .permissions import (
     CoordinationPermissionPolicy,
@@ -96,11 +97,21 @@ def register_my_structures_menu_item():
     )
 
 
+@hooks.register("register_log_actions")
+def register_freshness_log_action(actions):
+    actions.register_action(CONFIRM_LOG_ACTION, _("Confirmée à jour"), _("Fiche confirmée à jour"))
+
+
 @hooks.register("register_admin_urls")
 def register_network_admin_urls():
     urls = [
         path("", admin_views.MyStructuresView.as_view(), name="structures"),
         path("adresses/", admin_views.AddressLookupView.as_view(), name="address_lookup"),
+        path(
+            "<int:structure_id>/toujours-a-jour/",
+            admin_views.ConfirmUpToDateView.as_view(),
+            name="confirm_up_to_date",
+        ),
         path("<int:structure_id>/membres/", admin_views.MembersView.as_view(), name="members"),
         path(
             "<int:structure_id>/membres/<int:membership_id>/retirer/",

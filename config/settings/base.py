@@ -178,6 +178,9 @@ WAGTAIL_USER_EDIT_FORM = None
 # Whoever the admin refuses: the login page, or « Accès réservé » when signed in (accounts/views.py).
 WAGTAILADMIN_LOGIN_URL = "accounts:admin_access"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# The dashboard is Maillage's own (home/dashboard.py): no English banners or upgrade notices on it.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 8 * 1024 * 1024
 WAGTAILSEARCH_BACKENDS = {
     "default": {
@@ -302,6 +305,9 @@ MAILLAGE_ADDRESS_DEADLINE_SECONDS = float(os.environ.get("MAILLAGE_ADDRESS_DEADL
 MAILLAGE_ADDRESS_MAX_BYTES = 200_000  # five GeoJSON features weigh about 3 kB
 
 MAILLAGE_INVITATION_DAYS = 14
+# Months after which a structure's page neither published nor confirmed « Toujours à jour » is stale: its
+# editors get one reminder, and the coordinators' list shows it (network/freshness.py).
+MAILLAGE_FRESHNESS_MONTHS = int(os.environ.get("MAILLAGE_FRESHNESS_MONTHS", "6"))
 # Right-hand side of the UIDs of ateliers created here: stable, so calendar apps never see duplicates.
 MAILLAGE_ICAL_DOMAIN = os.environ.get("MAILLAGE_ICAL_DOMAIN", "maillage.localhost")
 
@@ -402,6 +408,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-programme-reminders": {
         "task": "programmes.tasks.send_programme_reminders",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Freshness (network/freshness.py): one reminder to the editors of a page unchanged for N months.
+    "send-freshness-reminders": {
+        "task": "network.tasks.send_freshness_reminders",
+        "schedule": crontab(hour=9, minute=10),
     },
     # Outbox (outbox/): retries whose time has come, e-mails no task announced, rows stuck in "sending".
     "send-due-emails": {

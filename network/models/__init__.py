@@ -9,6 +9,7 @@ from .membership import (
     MembershipRequestStatus,
 )
 from .profile import MemberProfile, ProfileVisibility, member_name
+from .review import StructureApprovalTask
 from .structure import ItinerantStop, StructurePage, StructurePageQuerySet, StructurePhoto
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "MembershipRequest",
     "MembershipRequestStatus",
     "ProfileVisibility",
+    "StructureApprovalTask",
     "StructurePage",
     "StructurePageQuerySet",
     "StructurePhoto",

@@ -202,14 +202,33 @@ class StructurePage(RightsLinkedPage, Page):
     editors_group = models.ForeignKey(
         Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
+    # Volunteers (service civique) edit the page but only submit it to the editors (`network.permissions`).
+    volunteers_group = models.ForeignKey(
+        Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
     collection = models.ForeignKey(
         Collection, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # Freshness (`network.freshness`): an editor's « Toujours à jour » restarts the clock as a publish does,
+    # and the one reminder of a period is remembered here.
+    confirmed_at = models.DateTimeField(_("confirmée à jour le"), null=True, blank=True, editable=False)
+    freshness_reminded_at = models.DateTimeField(
+        _("rappel de mise à jour envoyé le"), null=True, blank=True, editable=False
+    )
+
     objects = StructurePageManager()
 
-    rights_link_fields = ("editors_group", "collection")
-    exclude_fields_in_copy = ["editors_group", "collection"]
+    rights_link_fields = ("editors_group", "volunteers_group", "collection")
+    # Kept, like the rights links, across revisions: publishing an old revision must not undo a confirmation.
+    page_state_fields = ("confirmed_at", "freshness_reminded_at")
+    exclude_fields_in_copy = [
+        "editors_group",
+        "volunteers_group",
+        "collection",
+        "confirmed_at",
+        "freshness_reminded_at",
+    ]
 
     parent_page_types = ["network.BassinPage"]
     subpage_types = []
@@ -383,9 +402,15 @@ class StructurePage(RightsLinkedPage, Page):
         return enums.Itinerance.ITINERANT in self.itinerance
 
     @property
+    def freshness_at(self):
+        """When someone last vouched for the page: its last publish or its last « Toujours à jour »."""
+        moments = [m for m in (self.last_published_at, self.confirmed_at) if m is not None]
+        return max(moments) if moments else None
+
+    @property
     def date_maj(self):
-        """The schema's date_maj: the day the page was last published."""
-        moment = self.last_published_at or self.latest_revision_created_at
+        """The schema's date_maj: the day the page was last published or confirmed up to date."""
+        moment = self.freshness_at or self.latest_revision_created_at
         return timezone.localdate(moment) if moment else None
 
     @property

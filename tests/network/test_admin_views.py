@@ -348,7 +348,7 @@ def test_invite_form_offers_every_role(client, editor):
     ]
 
 
-def test_invited_volunteer_joins_without_editing_rights_but_enters_pro_area(
+def test_invited_volunteer_joins_with_proposing_rights_and_enters_pro_area(
     client, editor, eager_tasks, django_capture_on_commit_callbacks
 ):
     client.force_login(editor)
@@ -363,7 +363,9 @@ def test_invited_volunteer_joins_without_editing_rights_but_enters_pro_area(
     assert Membership.objects.get(user=volunteer).role == MemberRole.SERVICE_CIVIQUE
     assert accepted["Location"] == reverse("pro:home")
     assert client.get(reverse("pro:home")).status_code == 200
-    assert client.get(edit_url(editor.structure)).status_code == 302
+    # A volunteer opens the page editor to propose changes, never to publish them (see test_volunteers.py).
+    assert client.get(edit_url(editor.structure)).status_code == 200
+    assert editor.structure.permissions_for_user(volunteer).can_publish() is False
     assert "espace professionnel" in mail.outbox[0].body
 
 

@@ -255,14 +255,15 @@ def test_request_membership_again_after_refusal(structure, editor, asker, pendin
     assert again.status == MembershipRequestStatus.PENDING
 
 
-def test_accept_request_by_editor_makes_member_without_edit_rights(structure, editor, asker, pending):
+def test_accept_request_by_editor_makes_member_without_publishing_rights(structure, editor, asker, pending):
     membership = domain.accept_request(request=pending, by=editor)
 
     pending.refresh_from_db()
     assert (membership.user, membership.role) == (asker, MemberRole.BENEVOLE)
     assert (pending.status, pending.decided_by) == (MembershipRequestStatus.ACCEPTED, editor)
     assert pending.decided_at is not None
-    assert structure.permissions_for_user(asker).can_edit() is False
+    # A bénévole proposes changes for an editor to approve (see test_volunteers.py), never publishes.
+    assert structure.permissions_for_user(asker).can_publish() is False
 
 
 def test_accept_request_responsable_gets_edit_rights(structure, editor):

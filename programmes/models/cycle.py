@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +24,7 @@ from wagtail.search import index
 from network.models import BassinPage, StructurePage
 
 from ..enums import CallState
-from ..programme import programme_context
+from ..programme import cycle_subscribe_context, programme_context
 
 
 class CyclePage(RoutablePageMixin, Page):
@@ -143,6 +144,10 @@ class CyclePage(RoutablePageMixin, Page):
             template="programmes/cycle_print.html",
             context_overrides=programme_context(request, self, printable=True),
         )
+
+    @path("s-abonner/", name="subscribe")
+    def subscribe_route(self, request):
+        return TemplateResponse(request, "events/subscribe.html", cycle_subscribe_context(request, self))
 
     # Read side -----------------------------------------------------------------------------------------
 

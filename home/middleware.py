@@ -20,6 +20,7 @@ class FriendlyNotFoundMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, Http404) and settings.DEBUG and not getattr(settings, "MAILLAGE_TECHNICAL_404", False):
+        technical = getattr(settings, "MAILLAGE_TECHNICAL_404", False)
+        if isinstance(exception, Http404) and settings.DEBUG and not technical:
             return render(request, "404.html", status=404)
         return None

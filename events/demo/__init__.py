@@ -27,7 +27,7 @@ from django.utils.text import slugify
 
 from network.demo import read_fixture
 from network.models import StructurePage
-from network.text import de_name
+from network.text import a_name, de_name
 
 from .. import enums
 from ..domain import rebuild_sessions
@@ -212,7 +212,7 @@ def _planned(structure, item: dict, n, plan: dict, today: date, stop: dict | Non
         registration = {"registration": enums.Registration.NONE, "registration_details": ""}
     values = {
         "uid": uid,
-        "title": item["title"] + (f" — halte à {stop['commune']}" if stop and "stops" in plan else ""),
+        "title": item["title"] + (f" — halte {a_name(stop['commune'])}" if stop and "stops" in plan else ""),
         "summary": plan.get("summary") or _summary(item),
         "description": _description(item, structure),
         "themes": _matches(text, THEME_WORDS, enums.Theme.OUTILS_QUOTIDIEN),
@@ -226,7 +226,7 @@ def _planned(structure, item: dict, n, plan: dict, today: date, stop: dict | Non
         "rrule": "" if stop and "stops" in plan else _rrule(plan, until),
         "rdates": [],
         "exdates": [],
-        "place_name": f"Bus numérique, halte de {stop['commune']}" if stop else "",
+        "place_name": f"Bus numérique, halte {de_name(stop['commune'])}" if stop else "",
         "commune": stop["commune"] if stop else "",
         "latitude": stop.get("latitude") if stop else None,
         "longitude": stop.get("longitude") if stop else None,

@@ -1,6 +1,7 @@
 """« S'abonner »: the page that subscribes a calendar application to the agenda, a bassin, a structure or a
 cycle's programme (events/views/subscribe.py)."""
 
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -36,7 +37,9 @@ def test_subscription_links_on_the_sites_address():
 
 
 def test_agenda_subscribe_page_keeps_the_filters(client):
-    response = client.get(reverse("events:agenda_subscribe"), {"theme": "demarches", "page": "3", "vue": "mois"})
+    response = client.get(
+        reverse("events:agenda_subscribe"), {"theme": "demarches", "page": "3", "vue": "mois"}
+    )
 
     text = response.content.decode()
     assert response.status_code == 200
@@ -57,7 +60,9 @@ def test_bassin_and_structure_subscribe_pages_speak_french(client):
 
     assert "<h1>S&#x27;abonner aux ateliers du bassin d&#x27;Issoudun</h1>" in bassin_text
     assert "webcal://maillage.example.org/bassins/issoudun/agenda.ics" in bassin_text
-    assert "<h1>S&#x27;abonner aux ateliers de la Maison des Expressions et des Loisirs</h1>" in structure_text
+    assert (
+        "<h1>S&#x27;abonner aux ateliers de la Maison des Expressions et des Loisirs</h1>" in structure_text
+    )
     assert "webcal://maillage.example.org/structures/meli/agenda.ics" in structure_text
 
 
@@ -68,4 +73,10 @@ def test_subscribe_page_of_an_unknown_bassin_is_not_found(client):
 def test_agenda_links_to_the_subscribe_page(client):
     text = client.get(reverse("events:agenda"), {"theme": "demarches"}).content.decode()
 
-    assert f"href=\"{reverse('events:agenda_subscribe')}?theme=demarches\">S'abonner</a>" in text
+    assert f'href="{reverse("events:agenda_subscribe")}?theme=demarches">S\'abonner</a>' in text
+
+
+def test_day_heading_writes_the_first_of_the_month_as_1er():
+    from events.templatetags.events_tags import day_heading
+
+    assert day_heading(date(2031, 12, 1)) == "Lundi 1er décembre 2031"

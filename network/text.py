@@ -137,8 +137,7 @@ def _article_form(name: str) -> tuple[str, str]:
 
 
 def de_name(name: str) -> str:
-    """« de » before a name: « de la Maison… », « du Centre… », « du Blanc », « de l'ASEPT », « d'Issoudun ».
-    """
+    """« de » before a name: « de la Maison… », « du Centre… », « du Blanc », « de l'ASEPT », « d'Issoudun »."""
     kind, rest = _article_form(name)
     if kind == "le":
         return f"du {rest}"

@@ -21,7 +21,6 @@ from urllib.parse import quote
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -29,6 +28,7 @@ from events.forms import AgendaFilterForm
 from events.models import Occurrence
 from events.views.subscribe import subscribe_context
 from network.models import StructurePage
+from network.text import french_date
 from outbox.links import absolute_url
 
 from .enums import CallState
@@ -265,8 +265,8 @@ def call_for_contributions(cycle, today: date | None = None) -> dict:
     today = today or timezone.localdate()
     state = cycle.call_state(today)
     dates = {
-        "opens": date_format(cycle.call_opens, "j F Y"),
-        "closes": date_format(cycle.call_closes, "j F Y"),
+        "opens": french_date(cycle.call_opens, "j F Y"),
+        "closes": french_date(cycle.call_closes, "j F Y"),
     }
     if state == CallState.UPCOMING:
         text = _("L'appel à contributions ouvrira le %(opens)s et sera clos le %(closes)s.") % dates

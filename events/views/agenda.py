@@ -34,7 +34,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from network.models import BassinPage, StructurePage
-from network.text import de_name
+from network.text import de_name, french_date
 
 from .. import enums
 from ..forms import AgendaFilterForm
@@ -216,7 +216,7 @@ def _week_context(request, form, sessions, today):
         "days": days,
         "result_count": total,
         "period_label": _("Semaine du %(start)s au %(end)s")
-        % {"start": date_format(monday, "j F"), "end": date_format(sunday, "j F Y")},
+        % {"start": french_date(monday, "j F"), "end": french_date(sunday, "j F Y")},
         "previous_week": week_code(monday - timedelta(days=7)),
         "next_week": week_code(monday + timedelta(days=7)),
         "current_week": week_code(monday),

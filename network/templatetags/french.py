@@ -28,6 +28,6 @@ def bassin_name(title) -> str:
     return bassin_phrase(str(title)) if title else ""
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def date_fr(value, pattern: str = "j F Y") -> str:
     return french_date(value, pattern)

@@ -353,7 +353,7 @@ def test_month_view_counts_every_session_of_a_folded_day(client, mediatheque, tu
         ({"vue": "mois", "du": "0001-01-01"}, "Janvier 1900"),
         ({"vue": "mois", "mois": "0001-01"}, "Janvier 1900"),
         ({"vue": "mois", "mois": "9998-12"}, "Décembre 2999"),
-        ({"vue": "semaine", "semaine": "0001-W01"}, "Semaine du 1 janvier au 7 janvier 1900"),
+        ({"vue": "semaine", "semaine": "0001-W01"}, "Semaine du 1er janvier au 7 janvier 1900"),
         ({"vue": "semaine", "du": "9999-12-31"}, "Semaine du 30 décembre au 5 janvier 3000"),
     ],
 )

@@ -205,7 +205,7 @@ def test_bassin_page_map_has_its_structures(client, bourges):
             "lon": 2.39,
         }
     ]
-    assert 'aria-label="Carte des lieux du bassin Bassin de Bourges"' in response.text
+    assert 'aria-label="Carte des lieux du bassin de Bourges"' in response.text
 
 
 @pytest.mark.parametrize("structure_count", [10, 200])

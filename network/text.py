@@ -137,7 +137,10 @@ def _article_form(name: str) -> tuple[str, str]:
 
 
 def de_name(name: str) -> str:
-    """« de » before a name: « de la Maison… », « du Centre… », « du Blanc », « de l'ASEPT », « d'Issoudun »."""
+    """« de » before a name: « de la Maison… », « du Centre… », « du Blanc », « de l'ASEPT », « d'Issoudun ».
+
+    « de La Riche » keeps the article of a commune's name; only « Le » and « Les » contract (« du Blanc »).
+    """
     kind, rest = _article_form(name)
     if kind == "le":
         return f"du {rest}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agenda, exports, widget
+from .views import agenda, exports, subscribe, widget
 
 app_name = "events"
 
@@ -16,6 +16,12 @@ urlpatterns = [
     path("bassins/<slug:slug>/agenda.ics", exports.bassin_ics, name="bassin_ics"),
     path("structures/<slug:slug>/agenda.ics", exports.structure_ics, name="structure_ics"),
     path("ateliers/<int:pk>.ics", exports.atelier_ics, name="atelier_ics"),
+    # « S'abonner » (events/views/subscribe.py)
+    path("agenda/s-abonner/", subscribe.agenda_subscribe, name="agenda_subscribe"),
+    path("bassins/<slug:slug>/agenda/s-abonner/", subscribe.bassin_subscribe, name="bassin_subscribe"),
+    path(
+        "structures/<slug:slug>/agenda/s-abonner/", subscribe.structure_subscribe, name="structure_subscribe"
+    ),
     # Embedding (events/views/widget.py)
     path("widget/agenda/", widget.widget, name="widget"),
     path("integrer-l-agenda/", widget.widget_help, name="widget_help"),

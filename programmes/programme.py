@@ -21,13 +21,15 @@ from urllib.parse import quote
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from events.forms import AgendaFilterForm
 from events.models import Occurrence
+from events.views.subscribe import subscribe_context
 from network.models import StructurePage
+from network.text import french_date
+from outbox.links import absolute_url
 
 from .enums import CallState
 
@@ -203,13 +205,28 @@ def with_query(url: str, query: str) -> str:
 
 
 def feed_links(cycle, query: str) -> dict:
-    """iCal, JSON and widget addresses of the cycle's sessions, with the page's filters."""
+    """iCal (and « S'abonner »), JSON and widget addresses of the cycle's sessions, with its filters."""
     cycle_query = "&".join(part for part in (urlencode({"cycle": cycle.slug}), query) if part)
+    subscribe_path = (cycle.url or "") + cycle.reverse_subpage("subscribe").lstrip("/")
     return {
         "ics_url": with_query(reverse("events:agenda_ics"), cycle_query),
+        "subscribe_url": with_query(subscribe_path, query),
         "json_url": with_query(reverse("events:agenda_json"), cycle_query),
         "widget_help_url": with_query(reverse("events:widget_help"), cycle_query),
     }
+
+
+def cycle_subscribe_context(request, cycle) -> dict:
+    """« S'abonner » to the cycle's programme (`events/subscribe.html`), with the page's filters."""
+    query = filter_query(request)
+    cycle_query = "&".join(part for part in (urlencode({"cycle": cycle.slug}), query) if part)
+    return subscribe_context(
+        feed_path=with_query(reverse("events:agenda_ics"), cycle_query),
+        name=cycle.display_title,
+        heading=_("S'abonner au programme « %(name)s »") % {"name": cycle.display_title},
+        back_url=with_query(cycle.url or "/", query),
+        back_label=_("Retour au programme"),
+    )
 
 
 def share_links(url: str, title: str) -> list[dict]:
@@ -248,8 +265,8 @@ def call_for_contributions(cycle, today: date | None = None) -> dict:
     today = today or timezone.localdate()
     state = cycle.call_state(today)
     dates = {
-        "opens": date_format(cycle.call_opens, "j F Y"),
-        "closes": date_format(cycle.call_closes, "j F Y"),
+        "opens": french_date(cycle.call_opens, "j F Y"),
+        "closes": french_date(cycle.call_closes, "j F Y"),
     }
     if state == CallState.UPCOMING:
         text = _("L'appel à contributions ouvrira le %(opens)s et sera clos le %(closes)s.") % dates
@@ -293,11 +310,12 @@ def programme_context(request, cycle, *, printable: bool = False) -> dict:
         "call": call_for_contributions(cycle),
     }
     if printable:
-        context["full_programme_url"] = cycle.get_full_url(request) or ""
+        # Printed on a poster: the site's public address, never the request's host or the Site record's.
+        context["full_programme_url"] = absolute_url(page_url)
         return context
     groups, flags = shown_filters(form)
     places = places_of(sessions)
-    shared_url = with_query(cycle.get_full_url(request) or "", filter_query(request, keep_view=True))
+    shared_url = with_query(absolute_url(page_url), filter_query(request, keep_view=True))
     context.update(
         {
             "filter_groups": groups,

@@ -27,6 +27,7 @@ from django.utils.text import slugify
 
 from network.demo import read_fixture
 from network.models import StructurePage
+from network.text import a_name, de_name
 
 from .. import enums
 from ..domain import rebuild_sessions
@@ -138,7 +139,7 @@ def _description(item: dict, structure) -> str:
     facts = [f"<p>{escape(item.get('theme') or item['title'])}.</p>"]
     lines = [
         ("Public", item.get("audience")),
-        ("Rythme décrit par l'étude", item.get("schedule")),
+        ("Quand", item.get("schedule")),
         ("Places", item.get("capacity")),
         ("Tarif", item.get("price")),
     ]
@@ -146,8 +147,8 @@ def _description(item: dict, structure) -> str:
     if items:
         facts.append(f"<ul>{items}</ul>")
     facts.append(
-        f"<p><em>Atelier de démonstration, d'après l'étude « Médiation numérique pour tous » : "
-        f"{escape(structure.title)}.</em></p>"
+        "<p><em>Atelier de démonstration : le contenu s'inspire de ce que propose ce lieu, les dates sont "
+        "inventées.</em></p>"
     )
     return "".join(facts)
 
@@ -205,13 +206,13 @@ def _planned(structure, item: dict, n, plan: dict, today: date, stop: dict | Non
     elif capacity:
         registration = {
             "registration": enums.Registration.ON_SITE,
-            "registration_details": f"À l'accueil de {structure.title}",
+            "registration_details": f"À l'accueil {de_name(structure.title)}",
         }
     else:
         registration = {"registration": enums.Registration.NONE, "registration_details": ""}
     values = {
         "uid": uid,
-        "title": item["title"] + (f" — halte à {stop['commune']}" if stop and "stops" in plan else ""),
+        "title": item["title"] + (f" — halte {a_name(stop['commune'])}" if stop and "stops" in plan else ""),
         "summary": plan.get("summary") or _summary(item),
         "description": _description(item, structure),
         "themes": _matches(text, THEME_WORDS, enums.Theme.OUTILS_QUOTIDIEN),
@@ -225,7 +226,7 @@ def _planned(structure, item: dict, n, plan: dict, today: date, stop: dict | Non
         "rrule": "" if stop and "stops" in plan else _rrule(plan, until),
         "rdates": [],
         "exdates": [],
-        "place_name": f"Bus numérique, halte de {stop['commune']}" if stop else "",
+        "place_name": f"Bus numérique, halte {de_name(stop['commune'])}" if stop else "",
         "commune": stop["commune"] if stop else "",
         "latitude": stop.get("latitude") if stop else None,
         "longitude": stop.get("longitude") if stop else None,

@@ -2,12 +2,13 @@
 
 from django import template
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 from network.jsonld import dumps_for_script
+from network.text import french_date
+from outbox.links import absolute_url
 
 from .. import enums
 from ..jsonld import atelier_jsonld
@@ -54,9 +55,10 @@ def time_range(occurrence) -> str:
 
 @register.filter
 def day_heading(day) -> str:
-    """ "Mardi 8 décembre"; the year is added when it is not the current one, to avoid any doubt."""
+    """ "Mardi 8 décembre", « Mardi 1er décembre »; the year is added when it is not the current one, to
+    avoid any doubt."""
     pattern = "l j F" if day.year == timezone.localdate().year else "l j F Y"
-    return capfirst(date_format(day, pattern))
+    return capfirst(french_date(day, pattern))
 
 
 @register.filter
@@ -81,14 +83,15 @@ def registration_href(atelier) -> str:
     return ""
 
 
-@register.simple_tag(takes_context=True)
-def atelier_jsonld_script(context, atelier, occurrence=None):
-    """`<script type="application/ld+json">` describing `atelier`, safe whatever its text contains."""
-    request = context["request"]
+@register.simple_tag
+def atelier_jsonld_script(atelier, occurrence=None):
+    """`<script type="application/ld+json">` describing `atelier`, safe whatever its text contains.
+
+    Its addresses are on the site's public address (`absolute_url`), as search engines must link to it."""
     data = atelier_jsonld(
         atelier,
         occurrence,
-        page_url=request.build_absolute_uri(atelier.get_absolute_url()),
-        structure_url=request.build_absolute_uri(atelier.structure.url or "/"),
+        page_url=absolute_url(atelier.get_absolute_url()),
+        structure_url=absolute_url(atelier.structure.url or "/"),
     )
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(dumps_for_script(data)))

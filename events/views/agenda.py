@@ -34,6 +34,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from network.models import BassinPage, StructurePage
+from network.text import de_name, french_date
 
 from .. import enums
 from ..forms import AgendaFilterForm
@@ -61,6 +62,7 @@ class Scope:
     occurrences: object
     ateliers: object  # the same scope as ateliers (for the list of communes)
     ics_url: str
+    subscribe_url: str
     json_params: dict = field(default_factory=dict)
     bassins: list = field(default_factory=list)
     breadcrumbs: list = field(default_factory=list)
@@ -138,7 +140,7 @@ def _without_accents(text: str) -> str:
     return "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
 
 
-def _filter_query(request) -> str:
+def filter_query(request) -> str:
     """The query string of the filters only (no view, period or page): what an export must carry."""
     query = request.GET.copy()
     for key in AgendaFilterForm.NON_FILTER_KEYS:
@@ -214,7 +216,7 @@ def _week_context(request, form, sessions, today):
         "days": days,
         "result_count": total,
         "period_label": _("Semaine du %(start)s au %(end)s")
-        % {"start": date_format(monday, "j F"), "end": date_format(sunday, "j F Y")},
+        % {"start": french_date(monday, "j F"), "end": french_date(sunday, "j F Y")},
         "previous_week": week_code(monday - timedelta(days=7)),
         "next_week": week_code(monday + timedelta(days=7)),
         "current_week": week_code(monday),
@@ -267,7 +269,7 @@ def render_agenda(request, scope: Scope):
     else:
         context = _list_context(request, form, sessions)
 
-    query = _filter_query(request)
+    query = filter_query(request)
     json_query = "&".join(part for part in (query, urlencode(scope.json_params)) if part)
     context.update(
         {
@@ -276,6 +278,7 @@ def render_agenda(request, scope: Scope):
             "view": view,
             "agenda_url": request.path,
             "ics_url": _with_query(scope.ics_url, query),
+            "subscribe_url": _with_query(scope.subscribe_url, query),
             "json_url": _with_query(reverse("events:agenda_json"), json_query),
             "widget_help_url": _with_query(reverse("events:widget_help"), json_query),
         }
@@ -297,6 +300,7 @@ def agenda(request):
         occurrences=Occurrence.objects.public(),
         ateliers=Atelier.objects.public(),
         ics_url=reverse("events:agenda_ics"),
+        subscribe_url=reverse("events:agenda_subscribe"),
         bassins=bassins,
     )
     return render_agenda(request, scope)
@@ -310,6 +314,7 @@ def bassin_agenda(request, slug):
         occurrences=Occurrence.objects.public().in_bassins([bassin]),
         ateliers=Atelier.objects.public().in_bassin(bassin),
         ics_url=reverse("events:bassin_ics", kwargs={"slug": bassin.slug}),
+        subscribe_url=reverse("events:bassin_subscribe", kwargs={"slug": bassin.slug}),
         json_params={"bassin": bassin.slug},
         breadcrumbs=[(bassin.title, bassin.url)],
     )
@@ -320,11 +325,12 @@ def structure_agenda(request, slug):
     structure = get_object_or_404(StructurePage.objects.live().public().select_related("bassin"), slug=slug)
     bassin = structure.bassin
     scope = Scope(
-        title=_("Ateliers de %(name)s") % {"name": structure.title},
+        title=_("Ateliers %(of_name)s") % {"of_name": de_name(structure.title)},
         intro=_("Les ateliers proposés par ce lieu."),
         occurrences=Occurrence.objects.public().of_structure(structure),
         ateliers=Atelier.objects.public().of_structure(structure),
         ics_url=reverse("events:structure_ics", kwargs={"slug": structure.slug}),
+        subscribe_url=reverse("events:structure_subscribe", kwargs={"slug": structure.slug}),
         json_params={"structure": structure.slug},
         breadcrumbs=[(bassin.title, bassin.url), (structure.title, structure.url)],
     )

@@ -10,6 +10,8 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from outbox.links import absolute_url
+
 from ..enums import Public, Service
 from ..jsonld import dumps_for_script, structure_jsonld
 
@@ -73,14 +75,15 @@ def structure_map(markers, label, intro=""):
     }
 
 
-@register.simple_tag(takes_context=True)
-def structure_jsonld_script(context, structure, photos=()):
-    """`<script type="application/ld+json">` describing `structure`, safe whatever its text contains."""
-    request = context["request"]
+@register.simple_tag
+def structure_jsonld_script(structure, photos=()):
+    """`<script type="application/ld+json">` describing `structure`, safe whatever its text contains.
+
+    Its addresses are on the site's public address (`absolute_url`), as search engines must link to it."""
     data = structure_jsonld(
         structure,
-        page_url=request.build_absolute_uri(structure.url),
-        image_urls=[request.build_absolute_uri(photo.image.file.url) for photo in photos],
+        page_url=absolute_url(structure.url or "/"),
+        image_urls=[absolute_url(photo.image.file.url) for photo in photos],
     )
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(dumps_for_script(data)))
 

@@ -10,8 +10,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -21,9 +21,10 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from network.models import BassinPage, StructurePage
+from network.text import french_date
 
 from ..enums import CallState
-from ..programme import programme_context
+from ..programme import cycle_subscribe_context, programme_context
 
 
 class CyclePage(RoutablePageMixin, Page):
@@ -144,6 +145,10 @@ class CyclePage(RoutablePageMixin, Page):
             context_overrides=programme_context(request, self, printable=True),
         )
 
+    @path("s-abonner/", name="subscribe")
+    def subscribe_route(self, request):
+        return TemplateResponse(request, "events/subscribe.html", cycle_subscribe_context(request, self))
+
     # Read side -----------------------------------------------------------------------------------------
 
     def territory(self) -> list:
@@ -177,14 +182,14 @@ class CyclePage(RoutablePageMixin, Page):
     def dates_label(self) -> str:
         """« du 5 au 11 octobre 2027 », as a poster says it (« le 5 octobre 2027 » for one day)."""
         if self.start_date == self.end_date:
-            return _("le %(day)s") % {"day": date_format(self.start_date, "j F Y")}
+            return _("le %(day)s") % {"day": french_date(self.start_date, "j F Y")}
         if (self.start_date.year, self.start_date.month) == (self.end_date.year, self.end_date.month):
-            start = date_format(self.start_date, "j")
+            start = french_date(self.start_date, "j")
         elif self.start_date.year == self.end_date.year:
-            start = date_format(self.start_date, "j F")
+            start = french_date(self.start_date, "j F")
         else:
-            start = date_format(self.start_date, "j F Y")
-        return _("du %(start)s au %(end)s") % {"start": start, "end": date_format(self.end_date, "j F Y")}
+            start = french_date(self.start_date, "j F Y")
+        return _("du %(start)s au %(end)s") % {"start": start, "end": french_date(self.end_date, "j F Y")}
 
     def coordinator_ids(self) -> set[int]:
         return {link.user_id for link in self.coordinator_links.all()}

@@ -90,7 +90,7 @@ def test_agenda_filter_by_theme_and_evening_then_open_and_add_to_calendar(page, 
     assert page.get_by_text("18 h 30 à 20 h").count() >= 1
     axe_check(page)
 
-    link = page.get_by_role("link", name="Ajouter à mon agenda (.ics)")
+    link = page.get_by_role("link", name="Ajouter à mon agenda (fichier .ics)")
     href = link.get_attribute("href")
     assert href == f"/ateliers/{agenda.pk}.ics"
     response = page.request.get(site.url + href)

@@ -88,8 +88,8 @@ def test_programme_by_day_filtered_by_bassin_then_printed(page, site, programme,
     page.wait_for_url("**bassin=vierzon*")
     assert _titles(page) == ["Démarches en ligne", "Jeux vidéo en famille"]
     assert page.locator("#resultats").inner_text().strip() == "2 séances avec ces filtres"
-    ics = page.get_by_role("link", name="S'abonner (iCal)").get_attribute("href")
-    assert ics == "/agenda.ics?cycle=human-tech-days&bassin=vierzon"
+    subscribe = page.get_by_role("link", name="S'abonner", exact=True).get_attribute("href")
+    assert subscribe == "/human-tech-days/s-abonner/?bassin=vierzon"
     axe_check(page)
 
     page.get_by_role("link", name="Version imprimable (A4)").click()

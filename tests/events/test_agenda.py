@@ -353,7 +353,7 @@ def test_month_view_counts_every_session_of_a_folded_day(client, mediatheque, tu
         ({"vue": "mois", "du": "0001-01-01"}, "Janvier 1900"),
         ({"vue": "mois", "mois": "0001-01"}, "Janvier 1900"),
         ({"vue": "mois", "mois": "9998-12"}, "Décembre 2999"),
-        ({"vue": "semaine", "semaine": "0001-W01"}, "Semaine du 1 janvier au 7 janvier 1900"),
+        ({"vue": "semaine", "semaine": "0001-W01"}, "Semaine du 1er janvier au 7 janvier 1900"),
         ({"vue": "semaine", "du": "9999-12-31"}, "Semaine du 30 décembre au 5 janvier 3000"),
     ],
 )
@@ -432,7 +432,8 @@ def test_feed_links_carry_the_filters_but_not_the_view(client, catalogue):
     assert response.context["ics_url"] == "/agenda.ics?soir=on&commune=Vierzon"
     assert response.context["json_url"] == "/agenda.json?soir=on&commune=Vierzon"
     assert response.context["widget_help_url"] == "/integrer-l-agenda/?soir=on&commune=Vierzon"
-    assert 'href="/agenda.ics?soir=on&amp;commune=Vierzon">S\'abonner (iCal)</a>' in response.text
+    assert response.context["subscribe_url"] == "/agenda/s-abonner/?soir=on&commune=Vierzon"
+    assert 'href="/agenda/s-abonner/?soir=on&amp;commune=Vierzon">S\'abonner</a>' in response.text
 
 
 def test_bassin_agenda_shows_its_sessions_and_links_its_feeds(client, catalogue):
@@ -452,7 +453,7 @@ def test_structure_agenda_shows_its_sessions_and_links_its_feeds(client, catalog
     assert listed_titles(response) == ["Tablette pour les seniors", "Atelier complet", "Samedi en famille"]
     assert response.context["ics_url"] == "/structures/mediatheque/agenda.ics"
     assert response.context["json_url"] == "/agenda.json?structure=mediatheque"
-    assert "<h1>Ateliers de Médiathèque de Bourges</h1>" in response.text
+    assert "<h1>Ateliers de la Médiathèque de Bourges</h1>" in response.text
 
 
 @pytest.mark.parametrize("url", ["/bassins/inconnu/agenda/", "/structures/inconnue/agenda/"])

@@ -89,7 +89,10 @@ def test_atelier_page_shows_every_section(client, atelier):
     assert "payant, 2,50 €" in text
     assert '<a href="tel:0248000000">02 48 00 00 00</a>' in text
     assert "Accessible en fauteuil roulant." in text
-    assert f'href="/ateliers/{atelier.pk}.ics">Ajouter à mon agenda (.ics)</a>' in text
+    # « S'inscrire » comes first, « Ajouter à mon agenda » after it.
+    register = text.index('href="tel:0248000000">S\'inscrire</a>')
+    add = text.index(f'href="/ateliers/{atelier.pk}.ics">Ajouter à mon agenda<span class="visually-hidden">')
+    assert register < add
     assert f'<a href="{atelier.structure.url}">Médiathèque de Bourges</a>' in text
 
 
@@ -184,10 +187,11 @@ def test_unknown_atelier_is_not_found(client, db):
 # ---- JSON-LD ----
 
 
-def test_atelier_jsonld_describes_the_next_session(client, atelier, first_day):
+def test_atelier_jsonld_describes_the_next_session(client, atelier, first_day, settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://maillage.example.org"
     response = client.get(f"/ateliers/{atelier.pk}/")
 
-    url = f"http://testserver/ateliers/{atelier.pk}/"
+    url = f"https://maillage.example.org/ateliers/{atelier.pk}/"
     start = timezone.make_aware(timezone.datetime.combine(first_day, time(14, 0)))
     end = start + timedelta(hours=2)
     assert jsonld(response) == {
@@ -216,7 +220,7 @@ def test_atelier_jsonld_describes_the_next_session(client, atelier, first_day):
         "organizer": {
             "@type": "Organization",
             "name": "Médiathèque de Bourges",
-            "url": f"http://testserver{atelier.structure.url}",
+            "url": f"https://maillage.example.org{atelier.structure.url}",
         },
         "offers": {
             "@type": "Offer",

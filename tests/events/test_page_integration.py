@@ -65,7 +65,7 @@ def test_structure_page_shows_its_sessions_and_links_its_agenda_and_feed(client,
     assert shown_titles(response) == ["Tablette"]
     assert "Réunion des pros" not in response.text
     assert 'href="/structures/mediatheque/agenda/"' in response.text
-    assert 'href="/structures/mediatheque/agenda.ics"' in response.text
+    assert 'href="/structures/mediatheque/agenda/s-abonner/">S\'abonner à ces ateliers</a>' in response.text
 
 
 def test_structure_page_without_sessions_has_no_ateliers_block(client, network):

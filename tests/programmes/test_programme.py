@@ -400,10 +400,13 @@ def test_print_page_keeps_the_filters(client, cycle, coordinator, mediatheque, e
     assert "Sélection selon 1 filtre choisi sur le site." in response.text
 
 
-def test_share_links_carry_the_page_address(client, cycle):
+def test_share_links_carry_the_page_address(client, cycle, settings):
+    """On the site's public address: Wagtail's `Site` record still says `localhost`, a dead link to share."""
+    settings.WAGTAILADMIN_BASE_URL = "https://maillage.example.org"
+
     response = client.get(cycle.url, {"vue": "bassins"})
 
-    address = "http://localhost/human-tech-days/?vue=bassins"
+    address = "https://maillage.example.org/human-tech-days/?vue=bassins"
     assert response.context["shared_url"] == address
     urls = {link["service"]: link["url"] for link in response.context["share_links"]}
     assert urls["facebook"] == "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": address})
@@ -415,6 +418,35 @@ def test_share_links_carry_the_page_address(client, cycle):
         f"mailto:?subject={quote('Human Tech Days 2027')}&body={quote(f'Human Tech Days 2027 — {address}')}"
     )
     assert "data-copy-link" in response.text
+
+
+def test_printed_programme_gives_the_public_address(client, cycle, settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://maillage.example.org"
+
+    response = client.get(cycle.url + "imprimer/")
+
+    assert response.context["full_programme_url"] == "https://maillage.example.org/human-tech-days/"
+    assert "Programme à jour, carte et inscriptions : https://maillage.example.org/human-tech-days/" in (
+        response.text
+    )
+
+
+def test_subscribe_page_of_the_programme_keeps_its_filters(client, cycle, settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://maillage.example.org"
+
+    programme = client.get(cycle.url, {"bassin": "bourges"})
+    response = client.get(cycle.url + "s-abonner/", {"bassin": "bourges", "vue": "bassins"})
+
+    assert programme.context["subscribe_url"] == "/human-tech-days/s-abonner/?bassin=bourges"
+    assert response.status_code == 200
+    assert response.context["feed_url"] == (
+        "https://maillage.example.org/agenda.ics?cycle=human-tech-days&bassin=bourges"
+    )
+    assert response.context["webcal_url"] == (
+        "webcal://maillage.example.org/agenda.ics?cycle=human-tech-days&bassin=bourges"
+    )
+    assert response.context["calendar_name"] == "Human Tech Days 2027"
+    assert response.context["back_url"] == "/human-tech-days/?bassin=bourges"
 
 
 # ---- call for contributions ----

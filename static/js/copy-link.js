@@ -1,5 +1,5 @@
 /*
- * Maillage — « Copier le lien » on a cycle's programme.
+ * Maillage — « Copier le lien » (a cycle's programme) and « Copier l'adresse » (« S'abonner »).
  *
  * Progressive enhancement: without JavaScript the address is in a read-only field that can be selected and
  * copied by hand, and the button stays hidden. With it, the button copies the address (Clipboard API), or,

@@ -1,5 +1,6 @@
-"""An editor fixes their structure's missing hours with the day-by-day editor and finds its address through
-the (fake) Base Adresse Nationale, then drags the marker and publishes; axe checks the form."""
+"""An editor logs in, sees on the admin home what their page lacks, fixes the missing hours with the
+day-by-day editor and finds the address through the (fake) Base Adresse Nationale, then drags the marker
+and publishes; axe checks the home and the form."""
 
 import pytest
 
@@ -51,7 +52,11 @@ def add_range(day, start, end):
 def test_editor_enters_hours_and_finds_the_address(page, site, editor_setup, fake_ban, axe_check):
     own = editor_setup["own"]
     log_in(page, site, "ines@exemple.fr")
-    page.goto(f"{site.url}/admin/pages/{own.pk}/edit/")
+    page.goto(f"{site.url}/admin/")
+    page.get_by_text("Pas d'horaires d'ouverture").wait_for()
+    axe_check(page)
+    page.get_by_role("link", name="Modifier la fiche").click()
+    page.wait_for_url(f"**/admin/pages/{own.pk}/edit/")
 
     expert = page.locator("#id_horaires")
     assert page.get_by_role("group", name="Mardi").is_visible()

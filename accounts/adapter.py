@@ -1,6 +1,7 @@
 """django-allauth adapter: where people land after logging in, and account e-mails through the outbox."""
 
 import uuid
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth.hashers import make_password
@@ -8,6 +9,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 
+from outbox.links import absolute_url
 from outbox.queue import queue_email
 
 from .proconnect.logout import end_session_url
@@ -41,7 +43,13 @@ class AccountAdapter(DefaultAccountAdapter):
         message = self.render_mail(
             template_prefix,
             email,
-            {"request": request, "email": email, "current_site": get_current_site(request), **context},
+            {
+                "request": request,
+                "email": email,
+                "current_site": get_current_site(request),
+                "public_url": absolute_url("/"),
+                **context,
+            },
         )
         html = next((content for content, mimetype in message.alternatives if mimetype == "text/html"), "")
         user = context.get("user")
@@ -57,9 +65,22 @@ class AccountAdapter(DefaultAccountAdapter):
             headers=dict(message.extra_headers),
         )
 
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return public_url(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return public_url(super().get_reset_password_from_key_url(key))
+
     def send_account_already_exists_mail(self, email: str) -> None:
         """A sign-up with a known address: besides the e-mail, hash a password as the new-account path does
         (`set_password`), so that both answers take the same time (Django's ModelBackend does the same
         for unknown usernames)."""
         make_password(get_random_string(20))
         super().send_account_already_exists_mail(email)
+
+
+def public_url(url: str) -> str:
+    """allauth builds its links from the host of the request that asked; an e-mail must carry the site's
+    public address (`outbox.links.absolute_url`), whatever host the request came through."""
+    parts = urlsplit(url)
+    return absolute_url(parts.path + (f"?{parts.query}" if parts.query else ""))

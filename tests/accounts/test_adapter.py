@@ -88,3 +88,16 @@ def test_account_email_keeps_allauths_subject_body_and_recipient(client):
         True,
     )
     assert "/comptes/password/reset/key/" in message.body_text
+
+
+def test_account_links_carry_the_sites_public_address_not_the_requests_host(client, settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://maillage.example.org"
+    VerifiedUserFactory(email="ines@exemple.fr")
+
+    client.post(reverse("account_reset_password"), {"email": "ines@exemple.fr"}, HTTP_HOST="localhost")
+    sign_up(client, "nouvelle@exemple.fr")
+
+    bodies = [message.body_text for message in Message.objects.order_by("pk")]
+    assert len(bodies) == 2
+    assert all("https://maillage.example.org/comptes/" in body for body in bodies)
+    assert not any("localhost" in body or "testserver" in body for body in bodies)

@@ -21,7 +21,7 @@ def text_of(response) -> str:
 
 
 def link_in(message, prefix: str) -> str:
-    return re.search(rf"http://testserver({re.escape(prefix)}\S+)", message.body).group(1)
+    return re.search(rf"https?://[^/\s]+({re.escape(prefix)}\S+)", message.body).group(1)
 
 
 # Sign-up and verification ------------------------------------------------------------------------------

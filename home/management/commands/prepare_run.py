@@ -53,5 +53,6 @@ class Command(BaseCommand):
                 if account["email"] in existing:
                     self.stdout.write(f"  - {account['email']} ({role})")
         self.stdout.write(
-            f"Site : {base_url}/ — administration : {base_url}/admin/ — Ctrl-C arrête web, worker et beat."
+            f"Site : {base_url}/ — administration : {base_url}/admin/ — "
+            "Ctrl-C arrête web, les deux workers (e-mails, calendriers) et beat."
         )

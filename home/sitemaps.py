@@ -1,5 +1,5 @@
-"""`sitemap.xml`: what a search engine should index — every published page (home, bassins, structures, cycles),
-the atelier pages (plain Django views) and the directory and agenda.
+"""`sitemap.xml`: what a search engine should index — every published page (home, bassins, structures,
+cycles), the atelier pages (plain Django views) and the directory and agenda.
 
 Addresses are on the site's public address (`WAGTAILADMIN_BASE_URL`), never on the request's host: a sitemap
 fetched through a proxy or an internal name must still point to the site people reach. Each section costs a

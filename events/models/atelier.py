@@ -299,9 +299,14 @@ class Atelier(models.Model):
         if self.format == enums.Format.REMOTE:
             where = _("à distance")
         else:
-            where = _("à %(commune)s (%(place)s)") % {"commune": self.place_commune(), "place": self.place_label()}
+            where = _("à %(commune)s (%(place)s)") % {
+                "commune": self.place_commune(),
+                "place": self.place_label(),
+            }
+        # An imported series has no rule we can read (« série importée ») : its sessions are on the page.
+        when = self.describe_schedule() if self.rule is not None else _("en plusieurs séances")
         sentence = _("Atelier %(when)s, %(where)s, pour %(publics)s.") % {
-            "when": self.describe_schedule(),
+            "when": when,
             "where": where,
             "publics": publics or _("tous"),
         }

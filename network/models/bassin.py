@@ -11,8 +11,8 @@ from wagtail.search import index
 
 from ..enums import Departement
 from ..fields import ChoiceListField
-from ..validators import validate_latitude, validate_longitude
 from ..text import meta_description
+from ..validators import validate_latitude, validate_longitude
 from .rights import RightsLinkedPage
 from .structure import StructurePage
 

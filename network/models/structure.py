@@ -386,7 +386,8 @@ class StructurePage(RightsLinkedPage, Page):
         """What a search engine shows under the page's title: what the place offers and where."""
         where = f"{self.commune} ({self.code_postal})" if self.code_postal else self.commune
         services = ", ".join(
-            lower_first(label) for label in self._meta.get_field("services").get_choices_display(self.services)
+            lower_first(label)
+            for label in self._meta.get_field("services").get_choices_display(self.services)
         )
         if not self.receives_public:
             lead = _("%(name)s, %(where)s : réseau ou partenaire de la médiation numérique.")

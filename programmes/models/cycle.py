@@ -200,7 +200,9 @@ class CyclePage(RoutablePageMixin, Page):
             "name": self.display_title,
             "dates": self.dates_label(),
         }
-        return meta_description(when, self.summary or _("Le programme des ateliers et des lieux qui y participent."))
+        return meta_description(
+            when, self.summary or _("Le programme des ateliers et des lieux qui y participent.")
+        )
 
     @property
     def display_title(self) -> str:

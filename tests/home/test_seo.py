@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from events.models import Atelier
 from network.enums import Service
-from network.models import StructurePage
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory, add_listed_structures
 from tests.programmes.factories import CycleFactory
 
@@ -24,7 +23,9 @@ def public_address(settings):
 
 
 def meta_descriptions(text: str) -> list[str]:
-    return [html.unescape(value) for value in re.findall(r'<meta name="description" content="([^"]*)">', text)]
+    return [
+        html.unescape(value) for value in re.findall(r'<meta name="description" content="([^"]*)">', text)
+    ]
 
 
 def sitemap_entries(text: str) -> dict[str, str | None]:
@@ -75,7 +76,10 @@ def test_structure_meta_description_is_bounded_and_escaped(client, home_page):
     text = client.get(structure.url).text
     [description] = meta_descriptions(text)
 
-    assert '<meta name="description" content="Espace « &lt;b&gt;Numérique&lt;/b&gt; » &amp; &quot;Cie&quot;' in text
+    assert (
+        '<meta name="description" content="Espace « &lt;b&gt;Numérique&lt;/b&gt; » &amp; &quot;Cie&quot;'
+        in text
+    )
     assert description.startswith('Espace « <b>Numérique</b> » & "Cie", à Bourges : un lieu pour être aidé')
     assert len(description) == 160
     assert description.endswith("…")
@@ -94,7 +98,9 @@ def test_search_description_wins_over_the_written_one(client, home_page):
     structure.search_description = "Le lieu numérique de Bourges, ouvert à tous."
     structure.save_revision().publish()
 
-    assert meta_descriptions(client.get(structure.url).text) == ["Le lieu numérique de Bourges, ouvert à tous."]
+    assert meta_descriptions(client.get(structure.url).text) == [
+        "Le lieu numérique de Bourges, ouvert à tous."
+    ]
 
 
 def test_bassin_meta_description_counts_places_and_communes(client, home_page):
@@ -112,14 +118,29 @@ def test_bassin_meta_description_counts_places_and_communes(client, home_page):
 def test_atelier_meta_description_says_when_where_and_for_whom(client, home_page):
     structure = StructureFactory(title="Médiathèque Albert-Camus", commune="Issoudun")
     atelier = AtelierFactory(
-        structure=structure, title="Mon smartphone", publics=["Seniors"], start_time=time(14), end_time=time(16)
+        structure=structure,
+        title="Mon smartphone",
+        publics=["Seniors"],
+        start_time=time(14),
+        end_time=time(16),
     )
 
     [description] = meta_descriptions(client.get(atelier.get_absolute_url()).text)
 
-    assert description.startswith(f"Atelier {atelier.describe_schedule()}, à Issoudun (Médiathèque Albert-Camus)")
+    assert description.startswith(
+        f"Atelier {atelier.describe_schedule()}, à Issoudun (Médiathèque Albert-Camus)"
+    )
     assert ", pour seniors. Gratuit." in description
     assert len(description) <= 160
+
+
+def test_atelier_meta_description_of_an_imported_series_does_not_say_imported(client, home_page):
+    structure = StructureFactory(title="EPN", commune="Vierzon")
+    atelier = AtelierFactory(structure=structure, rrule="FREQ=DAILY;COUNT=3", publics=[])
+
+    [description] = meta_descriptions(client.get(atelier.get_absolute_url()).text)
+
+    assert description.startswith("Atelier en plusieurs séances, à Vierzon (EPN), pour tous. Gratuit.")
 
 
 def test_cycle_meta_description_gives_its_dates(client, home_page):
@@ -140,7 +161,7 @@ def test_sitemap_lists_pages_ateliers_and_lists_on_the_public_address(client, ho
     network = StructureFactory(bassin=bassin, slug="reseau", receives_public=False)
     atelier = AtelierFactory(structure=place)
     AtelierFactory(structure=place, visibility="pro")
-    cycle = CycleFactory(title="Human Tech Days 2027", slug="human-tech-days-2027")
+    CycleFactory(title="Human Tech Days 2027", slug="human-tech-days-2027")
     place.refresh_from_db()
 
     response = client.get("/sitemap.xml", HTTP_HOST="interne.local")

@@ -31,6 +31,14 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("page d'accueil")
 
+    def meta_description(self) -> str:
+        return str(
+            _(
+                "Où être aidé avec le numérique en Centre-Val de Loire : lieux de médiation numérique, "
+                "démarches en ligne, ateliers gratuits près de chez vous."
+            )
+        )
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         structures = list(StructurePage.objects.for_listing())

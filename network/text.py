@@ -9,12 +9,28 @@ look for, and queries are folded the same way before they are sent.
 import unicodedata
 
 from django.utils.dateformat import format as date_format
+from django.utils.text import Truncator
+
+# Search engines show about this many characters of a page's meta description; longer text is cut by them.
+META_DESCRIPTION_LENGTH = 160
 
 
 def fold_accents(text: str) -> str:
     """Fold « Écrivain Public » into « ecrivain public »: accents dropped, case folded."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def meta_description(*sentences) -> str:
+    """The sentences a search engine shows under a page's title: joined, blanks collapsed, bounded to
+    `META_DESCRIPTION_LENGTH` characters with « … », so that the person reads whole words, not a cut tag."""
+    text = " ".join(" ".join(str(sentence).split()) for sentence in sentences if sentence)
+    return Truncator(text).chars(META_DESCRIPTION_LENGTH)
+
+
+def lower_first(text: str) -> str:
+    """« Aide aux démarches » → « aide aux démarches », to list labels inside a sentence."""
+    return text[:1].lower() + text[1:]
 
 
 # ---- French grammar around names -----------------------------------------------------------------------

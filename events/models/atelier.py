@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField
 
 from network.fields import ChoiceListField
+from network.text import lower_first, meta_description
 
 from .. import enums
 from ..recurrence import Rule, Schedule, describe
@@ -287,6 +288,29 @@ class Atelier(models.Model):
     def prerequisite_flags(self) -> list[str]:
         names = ["bring_smartphone", "bring_tablet", "bring_laptop", "needs_email", "needs_franceconnect"]
         return [str(self._meta.get_field(name).verbose_name) for name in names if getattr(self, name)]
+
+    def meta_description(self) -> str:
+        """What a search engine shows under the atelier's title: when, where, for whom (and « gratuit »).
+
+        Reads `structure` (the atelier page selects it with the atelier)."""
+        publics = ", ".join(
+            lower_first(label) for label in self._meta.get_field("publics").get_choices_display(self.publics)
+        )
+        if self.format == enums.Format.REMOTE:
+            where = _("à distance")
+        else:
+            where = _("à %(commune)s (%(place)s)") % {
+                "commune": self.place_commune(),
+                "place": self.place_label(),
+            }
+        # An imported series has no rule we can read (« série importée ») : its sessions are on the page.
+        when = self.describe_schedule() if self.rule is not None else _("en plusieurs séances")
+        sentence = _("Atelier %(when)s, %(where)s, pour %(publics)s.") % {
+            "when": when,
+            "where": where,
+            "publics": publics or _("tous"),
+        }
+        return meta_description(sentence, _("Gratuit.") if self.is_free else "", self.summary)
 
     def place_label(self) -> str:
         return self.place_name or self.structure.title

@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Collection, Page
@@ -10,6 +11,7 @@ from wagtail.search import index
 
 from ..enums import Departement
 from ..fields import ChoiceListField
+from ..text import meta_description
 from ..validators import validate_latitude, validate_longitude
 from .rights import RightsLinkedPage
 from .structure import StructurePage
@@ -89,4 +91,26 @@ class BassinPage(RightsLinkedPage, Page):
         structures = list(self.structures.for_listing())
         context["structures"] = structures
         context["map_markers"] = StructurePage.map_markers(structures)
+        context["meta_description"] = self.meta_description(structures)
         return context
+
+    def meta_description(self, structures) -> str:
+        """What a search engine shows under the page's title: how many places, in how many communes.
+
+        `structures` are the bassin's listed structures (the page has them already: no query here)."""
+        places = [structure for structure in structures if structure.listing_group == 0]
+        communes = {structure.commune for structure in places}
+        count = ngettext(
+            "%(places)d lieu de médiation numérique",
+            "%(places)d lieux de médiation numérique",
+            len(places),
+        ) % {"places": len(places)}
+        in_communes = ngettext("dans %(communes)d commune", "dans %(communes)d communes", len(communes)) % {
+            "communes": len(communes)
+        }
+        sentence = _("%(name)s : %(count)s %(communes)s, leurs horaires et leurs ateliers.") % {
+            "name": self.title,
+            "count": count,
+            "communes": in_communes,
+        }
+        return meta_description(sentence)

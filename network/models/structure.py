@@ -29,7 +29,7 @@ from wagtail.search import index
 from .. import enums
 from ..fields import ChoiceListField, StringListField
 from ..horaires import WeeklyHours, parse_opening_hours, validate_opening_hours
-from ..text import fold_accents
+from ..text import fold_accents, lower_first, meta_description
 from ..validators import (
     normalize_phone,
     validate_code_insee,
@@ -381,6 +381,22 @@ class StructurePage(RightsLinkedPage, Page):
             ]
         )
         return fold_accents(words)
+
+    def meta_description(self) -> str:
+        """What a search engine shows under the page's title: what the place offers and where."""
+        where = f"{self.commune} ({self.code_postal})" if self.code_postal else self.commune
+        services = ", ".join(
+            lower_first(label)
+            for label in self._meta.get_field("services").get_choices_display(self.services)
+        )
+        if not self.receives_public:
+            lead = _("%(name)s, %(where)s : réseau ou partenaire de la médiation numérique.")
+        elif services:
+            lead = _("%(name)s, à %(where)s : %(services)s.")
+        else:
+            lead = _("%(name)s, à %(where)s : un lieu pour être aidé avec le numérique.")
+        sentence = lead % {"name": self.title, "where": where, "services": services}
+        return meta_description(sentence, self.presentation_resume)
 
     @cached_property
     def opening_hours(self) -> WeeklyHours:

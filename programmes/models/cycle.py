@@ -21,7 +21,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from network.models import BassinPage, StructurePage
-from network.text import french_date
+from network.text import french_date, meta_description
 
 from ..enums import CallState
 from ..programme import cycle_subscribe_context, programme_context
@@ -193,6 +193,16 @@ class CyclePage(RoutablePageMixin, Page):
 
     def coordinator_ids(self) -> set[int]:
         return {link.user_id for link in self.coordinator_links.all()}
+
+    def meta_description(self) -> str:
+        """What a search engine shows under the programme's title: when, then the cycle in a few words."""
+        when = _("%(name)s, %(dates)s, en Centre-Val de Loire.") % {
+            "name": self.display_title,
+            "dates": self.dates_label(),
+        }
+        return meta_description(
+            when, self.summary or _("Le programme des ateliers et des lieux qui y participent.")
+        )
 
     @property
     def display_title(self) -> str:

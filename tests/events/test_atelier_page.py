@@ -294,7 +294,7 @@ def test_atelier_page_of_an_all_day_atelier_shows_no_hours(client, structure, fi
 
     response = client.get(f"/ateliers/{atelier.pk}/")
 
-    content = response.content.decode()
+    content = response.content.decode().split("<body>")[1]
     assert content.count("toute la journée") == 2  # « Quand : » and the date in the list
     assert "0 h" not in content
     assert (jsonld(response)["startDate"], jsonld(response)["endDate"]) == (first_day.isoformat(),) * 2

@@ -24,9 +24,10 @@ class FilterLink(NamedTuple):
 
 
 def _url(request, **changes) -> str:
-    """The current query string with `changes` (a list replaces, None removes), page and period dropped."""
+    """The current query string with `changes` (a list replaces, None removes), page, period and the empty
+    fields a submitted form leaves (« du=&au= ») dropped."""
     query = request.GET.copy()
-    for key in _RESET_KEYS:
+    for key in (*_RESET_KEYS, *[key for key, values in query.lists() if not any(values)]):
         query.pop(key, None)
     for key, value in changes.items():
         if value is None:

@@ -20,8 +20,53 @@ from .models import Atelier
 MAX_WORDS = 8
 # Words that would match nearly every atelier, in their accent-free form.
 STOP_WORDS = frozenset(
-    "a au aux avec ce ces d de des du en et j je l la le les leur ma me mes mon ne pas pour sa se ses son "
-    "sur ta te tes ton un une vos votre y plus qui que est comment".split()
+    [
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "d",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "j",
+        "je",
+        "l",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "ma",
+        "me",
+        "mes",
+        "mon",
+        "ne",
+        "pas",
+        "pour",
+        "sa",
+        "se",
+        "ses",
+        "son",
+        "sur",
+        "ta",
+        "te",
+        "tes",
+        "ton",
+        "un",
+        "une",
+        "vos",
+        "votre",
+        "y",
+        "plus",
+        "qui",
+        "que",
+        "est",
+        "comment",
+    ]
 )
 # Each plain letter and the accented letters it stands for, both cases: a folded word becomes a pattern
 # (« demarche » → « d[eéèêëÉÈÊË]m[aàâäÀÂÄ]rch[eéèêëÉÈÊË] »), matched case-insensitively on the stored text.

@@ -699,3 +699,12 @@ def test_month_view_also_lists_its_busy_days_for_narrow_screens(client, catalogu
     assert response.text.count('class="session__title"') == sum(
         1 for week in response.context["weeks"] for cell in week for _ in cell["shown"]
     )
+
+
+def test_text_search_is_kept_in_feed_links_and_applied_by_the_ics_export(client, catalogue):
+    response = client.get("/agenda/", {"q": "seniors"})
+
+    assert response.context["ics_url"] == "/agenda.ics?q=seniors"
+    calendar_text = client.get("/agenda.ics", {"q": "seniors"}).content.decode()
+    assert "Tablette pour les seniors" in calendar_text
+    assert "Samedi en famille" not in calendar_text

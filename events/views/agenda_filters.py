@@ -41,13 +41,14 @@ def _url(request, **changes) -> str:
 
 
 def quick_periods(request, form, today: date) -> list[FilterLink]:
-    """« Cette semaine », « La semaine prochaine », « Ce week-end »: links setting `du` and `au`."""
+    """« Cette semaine », « Ce week-end », « La semaine prochaine » (in time order): links setting `du` and
+    `au`."""
     monday = today - timedelta(days=today.weekday())
     sunday = monday + timedelta(days=6)
     periods = [
         (_("Cette semaine"), today, sunday),
-        (_("La semaine prochaine"), monday + timedelta(days=7), sunday + timedelta(days=7)),
         (_("Ce week-end"), max(today, monday + timedelta(days=5)), sunday),
+        (_("La semaine prochaine"), monday + timedelta(days=7), sunday + timedelta(days=7)),
     ]
     return [
         FilterLink(

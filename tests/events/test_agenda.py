@@ -634,7 +634,7 @@ def test_next_week_quick_choice_is_marked_current(client, catalogue):
         "/agenda/", {"du": monday.isoformat(), "au": (monday + timedelta(days=6)).isoformat()}
     )
 
-    assert [link.current for link in response.context["quick_periods"]] == [False, True, False]
+    assert [link.current for link in response.context["quick_periods"]] == [False, False, True]
     assert 'aria-current="true">La semaine prochaine</a>' in response.text
 
 

@@ -13,9 +13,16 @@ from network.forms import LenientMultipleChoiceField
 
 from . import enums
 from .models import Atelier
+from .text_search import search_occurrences
 
 
 class AgendaFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Rechercher un atelier"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "aria-describedby": "aide-recherche"}),
+    )
     du = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     au = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     bassin = LenientMultipleChoiceField(label=_("Bassin de vie"))
@@ -95,12 +102,15 @@ class AgendaFilterForm(forms.Form):
             occurrences = occurrences.weekend()
         if self._value("places"):
             occurrences = occurrences.with_places_left()
+        if self._value("q"):
+            occurrences = search_occurrences(occurrences, self._value("q"))
         return occurrences
 
     @property
     def active_filter_count(self) -> int:
         count = sum(len(self._value(name)) for name in self.CHOICE_GROUPS)
         count += sum(1 for name in self.FLAGS if self._value(name))
+        count += int(bool(self._value("q")))
         return count + int(bool(self._value("du"))) + int(bool(self._value("au")))
 
     def choice_groups(self):

@@ -39,6 +39,7 @@ from network.text import de_name, french_date
 from .. import enums
 from ..forms import AgendaFilterForm
 from ..models import Atelier, Occurrence
+from .agenda_filters import active_filters, clear_filters_url, quick_periods
 
 PAGE_SIZE = 30
 MONTH_CELL_LIMIT = 3
@@ -202,8 +203,18 @@ def _first_sessions_by_day(sessions, first: date, last: date, limit: int) -> tup
     return {day: (by_day.get(day, []), totals[day]) for day in totals}, sum(totals.values())
 
 
+def first_busy_day(sessions, today: date) -> date:
+    """The first day from `today` that has a session in `sessions`, else `today`: a week view asked for no
+    week opens on one that has something to show, not on an empty or finished current week (one query)."""
+    day = sessions.filter(local_date__gte=today).order_by("local_date").values_list("local_date", flat=True)
+    return day.first() or today
+
+
 def _week_context(request, form, sessions, today):
-    monday = week_start(request.GET.get("semaine"), form.start_date or today)
+    fallback = form.start_date
+    if not fallback and not _WEEK_RE.fullmatch(request.GET.get("semaine") or ""):
+        fallback = first_busy_day(sessions, today)
+    monday = week_start(request.GET.get("semaine"), fallback or today)
     sunday = monday + timedelta(days=6)
     limit = day_limit()
     by_day, total = _first_sessions_by_day(sessions, monday, sunday, limit)
@@ -277,6 +288,9 @@ def render_agenda(request, scope: Scope):
             "form": form,
             "view": view,
             "agenda_url": request.path,
+            "quick_periods": quick_periods(request, form, today),
+            "active_filters": active_filters(request, form),
+            "clear_filters_url": clear_filters_url(request),
             "ics_url": _with_query(scope.ics_url, query),
             "subscribe_url": _with_query(scope.subscribe_url, query),
             "json_url": _with_query(reverse("events:agenda_json"), json_query),

@@ -117,3 +117,41 @@ def test_week_view_folds_a_busy_day_into_a_link_reached_by_keyboard(page, site, 
         "Tablette le soir",
     ]
     axe_check(page)
+
+
+@pytest.mark.parametrize("view", ["", "?vue=semaine", "?vue=mois"])
+def test_agenda_fits_a_phone_with_results_first(page, site, agenda, axe_check, view):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{site.url}/agenda/{view}")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # The filters are folded behind « Filtrer »; the search box comes first.
+    assert page.locator("[data-filters]").get_attribute("open") is None
+    assert page.get_by_label("Rechercher un atelier").is_visible()
+    assert page.locator("text=Démarches en ligne après le travail >> visible=true").count() >= 1
+    axe_check(page)
+
+
+def test_agenda_search_then_remove_the_filter_on_a_phone(page, site, agenda, axe_check):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(site.url + "/agenda/")
+
+    page.get_by_label("Rechercher un atelier").fill("MATINS")
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url("**q=MATINS*")
+    assert set(_session_titles(page)) == {"Démarches le matin"}
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    axe_check(page)
+
+    page.get_by_role("link", name="Retirer le filtre Recherche : « MATINS »").click()
+    page.wait_for_url(site.url + "/agenda/")
+    assert set(_session_titles(page)) == {
+        "Démarches le matin",
+        "Démarches en ligne après le travail",
+        "Tablette le soir",
+    }
+
+    page.get_by_role("link", name="Cette semaine").click()
+    page.wait_for_url("**du=*")
+    assert page.get_by_role("link", name="Cette semaine").get_attribute("aria-current") == "true"
+    axe_check(page)

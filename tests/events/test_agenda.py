@@ -2,6 +2,7 @@
 
 from datetime import time, timedelta
 from decimal import Decimal
+from urllib.parse import quote_plus
 
 import pytest
 from django.test import override_settings
@@ -504,13 +505,18 @@ def sessions_of_size(bourges, tuesday):
         ("/bassins/bourges/agenda/", {}, 5),
         # The structure with its bassin (view restrictions, row: 2), communes (1), count and page (2).
         ("/structures/lieu-a/agenda/", {"page": "2"}, 5),
+        # A text search is a subquery of the same count and page.
+        ("/agenda/", {"q": "Atelier numérique lieu"}, 5),
+        # No week asked for: the first day with sessions (1) opens the week.
+        ("/agenda/", {"vue": "semaine", "du": None}, 6),
     ],
 )
 def test_agenda_query_count_does_not_grow_with_sessions(
     client, django_assert_num_queries, sessions_of_size, tuesday, count, url, params, queries
 ):
     sessions_of_size(count)
-    params = {**params, "du": tuesday.isoformat()}
+    params = {"du": tuesday.isoformat(), **params}
+    params = {key: value for key, value in params.items() if value is not None}
     client.get(url, params)  # warms the site and content type caches
 
     with django_assert_num_queries(queries):
@@ -551,3 +557,154 @@ def test_agenda_shows_a_session_under_its_own_title(client, mediatheque, tuesday
     ]
     assert titles == ["Tablette : spéciale photos", "Tablette"]
     assert "Tablette : spéciale photos" in response.content.decode()
+
+
+# ---- text search, quick periods, active filters ----
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("senior", ["Tablette pour les seniors"]),
+        ("SÉNIORS", ["Tablette pour les seniors"]),  # case, accents, plural
+        ("demarches", ["Démarches en soirée"]),  # accents
+        ("DÉMARCHE", ["Démarches en soirée"]),
+        ("seniors famille", ["Tablette pour les seniors", "Samedi en famille"]),  # any word
+        ("pij", ["Démarches en soirée"]),  # the structure's name
+        ("je voudrais du karaoké", []),
+        (
+            "de la",
+            ["Tablette pour les seniors", "Démarches en soirée", "Atelier complet", "Samedi en famille"],
+        ),
+    ],
+)
+def test_agenda_text_search_is_forgiving(client, catalogue, q, expected):
+    response = client.get("/agenda/", {"q": q})
+
+    assert listed_titles(response) == expected
+
+
+def test_agenda_text_search_reads_the_description(client, mediatheque, tuesday):
+    AtelierFactory(
+        structure=mediatheque,
+        title="Atelier du mardi",
+        description="<p>Écrire un e-mail</p>",
+        start_date=tuesday,
+    )
+    AtelierFactory(structure=mediatheque, title="Atelier du jeudi", start_date=tuesday)
+
+    response = client.get("/agenda/", {"q": "ecrire"})
+
+    assert listed_titles(response) == ["Atelier du mardi"]
+
+
+def test_search_words_fold_and_drop_little_words():
+    from events.text_search import search_words
+
+    assert search_words("Les Tablettes à Vierzon") == ["tablette", "vierzon"]
+    assert search_words("Œuvres d'art") == ["oeuvre", "art"]
+    assert search_words("de la") == []
+
+
+def test_quick_periods_set_the_dates_and_keep_the_filters(client, catalogue):
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    sunday = monday + timedelta(days=6)
+
+    response = client.get("/agenda/", {"gratuit": "on", "page": "2"})
+
+    links = {link.label: link.url for link in response.context["quick_periods"]}
+    assert links == {
+        "Cette semaine": f"?gratuit=on&du={today.isoformat()}&au={sunday.isoformat()}",
+        "La semaine prochaine": (
+            f"?gratuit=on&du={(monday + timedelta(days=7)).isoformat()}"
+            f"&au={(sunday + timedelta(days=7)).isoformat()}"
+        ),
+        "Ce week-end": (
+            f"?gratuit=on&du={max(today, monday + timedelta(days=5)).isoformat()}&au={sunday.isoformat()}"
+        ),
+    }
+    assert "Cette semaine</a>" in response.text
+
+
+def test_next_week_quick_choice_is_marked_current(client, catalogue):
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+    response = client.get(
+        "/agenda/", {"du": monday.isoformat(), "au": (monday + timedelta(days=6)).isoformat()}
+    )
+
+    assert [link.current for link in response.context["quick_periods"]] == [False, False, True]
+    assert 'aria-current="true">La semaine prochaine</a>' in response.text
+
+
+def test_active_filters_are_summed_up_each_with_a_link_removing_it(client, catalogue):
+    response = client.get(
+        "/agenda/",
+        {"q": "tablette", "theme": [Service.DEMARCHES, Service.LOISIRS], "soir": "on", "du": "2026-12-07"},
+    )
+
+    demarches, loisirs = quote_plus(Service.DEMARCHES), quote_plus(Service.LOISIRS)
+    summary = [(link.label, link.url) for link in response.context["active_filters"]]
+    assert summary == [
+        (
+            "Recherche : « tablette »",
+            f"?theme={demarches}&theme={loisirs}&soir=on&du=2026-12-07",
+        ),
+        (
+            "À partir du 7 décembre 2026",
+            f"?q=tablette&theme={demarches}&theme={loisirs}&soir=on",
+        ),
+        (f"Thème : {Service.DEMARCHES.label}", f"?q=tablette&theme={loisirs}&soir=on&du=2026-12-07"),
+        (f"Thème : {Service.LOISIRS.label}", f"?q=tablette&theme={demarches}&soir=on&du=2026-12-07"),
+        (
+            "Le soir (après 18 h)",
+            f"?q=tablette&theme={demarches}&theme={loisirs}&du=2026-12-07",
+        ),
+    ]
+    assert '<span class="visually-hidden"> le filtre Le soir (après 18 h)</span>' in response.text
+
+
+def test_no_summary_without_filters(client, catalogue):
+    response = client.get("/agenda/")
+
+    assert response.context["active_filters"] == []
+    assert "Retirer" not in response.text
+
+
+def test_week_view_opens_on_the_first_week_with_sessions(client, mediatheque):
+    later = timezone.localdate() + timedelta(days=30)
+    AtelierFactory(structure=mediatheque, title="Plus tard", start_date=later)
+
+    response = client.get("/agenda/", {"vue": "semaine"})
+
+    assert response.context["current_week"] == week_code(later - timedelta(days=later.weekday()))
+    assert [o.atelier.title for day in response.context["days"] for o in day.sessions] == ["Plus tard"]
+
+
+def test_week_view_asked_for_a_week_shows_that_week(client, mediatheque):
+    AtelierFactory(structure=mediatheque, start_date=timezone.localdate() + timedelta(days=30))
+    today = timezone.localdate()
+
+    response = client.get("/agenda/", {"vue": "semaine", "semaine": week_code(today)})
+
+    assert response.context["current_week"] == week_code(today)
+    assert response.context["result_count"] == 0
+
+
+def test_month_view_also_lists_its_busy_days_for_narrow_screens(client, catalogue, tuesday):
+    response = client.get("/agenda/", {"vue": "mois", "mois": f"{tuesday.year}-{tuesday.month:02d}"})
+
+    assert '<div class="month-list">' in response.text
+    assert response.text.count('class="session__title"') == sum(
+        1 for week in response.context["weeks"] for cell in week for _ in cell["shown"]
+    )
+
+
+def test_text_search_is_kept_in_feed_links_and_applied_by_the_ics_export(client, catalogue):
+    response = client.get("/agenda/", {"q": "seniors"})
+
+    assert response.context["ics_url"] == "/agenda.ics?q=seniors"
+    calendar_text = client.get("/agenda.ics", {"q": "seniors"}).content.decode()
+    assert "Tablette pour les seniors" in calendar_text
+    assert "Samedi en famille" not in calendar_text

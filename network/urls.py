@@ -6,6 +6,7 @@ app_name = "network"
 
 urlpatterns = [
     path("structures/", views.directory, name="directory"),
+    path("communes/suggestions/", views.commune_suggestions, name="commune_suggestions"),
     path("structures/<slug:slug>/rejoindre/", views.join_structure, name="join_structure"),
     path(
         "structures/<slug:slug>/rejoindre/retirer/", views.withdraw_join_request, name="withdraw_join_request"

@@ -308,6 +308,11 @@ MAILLAGE_INVITATION_DAYS = 14
 # Months after which a structure's page neither published nor confirmed « Toujours à jour » is stale: its
 # editors get one reminder, and the coordinators' list shows it (network/freshness.py).
 MAILLAGE_FRESHNESS_MONTHS = int(os.environ.get("MAILLAGE_FRESHNESS_MONTHS", "6"))
+# Communes offered for « près de … » and distances: GeoNames places of these regions (INSEE region codes,
+# comma-separated; 24 = Centre-Val de Loire), loaded by a migration and by `manage.py load_communes`.
+MAILLAGE_COMMUNES_REGIONS = [
+    code.strip() for code in os.environ.get("MAILLAGE_COMMUNES_REGIONS", "24").split(",") if code.strip()
+]
 # Right-hand side of the UIDs of ateliers created here: stable, so calendar apps never see duplicates.
 MAILLAGE_ICAL_DOMAIN = os.environ.get("MAILLAGE_ICAL_DOMAIN", "maillage.localhost")
 

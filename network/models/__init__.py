@@ -1,6 +1,7 @@
 """Bassins, structures and the people who run them."""
 
 from .bassin import BassinPage
+from .commune import Commune
 from .membership import (
     Coordination,
     Invitation,
@@ -14,6 +15,7 @@ from .structure import ItinerantStop, StructurePage, StructurePageQuerySet, Stru
 
 __all__ = [
     "BassinPage",
+    "Commune",
     "Coordination",
     "Invitation",
     "ItinerantStop",

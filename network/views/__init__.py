@@ -1,7 +1,14 @@
 """Views of the network app: the public directory, the invitation landing page, and joining a structure."""
 
+from .communes import commune_suggestions
 from .directory import directory
 from .invitations import accept_invitation_view
 from .join import join_structure, withdraw_join_request
 
-__all__ = ["accept_invitation_view", "directory", "join_structure", "withdraw_join_request"]
+__all__ = [
+    "accept_invitation_view",
+    "commune_suggestions",
+    "directory",
+    "join_structure",
+    "withdraw_join_request",
+]

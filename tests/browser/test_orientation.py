@@ -63,7 +63,9 @@ def test_the_senior_task_takes_three_taps_on_a_phone(page, site, territory, axe_
     page.goto(site.url + "/")
     box = page.get_by_label("De quoi avez-vous besoin ?")
     # The question, the commune and the search button are on the first screen.
-    for control in (box, page.get_by_label("Près de (commune)"), page.get_by_role("button", name="Rechercher")):
+    search = page.get_by_role("button", name="Rechercher")
+    near_me = page.get_by_role("button", name="Près de chez moi")
+    for control in (box, page.get_by_label("Près de (commune)"), search, near_me):
         bounds = control.bounding_box()
         assert bounds["y"] + bounds["height"] <= PHONE["height"]
 

@@ -163,7 +163,7 @@ def test_coordinator_sees_bassin_signal_counts(client, db):
 
 # The whole admin home of an editor: session, user, Wagtail's own (menus, moderation panels) and Maillage's
 # panel (memberships, structures with their signals, feeds: three), whatever the number of structures.
-EDITOR_HOME_QUERIES = 29
+EDITOR_HOME_QUERIES = 25
 
 
 @pytest.mark.parametrize("structure_count", [1, 4])

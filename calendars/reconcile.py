@@ -300,14 +300,14 @@ class FeedImport:
             "block_hash": event.block_hash,
         }
         if atelier is None:
-            atelier = Atelier(
-                structure=self.structure,
-                feed=self.feed,
-                source=enums.Source.FEED,
-                **feed_defaults(event, self.feed),
-                **values,
-                **bookkeeping,
-            )
+            # Built with its defaults, then given its values: `Atelier(**values)` looks up each of its
+            # 55 fields in the keywords and raises a KeyError for the 28 it is not given, the dearest part
+            # of building the thousands of ateliers of a first import.
+            atelier = Atelier()
+            atelier.structure, atelier.feed, atelier.source = self.structure, self.feed, enums.Source.FEED
+            for fields in (feed_defaults(event, self.feed), values, bookkeeping):
+                for name, value in fields.items():
+                    setattr(atelier, name, value)
             self.created.append(atelier)
             self.by_uid[uid] = atelier
             return

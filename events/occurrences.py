@@ -68,40 +68,59 @@ def build_occurrences(atelier, *, today: date | None = None, overrides=None) -> 
     address = atelier.address or atelier.structure.adresse
     latitude, longitude = atelier.coordinates() or (None, None)
     duration = schedule.duration
+    # What every session of the series shares unless an override says otherwise: built once per series, not
+    # once per session (a first import builds some 10,000 sessions in a row).
+    shared = {
+        "atelier": atelier,
+        "status": series_status,
+        "commune": commune,
+        "place_name": place_name,
+        "address": address,
+        "latitude": latitude,
+        "longitude": longitude,
+        "is_moved": False,
+    }
     rows = []
     for local_start in capped(schedule.starts_between(window_start, window_end), today, atelier):
-        override = by_start.get(local_start)
+        # `starts_between` gives existing wall-clock times, so a session that is not moved starts on its
+        # RECURRENCE-ID and its local day and hour are those of `local_start`.
         start = localize(local_start)
-        end = localize(local_start + duration)
-        values = {
-            "status": series_status,
-            "commune": commune,
-            "place_name": place_name,
-            "address": address,
-            "latitude": latitude,
-            "longitude": longitude,
-        }
-        if override is not None:
-            if series_status == enums.Status.SCHEDULED or override.status == enums.Status.CANCELLED:
-                values["status"] = override.status
-            if override.new_start:
-                start = override.new_start
-                end = override.new_end or start + duration
-                values["is_moved"] = True
-            if override.place_name or override.commune:
-                values.update(
-                    place_name=override.place_name or place_name,
-                    address=override.address,
-                    commune=override.commune or commune,
-                    latitude=override.latitude,
-                    longitude=override.longitude,
+        override = by_start.get(local_start) if by_start else None
+        if override is None:
+            rows.append(
+                Occurrence(
+                    recurrence_id=start,
+                    start=start,
+                    end=localize(local_start + duration),
+                    local_date=local_start.date(),
+                    is_evening=local_start.hour >= enums.EVENING_HOUR,
+                    is_weekend=local_start.weekday() >= 5,
+                    **shared,
                 )
-            values.update(seats_taken=override.seats_taken, note=override.note, title=override.title)
+            )
+            continue
+        recurrence_id = start
+        end = localize(local_start + duration)
+        values = dict(shared)
+        if series_status == enums.Status.SCHEDULED or override.status == enums.Status.CANCELLED:
+            values["status"] = override.status
+        if override.new_start:
+            start = override.new_start
+            end = override.new_end or start + duration
+            values["is_moved"] = True
+        if override.place_name or override.commune:
+            values.update(
+                place_name=override.place_name or place_name,
+                address=override.address,
+                commune=override.commune or commune,
+                latitude=override.latitude,
+                longitude=override.longitude,
+            )
+        values.update(seats_taken=override.seats_taken, note=override.note, title=override.title)
         local = to_local_naive(start)
         rows.append(
             Occurrence(
-                atelier=atelier,
-                recurrence_id=localize(local_start),
+                recurrence_id=recurrence_id,
                 start=start,
                 end=end,
                 local_date=local.date(),

@@ -61,7 +61,13 @@ def localize(moment: datetime) -> datetime:
 
 
 def wall_clock(moment: datetime) -> datetime:
-    """The naive wall-clock time `moment` stands for, by the clock-change rule (see `localize`)."""
+    """The naive wall-clock time `moment` stands for, by the clock-change rule (see `localize`).
+
+    Outside the hour of the clock changes every time exists once and stands for itself: returned as it is
+    (naive, first fold) without the two copies `localize` and back would make; expansion calls this for
+    every session of every series."""
+    if moment.hour != 2 and moment.year >= 1976:
+        return moment if moment.tzinfo is None and not moment.fold else moment.replace(tzinfo=None, fold=0)
     return localize(moment).replace(tzinfo=None, fold=0)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
@@ -91,8 +92,6 @@ def _bassin_fields(data: dict) -> dict:
 
 
 def _paragraphs(text: str) -> list[str]:
-    from django.utils.html import escape
-
     return [escape(part.strip()) for part in text.split("\n\n") if part.strip()]
 
 

@@ -10,6 +10,7 @@ from django import forms
 from django.core import exceptions
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 SEPARATOR = "|"
@@ -43,8 +44,14 @@ class ChoiceListField(models.TextField):
     def allowed_values(self) -> list[str]:
         return [value for value, _label in self.value_choices]
 
+    @cached_property
+    def _order(self) -> dict[str, int]:
+        """Each value's place among the choices: built once per field, not on every row written (a calendar
+        import writes three such lists for each of thousands of ateliers)."""
+        return {value: index for index, value in enumerate(self.allowed_values)}
+
     def _ordered(self, values) -> list[str]:
-        order = {value: index for index, value in enumerate(self.allowed_values)}
+        order = self._order
         unique = list(dict.fromkeys(values))
         return sorted(unique, key=lambda value: order.get(value, len(order)))
 
@@ -62,6 +69,8 @@ class ChoiceListField(models.TextField):
         # A bare string is a lookup operand (e.g. `services__contains="|Seniors|"`): pass it through.
         if isinstance(value, str) or value is None:
             return value
+        if not value:
+            return ""
         values = self._ordered(value)
         return f"{SEPARATOR}{SEPARATOR.join(values)}{SEPARATOR}" if values else ""
 

@@ -206,13 +206,7 @@ def can_manage_structure(user, structure: StructurePage) -> bool:
 
 def manageable_structures(user):
     """The structures whose members the user may manage (see `can_manage_structure`)."""
-    structures = StructurePage.objects.all()
-    if user.is_superuser:
-        return structures
-    condition = Q(memberships__user=user, memberships__role__in=EDITING_ROLES) | Q(
-        bassin__in=coordinated_bassin_ids(user)
-    )
-    return structures.filter(condition).distinct()
+    return StructurePage.objects.managed_by(user)
 
 
 def can_decide_request(user, request: MembershipRequest) -> bool:

@@ -5,6 +5,7 @@ The worker and the sender are separate processes started from the test settings,
 folder, Redis is used when `REDIS_URL` is set, each run on a queue of its own.
 """
 
+import gc
 import os
 import re
 import socket
@@ -114,3 +115,27 @@ def test_procfile_runs_one_worker_per_queue():
         "worker": "celery",
         "feeds": "feeds",
     }
+
+
+# The worker's start: what it holds then is frozen out of the garbage collector's sight.
+
+
+class Tracked:
+    """An object the garbage collector tracks (it has a __dict__), to find in `gc.get_objects()`."""
+
+
+def test_worker_start_freezes_what_the_process_holds_and_leaves_later_objects_to_the_collector():
+    from celery_app import freeze_startup_objects
+
+    held = Tracked()
+    try:
+        freeze_startup_objects()
+        made_later = Tracked()
+        tracked = gc.get_objects()  # every generation but the frozen one
+
+        assert (any(item is held for item in tracked), any(item is made_later for item in tracked)) == (
+            False,
+            True,
+        )
+    finally:
+        gc.unfreeze()  # back to the collector, for the tests that follow in this process

@@ -3,13 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Task, TaskState
 
+from .structure import StructurePage
+
 
 def _structure_ids(user) -> frozenset[int]:
-    from ..permissions import manageable_structures
-
     if not hasattr(user, "_maillage_review_structure_ids"):
         user._maillage_review_structure_ids = frozenset(
-            manageable_structures(user).values_list("pk", flat=True)
+            StructurePage.objects.managed_by(user).values_list("pk", flat=True)
         )
     return user._maillage_review_structure_ids
 

@@ -4,7 +4,9 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from wagtail.query import PageQuerySet
 
 from .. import enums
+from ..enums import EDITING_ROLES
 from ..fields import has_all, has_any
+from .membership import Coordination, Membership
 
 
 class StructurePageQuerySet(PageQuerySet):
@@ -12,6 +14,16 @@ class StructurePageQuerySet(PageQuerySet):
 
     Multi-valued filters match "any of" within one field and "all" across fields.
     """
+
+    def managed_by(self, user):
+        """The structures whose page and members `user` manages: superusers all, coordinators their bassins',
+        editors their own (`network.permissions` builds every right on this one query)."""
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(pk__in=Membership.objects.filter(user=user, role__in=EDITING_ROLES).values("structure"))
+            | Q(bassin__in=Coordination.objects.filter(user=user).values("bassin"))
+        )
 
     def for_listing(self):
         """Live, public structures in one query (rows are already StructurePage instances): places that

@@ -4,14 +4,16 @@ Calendars are served by a real HTTP server on 127.0.0.1 (the fetcher, its valida
 real).
 """
 
+import gc
 import hashlib
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from calendars import reconcile
 from calendars.fetch import FetchError, HTTPStatusError
 from calendars.models import Feed, FeedStatus
-from calendars.sync import content_hash, preview_feed, sync_feed
+from calendars.sync import PausedCollector, content_hash, import_calendar, preview_feed, sync_feed
 from events import enums
 from events.models import Atelier, Occurrence
 from events.recurrence import localize
@@ -246,3 +248,46 @@ def test_sync_keeps_the_address_after_a_temporary_redirection(structure, server)
 
     feed.refresh_from_db()
     assert (feed.url, report.warnings) == (old, [])
+
+
+# ---- the garbage collector during an import -------------------------------------------------------------
+
+
+def test_import_runs_with_the_automatic_collector_paused_and_gives_it_back(structure, monkeypatch):
+    seen = []
+    parse = reconcile.parse_calendar
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(reconcile, "parse_calendar", watched)
+
+    report = import_calendar(structure=structure, data=calendar(vevent("a@x", "Atelier")))
+
+    assert (report.created, seen, gc.isenabled()) == (1, [False], True)
+
+
+def test_overlapping_pauses_give_the_collector_back_when_the_last_one_ends():
+    pause = PausedCollector()
+
+    with pause:
+        with pause:  # another thread's import, say
+            inner = gc.isenabled()
+        between = gc.isenabled()
+    after = gc.isenabled()
+
+    assert (inner, between, after) == (False, False, True)
+
+
+def test_a_pause_leaves_a_collector_someone_else_turned_off_as_it_was():
+    pause = PausedCollector()
+    gc.disable()
+    try:
+        with pause:
+            pass
+        after = gc.isenabled()
+    finally:
+        gc.enable()
+
+    assert after is False

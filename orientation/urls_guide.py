@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from .views import guide, kiosk
+from . import guide_views as guide
+from . import kiosk_views as kiosk
 
 app_name = "orientation"
 

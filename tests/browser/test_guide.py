@@ -1,9 +1,8 @@
 """The guided path `/aide/` in a real browser: done with the keyboard only, « Autour de moi », the printed
 slip on one page, axe-core on every screen, and nothing wider than a 360 px phone."""
 
-from datetime import time, timedelta
-
 import re
+from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -97,7 +96,9 @@ def test_the_whole_path_with_the_keyboard_only(page, site, territory, axe_check)
     page.keyboard.press("Enter")
     page.wait_for_url("**/aide/resultat/?*critere=gratuit*")
 
-    assert page.locator(".guide-place__title").first.inner_text().strip().endswith("France services de Issoudun")
+    assert (
+        page.locator(".guide-place__title").first.inner_text().strip().endswith("France services de Issoudun")
+    )
     assert page.get_by_text("Pourquoi ce lieu :").count() == 5
     _tab_to(page, "Modifier votre besoin")
     assert _focus_is_visible(page)

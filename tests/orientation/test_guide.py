@@ -231,7 +231,9 @@ def test_result_says_why_when_it_opens_how_to_go_and_the_next_ateliers(client, i
     assert "Du lundi au vendredi" in content
     assert ("Ouvert maintenant" in content) != ("Fermé en ce moment" in content)
     assert 'href="{}"'.format(issoudun["place"].url) in content
-    assert [occurrence.display_title for occurrence in first.next_sessions] == ["Démarches en ligne pas à pas"]
+    assert [occurrence.display_title for occurrence in first.next_sessions] == [
+        "Démarches en ligne pas à pas"
+    ]
     assert content.count("Démarches en ligne pas à pas") == 2  # under its place, and in the ateliers list
     assert "Les prochains ateliers pour vous" in content
 
@@ -253,7 +255,9 @@ def test_result_links_back_to_each_question_with_the_answers(client, issoudun):
 
     change = response.context["change_urls"]
     answers = {"besoin": "demarches", "pres": "Issoudun", "critere": "gratuit"}
-    assert [(urlsplit(change[step]).path, dict(_params(change[step]))) for step in ("need", "where", "matters")] == [
+    assert [
+        (urlsplit(change[step]).path, dict(_params(change[step]))) for step in ("need", "where", "matters")
+    ] == [
         (GUIDE, answers),
         (WHERE, answers),
         (MATTERS, answers),

@@ -32,6 +32,8 @@ def test_next_opening_label(opening, expected):
     ],
 )
 def test_opening_status(horaires, expected):
-    structure = StructureFactory.build(horaires=horaires, horaires_parsed=parse_opening_hours(horaires).to_json())
+    structure = StructureFactory.build(
+        horaires=horaires, horaires_parsed=parse_opening_hours(horaires).to_json()
+    )
 
     assert opening_status(structure, WEDNESDAY_NOON) == expected

@@ -33,4 +33,6 @@ def test_the_svg_draws_exactly_the_dark_modules_of_the_code():
 def test_the_svg_is_an_image_with_a_name_and_escapes_it():
     svg = str(qr_code_svg(URL, title='Lien « résultat » <b>&"'))
 
-    assert svg.startswith('<svg class="qr-code" role="img" aria-label="Lien « résultat » &lt;b&gt;&amp;&quot;"')
+    assert svg.startswith(
+        '<svg class="qr-code" role="img" aria-label="Lien « résultat » &lt;b&gt;&amp;&quot;"'
+    )

@@ -1,6 +1,6 @@
 """The kiosk `/borne/<bassin>/`: the guided path on a town-hall tablet, for the places of one bassin.
 
-Same screens as `/aide/` (`orientation.views.guide`) in a frame of its own: full screen, very large touch
+Same screens as `/aide/` (`orientation.guide_views`) in a frame of its own: full screen, very large touch
 targets, no link off the path (no site menu, no login, no admin, no outside site), back to the start after
 `MAILLAGE_KIOSK_IDLE_SECONDS` without a touch, so the next person never sees the previous one's answers.
 """
@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET
 
 from network.models import BassinPage
 
-from ..guide import GuideFlow
-from . import guide as steps
+from . import guide_views as steps
+from .guide import GuideFlow
 
 
 def _flow(slug: str) -> GuideFlow:

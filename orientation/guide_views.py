@@ -1,7 +1,7 @@
 """The guided path « Trouver de l'aide » : three questions, one per screen, then the places that fit.
 
 Each screen is a plain GET form whose action is the next screen: the whole path works without JavaScript.
-The same views serve the kiosk (`orientation.views.kiosk`), given a `GuideFlow` for its bassin.
+The same views serve the kiosk (`orientation.kiosk_views`), given a `GuideFlow` for its bassin.
 """
 
 from django.conf import settings
@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET
 
 from outbox.links import absolute_url
 
-from ..enums import Constraint, Who
-from ..guide import MATTERS, NEED, QUESTIONS, RESULT, WHERE, GuideFlow, carried_params, result_share_path
-from ..models import Need
-from ..qrcodes import qr_code_svg
-from ..search import HelpQuery, find_help
+from .enums import Constraint, Who
+from .guide import MATTERS, NEED, QUESTIONS, RESULT, WHERE, GuideFlow, carried_params, result_share_path
+from .models import Need
+from .qrcodes import qr_code_svg
+from .search import HelpQuery, find_help
 
 PUBLIC = GuideFlow()
 # A result screen shows a few places, not a directory: the person must be able to choose, and print.

@@ -124,7 +124,14 @@ def test_screens_are_the_guided_path_s_in_the_kiosk_frame(client, territory, set
     assert 'class="site-header"' not in content and 'class="site-footer"' not in content
     assert '<meta name="robots" content="noindex">' in content
     assert forms_of(response)[0].action == KIOSK + "lieu/"
-    assert "data-print" in content
+    assert "data-print" not in content  # nothing to print before the result
+
+
+def test_the_result_has_a_print_button_in_the_kiosk_header(client, territory):
+    response = client.get(KIOSK + "resultat/", ANSWERS)
+
+    header = response.content.decode().split('<main id="contenu"')[0]
+    assert 'class="kiosk-button" data-print hidden' in header
 
 
 def test_where_offers_the_bassin_s_main_commune_in_one_touch(client, territory):

@@ -33,11 +33,15 @@ def tablet(page):
     return page
 
 
-def test_back_to_the_start_after_the_idle_delay(tablet, site, kiosk, settings):
-    settings.MAILLAGE_KIOSK_IDLE_SECONDS = 2
+def test_back_to_the_start_after_the_idle_delay_with_a_warning_first(tablet, site, kiosk, settings):
+    settings.MAILLAGE_KIOSK_IDLE_SECONDS = 4
     tablet.goto(site.url + KIOSK + "resultat/?" + ANSWERS)
     assert tablet.locator(".guide-place").count() == 1
+    notice = tablet.get_by_text("Sans action de votre part, la borne revient bientôt à l'accueil.")
+    assert not notice.is_visible()
 
+    notice.wait_for(state="visible", timeout=4000)
+    assert "/resultat/" in tablet.url
     tablet.wait_for_url(site.url + KIOSK, timeout=8000)
 
     assert tablet.locator("h1").inner_text().strip() == "De quoi avez-vous besoin ?"

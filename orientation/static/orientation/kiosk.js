@@ -1,7 +1,8 @@
 /*
  * Maillage — the kiosk /borne/…/ goes back to its start after a while without a touch, so that the next
  * person never finds the previous one's answers. The delay is the body's data-idle-seconds (90 by default,
- * setting MAILLAGE_KIOSK_IDLE_SECONDS); ten seconds before, a notice says so (any touch keeps the screen).
+ * setting MAILLAGE_KIOSK_IDLE_SECONDS); ten seconds before (half the delay if it is shorter), a notice says
+ * so, and any touch keeps the screen.
  * The start replaces the current page in the history.
  */
 (function () {
@@ -32,11 +33,9 @@
     window.clearTimeout(resetTimer);
     if (notice) {
       notice.hidden = true;
-      if (seconds > 20) {
-        warnTimer = window.setTimeout(() => {
-          notice.hidden = false;
-        }, (seconds - 10) * 1000);
-      }
+      warnTimer = window.setTimeout(() => {
+        notice.hidden = false;
+      }, (seconds - Math.min(10, seconds / 2)) * 1000);
     }
     resetTimer = window.setTimeout(backToStart, seconds * 1000);
   }

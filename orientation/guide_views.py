@@ -4,8 +4,11 @@ Each screen is a plain GET form whose action is the next screen: the whole path 
 The same views serve the kiosk (`orientation.kiosk_views`), given a `GuideFlow` for its bassin.
 """
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -90,6 +93,8 @@ def result_step(request, flow: GuideFlow):
         change_urls={step: flow.url(step, query) for step in QUESTIONS},
         chosen=[choice.label for choice in (*Constraint, *Who) if choice.value in _chosen(query)],
         back_url=flow.url(MATTERS, query),
+        wider_url=flow.url(RESULT, replace(query, near=None, near_text="")) if results.near else "",
+        agenda_url=reverse("events:agenda"),
     )
     return render(request, "orientation/guide/result.html", context)
 

@@ -336,3 +336,12 @@ def test_result_query_count_does_not_grow_with_places(client):
 
     assert (few_places, many_places) == (3, 5)
     assert few == many
+
+
+def test_a_thin_result_offers_to_look_everywhere_and_the_agenda(client, issoudun):
+    response = client.get(RESULT, {"besoin": "demarches", "pres": "Issoudun", "critere": "samedi"})
+
+    assert response.context["wider_url"] == f"{RESULT}?besoin=demarches&critere=samedi"
+    content = response.content.decode()
+    assert f'href="{RESULT}?besoin=demarches&amp;critere=samedi"' in content
+    assert 'href="/agenda/"' in content

@@ -35,6 +35,7 @@ FIXED_URLS = [
     "/widget/agenda/",
     "/integrer-l-agenda/",
     "/structures/",
+    "/recherche/",
     "/comptes/login/",
     "/comptes/signup/",
     "/comptes/password/reset/",

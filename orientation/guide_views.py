@@ -27,7 +27,7 @@ PLACE_LIMIT = 5
 SESSION_LIMIT = 5
 
 
-def _context(request, flow: GuideFlow, step: str, query: HelpQuery, **extra) -> dict:
+def _context(flow: GuideFlow, step: str, query: HelpQuery, **extra) -> dict:
     context = {
         "flow": flow,
         "layout": flow.layout,
@@ -51,13 +51,13 @@ def _context(request, flow: GuideFlow, step: str, query: HelpQuery, **extra) -> 
 
 def need_step(request, flow: GuideFlow):
     query = HelpQuery.from_params(request.GET)
-    context = _context(request, flow, NEED, query, needs=Need.objects.for_guide())
+    context = _context(flow, NEED, query, needs=Need.objects.for_guide())
     return render(request, "orientation/guide/need.html", context)
 
 
 def where_step(request, flow: GuideFlow, *, not_found: str = ""):
     query = HelpQuery.from_params(request.GET)
-    context = _context(request, flow, WHERE, query, not_found=not_found)
+    context = _context(flow, WHERE, query, not_found=not_found)
     return render(request, "orientation/guide/where.html", context)
 
 
@@ -67,7 +67,6 @@ def matters_step(request, flow: GuideFlow):
         # A commune we do not know: ask again on the same screen, with what was typed kept.
         return where_step(request, flow, not_found=query.near_text)
     context = _context(
-        request,
         flow,
         MATTERS,
         query,
@@ -82,7 +81,6 @@ def result_step(request, flow: GuideFlow):
     results = find_help(flow.restrict(query), place_limit=PLACE_LIMIT, session_limit=SESSION_LIMIT)
     share_url = absolute_url(result_share_path(query))
     context = _context(
-        request,
         flow,
         RESULT,
         query,

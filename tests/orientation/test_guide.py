@@ -345,3 +345,12 @@ def test_a_thin_result_offers_to_look_everywhere_and_the_agenda(client, issoudun
     content = response.content.decode()
     assert f'href="{RESULT}?besoin=demarches&amp;critere=samedi"' in content
     assert 'href="/agenda/"' in content
+
+
+def test_result_around_the_browser_position(client, issoudun):
+    response = client.get(RESULT, {"besoin": "demarches", "lat": "46.95", "lon": "1.99"})
+
+    content = unescape(response.content.decode())
+    assert "Autour de vous" in content
+    assert response.context["results"].places[0].structure == issoudun["place"]
+    assert ("lat", "46.95000") in _params(response.context["share_url"])

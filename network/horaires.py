@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -123,6 +123,22 @@ class WeeklyHours:
         local = moment.astimezone(PARIS)
         minute = local.hour * 60 + local.minute
         return any(start <= minute < end for start, end in self.days[local.weekday()])
+
+    def next_opening_after(self, moment: datetime) -> datetime | None:
+        """When the place next opens after ``moment`` (Paris time), within a week; None when the hours are
+        unknown or empty. A person told « Fermé » needs to know when to come back, not just that."""
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValueError("next_opening_after() needs a timezone-aware datetime")
+        local = moment.astimezone(PARIS)
+        for offset in range(8):
+            day = local.date() + timedelta(days=offset)
+            for start, _end in self.days[day.weekday()]:
+                if start >= MINUTES_PER_DAY:
+                    continue
+                opening = datetime.combine(day, time(start // 60, start % 60), tzinfo=PARIS)
+                if opening > local:
+                    return opening
+        return None
 
     def is_open_on_weekend(self) -> bool:
         return bool(self.days[5] or self.days[6])

@@ -41,6 +41,10 @@ FIXED_URLS = [
     "/comptes/password/reset/",
     "/pro/",
     "/lettre/preferences/",
+    "/aide/",
+    "/aide/lieu/",
+    "/aide/criteres/",
+    "/aide/resultat/",
 ]
 
 # Query-string keys the public views read.
@@ -114,6 +118,10 @@ def public_urls(django_db_setup, django_db_blocker):
                 f"/structures/{structure.slug}/rejoindre/",
                 f"/ateliers/{atelier.pk}/",
                 f"/ateliers/{atelier.pk}.ics",
+                f"/borne/{bassin.slug}/",
+                f"/borne/{bassin.slug}/lieu/",
+                f"/borne/{bassin.slug}/criteres/",
+                f"/borne/{bassin.slug}/resultat/",
             ]
             yield list(dict.fromkeys(urls))
         finally:

@@ -314,6 +314,8 @@ MAILLAGE_FRESHNESS_MONTHS = int(os.environ.get("MAILLAGE_FRESHNESS_MONTHS", "6")
 MAILLAGE_COMMUNES_REGIONS = [
     code.strip() for code in os.environ.get("MAILLAGE_COMMUNES_REGIONS", "24").split(",") if code.strip()
 ]
+# The kiosk /borne/<bassin>/ goes back to its start after this many seconds without a touch (orientation/).
+MAILLAGE_KIOSK_IDLE_SECONDS = int(os.environ.get("MAILLAGE_KIOSK_IDLE_SECONDS", "90"))
 # Right-hand side of the UIDs of ateliers created here: stable, so calendar apps never see duplicates.
 MAILLAGE_ICAL_DOMAIN = os.environ.get("MAILLAGE_ICAL_DOMAIN", "maillage.localhost")
 

@@ -533,3 +533,45 @@ def test_format_opening_hours_writes_the_same_week_in_the_plain_form(text, expec
 
     assert formatted == expected
     assert parse_opening_hours(formatted).days == parse_opening_hours(text).days
+
+
+# Next opening -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        # Wednesday 3 June 2026, 08:00 in Paris: opens at 9 this morning.
+        (datetime(2026, 6, 3, 8, 0, tzinfo=PARIS), datetime(2026, 6, 3, 9, 0, tzinfo=PARIS)),
+        # During the lunch break: this afternoon.
+        (datetime(2026, 6, 3, 12, 30, tzinfo=PARIS), datetime(2026, 6, 3, 14, 0, tzinfo=PARIS)),
+        # Open now: the next opening is the next one after now (the afternoon).
+        (datetime(2026, 6, 3, 10, 0, tzinfo=PARIS), datetime(2026, 6, 3, 14, 0, tzinfo=PARIS)),
+        # Friday evening: Saturday is closed, Sunday too, so Monday morning.
+        (datetime(2026, 6, 5, 19, 0, tzinfo=PARIS), datetime(2026, 6, 8, 9, 0, tzinfo=PARIS)),
+        # Read in Paris time, whatever the moment's zone: 06:30 UTC is 08:30 in Paris in June.
+        (datetime(2026, 6, 3, 6, 30, tzinfo=UTC), datetime(2026, 6, 3, 9, 0, tzinfo=PARIS)),
+    ],
+)
+def test_next_opening_after(moment, expected):
+    hours = parse_opening_hours("Mo-Fr 09:00-12:00,14:00-17:00")
+
+    assert hours.next_opening_after(moment) == expected
+
+
+def test_next_opening_after_a_whole_week_comes_back_to_the_same_weekday():
+    hours = parse_opening_hours("We 09:00-12:00")
+
+    assert hours.next_opening_after(datetime(2026, 6, 3, 10, 0, tzinfo=PARIS)) == datetime(
+        2026, 6, 10, 9, 0, tzinfo=PARIS
+    )
+
+
+@pytest.mark.parametrize("text", ["", "Mo-Su off"])
+def test_no_next_opening_when_hours_are_unknown_or_always_closed(text):
+    assert parse_opening_hours(text).next_opening_after(datetime(2026, 6, 3, 10, 0, tzinfo=PARIS)) is None
+
+
+def test_next_opening_after_needs_an_aware_moment():
+    with pytest.raises(ValueError):
+        parse_opening_hours("Mo 09:00-12:00").next_opening_after(datetime(2026, 6, 3, 10, 0))

@@ -11,6 +11,7 @@ from network.text import french_date
 from outbox.links import absolute_url
 
 from .. import enums
+from ..distance import distance_label
 from ..jsonld import atelier_jsonld
 from ..models import Occurrence
 
@@ -45,6 +46,15 @@ def structure_next_sessions(structure) -> list:
         .upcoming(timezone.now())
         .for_listing()[:STRUCTURE_NEXT_SESSIONS]
     )
+
+
+@register.filter
+def distance(occurrence) -> str:
+    """« à 4 km » when the agenda was asked « près de … » (the session carries `distance_km`), else ""; a
+    remote session says « À distance » elsewhere."""
+    if occurrence.atelier.format == enums.Format.REMOTE:
+        return ""
+    return distance_label(getattr(occurrence, "distance_km", None))
 
 
 @register.filter

@@ -68,6 +68,13 @@ def active_filters(request, form) -> list[FilterLink]:
         links.append(
             FilterLink(_("Recherche : « %(text)s »") % {"text": cleaned["q"]}, _url(request, q=None))
         )
+    near = form.near
+    if near is not None:
+        if (cleaned.get("pres") or "").strip():
+            label = _("Près de %(place)s (%(km)s km)") % {"place": near.label, "km": form.radius_km}
+        else:
+            label = _("Autour de votre position (%(km)s km)") % {"km": form.radius_km}
+        links.append(FilterLink(label, _url(request, **dict.fromkeys(AgendaFilterForm.NEAR_KEYS))))
     for key, pattern in (("du", _("À partir du %(day)s")), ("au", _("Jusqu'au %(day)s"))):
         if cleaned.get(key):
             day = french_date(cleaned[key], "j F Y")

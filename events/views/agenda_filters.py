@@ -25,7 +25,7 @@ class FilterLink(NamedTuple):
 
 def _url(request, **changes) -> str:
     """The current query string with `changes` (a list replaces, None removes), page, period and the empty
-    fields a submitted form leaves (« du=&au= ») dropped."""
+    fields a submitted form leaves (« du=&au= », a radius without a place) dropped."""
     query = request.GET.copy()
     for key in (*_RESET_KEYS, *[key for key, values in query.lists() if not any(values)]):
         query.pop(key, None)
@@ -36,6 +36,8 @@ def _url(request, **changes) -> str:
             query.setlist(key, value)
         else:
             query[key] = value
+    if not any(query.get(key) for key in ("pres", "lat", "lon")):
+        query.pop("rayon", None)  # a radius the form always sends, around nowhere
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else request.path
 

@@ -276,3 +276,9 @@ def test_agenda_near_query_count_does_not_grow_with_sessions(
         response = client.get("/agenda/", params)
 
     assert response.context["result_count"] > 0
+
+
+def test_a_radius_without_a_place_is_dropped_from_the_summary_links(client, places):
+    response = client.get("/agenda/", {"q": "tablette", "pres": "", "lat": "", "lon": "", "rayon": "20"})
+
+    assert [link.url for link in response.context["active_filters"]] == ["/agenda/"]

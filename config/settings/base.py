@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "home",
     "network",
     "events",
+    "orientation",
     "calendars",
     "accounts",
     "pro",

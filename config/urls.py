@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("home.urls")),
     path("", include("network.urls")),
     path("", include("events.urls")),
+    path("", include("orientation.urls")),
 ]
 
 if settings.DEBUG:

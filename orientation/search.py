@@ -38,7 +38,6 @@ SESSION_RADIUS_KM = 40
 # Ateliers considered for sessions, best first: bounds the size of the one session query.
 MAX_ATELIERS = 200
 SLUG = re.compile(r"^[a-z0-9-]{1,60}$")
-POSITION_LABEL = "votre position"
 
 
 def _values(params, key) -> list[str]:
@@ -75,7 +74,6 @@ class HelpQuery:
         near_text = " ".join(_value(params, "pres").split())[:MAX_NEAR]
         near = point_from_position(_value(params, "lat") or None, _value(params, "lon") or None)
         if near is not None:
-            near = Point(near.latitude, near.longitude, POSITION_LABEL)
             near_text = ""
         elif near_text:
             near = point_from_commune(near_text)
@@ -138,6 +136,11 @@ class HelpResults:
     period: Period | None = None
     corrections: list[tuple[str, str]] = field(default_factory=list)  # (as typed, as read)
     contact: tuple[str, str] | None = None  # (place, phone) to call when the results are thin
+    wants_ateliers: bool = False  # the question asks for ateliers (« atelier », « cours », « apprendre »)
+
+    @property
+    def is_thin(self) -> bool:
+        return len(self.places) < 3 or not self.sessions
 
     def is_empty(self) -> bool:
         return not self.places and not self.sessions
@@ -153,7 +156,7 @@ class HelpResults:
                 )
                 % {"name": self.query.near_text}
             )
-        if not self.is_empty() and len(self.places) >= 3 and self.sessions:
+        if not self.is_empty() and not self.is_thin:
             return advice
         if self.near is not None:
             advice.append(_("Cherchez plus loin : retirez la commune pour voir tout le territoire."))
@@ -217,6 +220,7 @@ def find_help(query: HelpQuery, *, now=None, place_limit=10, session_limit=10) -
         near=near,
         period=period,
         corrections=understood.corrections,
+        wants_ateliers=question.wants_ateliers,
     )
     if not (question.has_content or query.constraints or near):
         return results

@@ -1,18 +1,14 @@
-"""Template helpers of the public pages: French formatting, the map, JSON-LD and the home page shortcuts."""
+"""Template helpers of the public pages: French formatting, the map and JSON-LD."""
 
 import re
 
 from django import template
 from django.conf import settings
-from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 
 from outbox.links import absolute_url
 
-from ..enums import Public, Service
 from ..jsonld import dumps_for_script, structure_jsonld
 
 register = template.Library()
@@ -86,40 +82,3 @@ def structure_jsonld_script(structure, photos=()):
         image_urls=[absolute_url(photo.image.file.url) for photo in photos],
     )
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(dumps_for_script(data)))
-
-
-@register.simple_tag
-def need_shortcuts() -> list[dict]:
-    """Links from everyday needs, in people's words, to the directory filtered on the matching value."""
-    directory = reverse("network:directory")
-
-    def link(**params):
-        return f"{directory}?{urlencode(params)}"
-
-    return [
-        {
-            "label": _("Faire mes démarches en ligne"),
-            "hint": _("Impôts, CAF, retraite, santé : être aidé pas à pas"),
-            "url": link(service=Service.DEMARCHES.value),
-        },
-        {
-            "label": _("Apprendre à utiliser mon téléphone ou un ordinateur"),
-            "hint": _("Les bases, à son rythme : e-mails, photos, applications"),
-            "url": link(service=Service.OUTILS_QUOTIDIEN.value),
-        },
-        {
-            "label": _("Ateliers pour les seniors"),
-            "hint": _("Des lieux qui accueillent spécialement les seniors"),
-            "url": link(public=Public.SENIORS.value),
-        },
-        {
-            "label": _("Accès à un ordinateur et au wifi"),
-            "hint": _("Se connecter, imprimer, scanner un document"),
-            "url": link(service=Service.ACCES_MATERIEL.value),
-        },
-        {
-            "label": _("Trouver un emploi"),
-            "hint": _("CV, candidatures, espace France Travail"),
-            "url": link(service=Service.INSERTION_PRO.value),
-        },
-    ]

@@ -1,4 +1,5 @@
-"""Tests of the home page: search, needs shortcuts, bassins with their counts, map of every structure."""
+"""Tests of the home page: search « De quoi avez-vous besoin ? », needs shortcuts, bassins with their counts,
+map of every structure."""
 
 import html
 import re
@@ -7,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from network.enums import Public, Service
-from tests.factories import BassinFactory, StructureFactory, add_listed_structures
+from tests.factories import AtelierFactory, BassinFactory, StructureFactory, add_listed_structures
 
 
 def shortcut_links(text: str) -> dict[str, str]:
@@ -18,15 +19,15 @@ def shortcut_links(text: str) -> dict[str, str]:
     return {label: html.unescape(href) for href, label in pairs}
 
 
-def test_home_page_search_form_sends_q_to_the_directory(client, home_page):
+def test_home_page_search_form_sends_the_question_to_the_results_page(client, home_page):
     text = client.get("/").text
 
-    assert '<form class="search-form" role="search" method="get" action="/structures/">' in text
-    assert (
-        '<label class="search-form__label" for="recherche-accueil">'
-        "Que cherchez-vous ? Un lieu, une commune, un service…</label>"
-    ) in text
-    assert 'type="search" id="recherche-accueil" name="q"' in text
+    assert 'action="/recherche/" data-near-me-form>' in text
+    assert '<label class="help-search__label" for="accueil-q">De quoi avez-vous besoin ?</label>' in text
+    assert 'type="search" id="accueil-q" name="q"' in text
+    # Without JavaScript, « près de chez moi » is the commune field; the position button is shown by JS.
+    assert 'name="pres"' in text
+    assert "data-near-me hidden" in text
 
 
 def test_home_page_has_one_h1_and_a_french_title(client, home_page):
@@ -55,32 +56,35 @@ def test_home_page_lists_bassins_with_their_structure_counts(client, home_page):
     assert f'href="{nord.url}"' in response.text
 
 
-def test_home_page_shortcuts_lead_to_url_encoded_filters(client, home_page):
+def test_home_page_shortcuts_lead_to_the_search_results(client, home_page):
     links = shortcut_links(client.get("/").text)
 
     assert {label: parse_qs(urlsplit(href).query) for label, href in links.items()} == {
-        "Faire mes démarches en ligne": {"service": ["Aide aux démarches administratives"]},
-        "Apprendre à utiliser mon téléphone ou un ordinateur": {
-            "service": ["Maîtrise des outils numériques du quotidien"]
-        },
-        "Ateliers pour les seniors": {"public": ["Seniors"]},
-        "Accès à un ordinateur et au wifi": {"service": ["Accès internet et matériel informatique"]},
-        "Trouver un emploi": {"service": ["Insertion professionnelle via le numérique"]},
+        "Faire mes démarches en ligne": {"besoin": ["demarches"]},
+        "Apprendre à utiliser mon téléphone": {"q": ["apprendre à utiliser mon téléphone"]},
+        "Ateliers pour les seniors": {"q": ["ateliers pour les seniors"]},
+        "Imprimer, scanner, le wifi": {"besoin": ["imprimer"]},
+        "Trouver un emploi": {"besoin": ["emploi"]},
     }
-    assert (
-        links["Faire mes démarches en ligne"]
-        == "/structures/?service=Aide+aux+d%C3%A9marches+administratives"
+    assert all(urlsplit(href).path == "/recherche/" for href in links.values())
+
+
+def test_home_page_shortcut_for_seniors_lists_their_ateliers_first(client, home_page):
+    seniors = StructureFactory(
+        title="Point d'appui seniors", publics_specifiquement_adresses=[Public.SENIORS]
     )
-
-
-def test_home_page_shortcut_finds_the_matching_places(client, home_page):
-    StructureFactory(title="Point d'appui seniors", publics_specifiquement_adresses=[Public.SENIORS])
     StructureFactory(title="Espace jeunes", publics_specifiquement_adresses=[Public.JEUNES])
+    AtelierFactory(structure=seniors, title="Tablette pour les seniors", publics=["Seniors"])
+    AtelierFactory(structure=seniors, title="Jeux vidéo entre ados", publics=["Jeunes"])
 
     href = shortcut_links(client.get("/").text)["Ateliers pour les seniors"]
     response = client.get(href)
 
-    assert [structure.title for structure in response.context["page_obj"]] == ["Point d'appui seniors"]
+    results = response.context["results"]
+    assert [result.occurrence.display_title for result in results.sessions] == ["Tablette pour les seniors"]
+    assert [result.structure.title for result in results.places] == ["Point d'appui seniors"]
+    text = response.text
+    assert text.index('id="ateliers-trouves"') < text.index('id="lieux-trouves"')
 
 
 def test_home_page_map_has_every_structure(client, home_page):

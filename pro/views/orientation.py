@@ -48,7 +48,9 @@ class ReferralEmailForm(forms.Form):
     email = forms.EmailField(
         label=gettext_lazy("Adresse e-mail de la personne"),
         max_length=254,
-        help_text=gettext_lazy("Elle ne sert qu'à cet envoi : Maillage ne la garde pas dans ses fichiers."),
+        help_text=gettext_lazy(
+            "Elle ne sert qu'à cet envoi : elle n'est enregistrée nulle part ailleurs que dans ce courriel."
+        ),
     )
     jeton = forms.CharField(widget=forms.HiddenInput, max_length=64)
 

@@ -182,6 +182,11 @@ def test_the_first_session_is_on_the_first_screen_of_a_phone(page, site, agenda,
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     axe_check(page)
 
+    # With a filter chosen, its summary line takes room: the first session still starts on the first screen.
+    page.goto(site.url + "/agenda/?pres=Vierzon")
+    first_session = page.locator(".session >> visible=true").first.bounding_box()
+    assert first_session["y"] + 40 <= PHONE["height"]
+
 
 @pytest.mark.parametrize("view", ["liste", "semaine", "mois"])
 def test_no_sideways_scrolling_at_360_px_in_each_view(page, site, agenda, axe_check, view):

@@ -22,9 +22,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from network.text import french_date
 from outbox.links import absolute_url
 
 from .content import Digest
@@ -85,8 +85,8 @@ def _subject(number: int, start, end) -> str:
     with translation.override("fr"):
         return _("Maillage, semaine %(number)s : vos ateliers du %(start)s au %(end)s") % {
             "number": number,
-            "start": date_format(start, "j F"),
-            "end": date_format(end, "j F Y"),
+            "start": french_date(start, "j F"),
+            "end": french_date(end, "j F Y"),
         }
 
 

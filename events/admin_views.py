@@ -147,6 +147,15 @@ class FrenchTitlesMixin:
 class AtelierCreateView(FrenchTitlesMixin, AtelierSavedMixin, CreateView):
     page_title = gettext_lazy("Nouvel atelier")
 
+    def get_initial(self):
+        """« Ajouter un atelier » next to a structure (admin home) opens the form with that structure chosen;
+        the form's choices stay the user's own structures, so another structure's id selects nothing."""
+        initial = super().get_initial()
+        structure = self.request.GET.get("structure", "")
+        if structure.isdigit():
+            initial["structure"] = int(structure)
+        return initial
+
     def breadcrumb_label(self):
         return self.get_page_title()
 

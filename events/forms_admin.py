@@ -16,7 +16,6 @@ from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +23,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from network.models import StructurePage
 from network.permissions import manageable_structures
+from network.text import french_date
 
 from . import enums
 from .models import Atelier
@@ -72,7 +72,7 @@ def time_input():
 def session_label(start: datetime, end: datetime | None = None) -> str:
     """« mardi 5 janvier 2027, 14 h – 16 h » in Europe/Paris, as the admin lists sessions."""
     local = to_local_naive(start)
-    text = date_format(local.date(), "l j F Y") + ", " + format_time(local.time())
+    text = french_date(local.date(), "l j F Y") + ", " + format_time(local.time())
     if end is not None:
         text += " – " + format_time(to_local_naive(end).time())
     return text
@@ -306,7 +306,7 @@ class ScheduleForm(forms.Form):
             self.add_error(
                 "skipped_dates",
                 _("Pas de séance prévue le %(dates)s : retirez cette date de la liste.")
-                % {"dates": ", ".join(date_format(m.date(), "j F Y") for m in strays)},
+                % {"dates": ", ".join(french_date(m.date(), "j F Y") for m in strays)},
             )
             return None
         return exdates
@@ -323,7 +323,7 @@ class ScheduleForm(forms.Form):
         message = _("La première séance doit suivre la règle de répétition.")
         if starts:
             message += " " + _("La première date qui la suit est le %(day)s.") % {
-                "day": date_format(starts[0].date(), "l j F Y")
+                "day": french_date(starts[0].date(), "l j F Y")
             }
         self.add_error("start_date", message)
 

@@ -122,3 +122,41 @@ def queue_decision_email(request: MembershipRequest):
         context=context,
         topic=f"structure:{request.structure_id}/membership-decision:{request.pk}",
     )
+
+
+def proposal_topic(task_state) -> str:
+    return f"structure:{task_state.workflow_state.object_id}/proposal:{task_state.pk}"
+
+
+def queue_proposal_emails(*, task_state, user) -> int:
+    """Tell the structure's editors and its bassin's coordinators that a volunteer proposed a change of its
+    page (`StructureApprovalTask`): nothing is published until one of them approves, so a proposal nobody
+    hears of waits forever. Returns how many e-mails were queued."""
+    structure = task_state.workflow_state.content_object.specific
+    context = {
+        "structure": structure,
+        "person": member_name(user) if user else gettext("Une personne"),
+        "review_url": absolute_url(reverse("wagtailadmin_pages:edit", args=[structure.pk])),
+    }
+    people = structure_managers(structure).exclude(email="")
+    if user is not None:
+        people = people.exclude(pk=user.pk)
+    return sum(
+        bool(
+            queue_email(
+                key=f"structure-proposal:{task_state.pk}:{person.pk}",
+                reason="structure_proposal",
+                to=person.email,
+                user=person,
+                template="network/emails/proposal",
+                context=context,
+                topic=proposal_topic(task_state),
+            )
+        )
+        for person in people
+    )
+
+
+def cancel_proposal_emails(*, task_state) -> int:
+    """Approved, rejected or withdrawn before its e-mails left: the reviewers need not hear of it."""
+    return cancel_emails(topic=proposal_topic(task_state), reason=gettext("Proposition déjà traitée."))

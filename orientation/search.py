@@ -221,8 +221,9 @@ def find_help(query: HelpQuery, *, now=None, place_limit=10, session_limit=10) -
         period=period,
         corrections=understood.corrections,
         wants_ateliers=question.wants_ateliers,
+        contact=_contact(index, near, query.bassin_id),
     )
-    if not (question.has_content or query.constraints or near):
+    if understood.not_understood or not (question.has_content or query.constraints or near):
         return results
 
     def in_scope(bassin_id):
@@ -273,7 +274,6 @@ def find_help(query: HelpQuery, *, now=None, place_limit=10, session_limit=10) -
 
     results.sessions = _session_results(occurrences, kept_ateliers, near, period)[:session_limit]
     results.needs = _needs(question)
-    results.contact = _contact(index, near, query.bassin_id)
     return results
 
 

@@ -41,6 +41,12 @@ class Understanding:
     near: Point | None
     period: Period | None
     corrections: list[tuple[str, str]]
+    typed_words: int = 0  # words of the question worth matching, understood or not
+
+    @property
+    def not_understood(self) -> bool:
+        """Words were typed, and none of them means anything to the search (« xylophone »)."""
+        return bool(self.typed_words) and not self.question.has_content
 
 
 def communes_in(text: str, ignored_words) -> tuple[Point | None, set[str]]:
@@ -153,4 +159,10 @@ def understand(query, index: SearchIndex, today: date) -> Understanding:
         publics=publics_of(query.publics) | frozenset(public for need in needs for public in need.publics),
         wants_ateliers=bool(ATELIER_WORDS & set(all_content)),
     )
-    return Understanding(question=question, near=near, period=period, corrections=sorted(set(corrections)))
+    return Understanding(
+        question=question,
+        near=near,
+        period=period,
+        corrections=sorted(set(corrections)),
+        typed_words=len(content_words),
+    )

@@ -10,10 +10,10 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from events import enums as event_enums
+from network.text import french_date
 from network.validators import validate_code_postal
 
 from . import permissions
@@ -249,8 +249,8 @@ class ContributionForm(forms.Form):
 
     def _cycle_days_label(self) -> dict:
         return {
-            "start": date_format(self.cycle.start_date, "j F Y"),
-            "end": date_format(self.cycle.end_date, "j F Y"),
+            "start": french_date(self.cycle.start_date, "j F Y"),
+            "end": french_date(self.cycle.end_date, "j F Y"),
         }
 
     def clean(self):

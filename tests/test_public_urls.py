@@ -35,6 +35,7 @@ FIXED_URLS = [
     "/widget/agenda/",
     "/integrer-l-agenda/",
     "/structures/",
+    "/recherche/",
     "/comptes/login/",
     "/comptes/signup/",
     "/comptes/password/reset/",
@@ -70,6 +71,9 @@ KEYS = [
     "next",
     "lat",
     "lon",
+    "besoin",
+    "pres",
+    "critere",
 ]
 
 numbers = st.integers(min_value=-(10**30), max_value=10**30).map(str)

@@ -7,15 +7,15 @@ from datetime import date, datetime
 from functools import cached_property, lru_cache
 
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 
 from events import enums
 from network.models import BassinPage
+from network.text import french_date
 
 
 @lru_cache(maxsize=2048)
 def _day_label(day: date, language: str) -> str:
-    return date_format(day, "l j F")
+    return french_date(day, "l j F")
 
 
 def day_label(day: date) -> str:

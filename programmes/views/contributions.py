@@ -11,7 +11,6 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from events.recurrence import format_time
 from network.models import member_name
 from network.permissions import manageable_structures
+from network.text import french_date
 
 from .. import domain, permissions
 from ..enums import ContributionState, EventKind
@@ -417,4 +417,4 @@ def hours_label(contribution: Contribution) -> str:
 
 
 def _day(value) -> str:
-    return date_format(value, "j F Y")
+    return french_date(value, "j F Y")

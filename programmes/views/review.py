@@ -16,7 +16,6 @@ from django.db.models.functions import Cast
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_POST
 from events import enums as event_enums
 from events.recurrence import format_time
 from network.fields import has_any
+from network.text import french_date
 
 from .. import domain, permissions
 from ..enums import ContributionState
@@ -69,7 +69,7 @@ class ReviewFilterForm(forms.Form):
         self.fields["theme"].choices = everything + list(event_enums.Theme.choices)
         self.fields["public"].choices = everything + list(event_enums.AtelierPublic.choices)
         self.fields["date"].choices = [("", _("Toutes"))] + [
-            (day.isoformat(), date_format(day, "l j F")) for day in cycle.days()
+            (day.isoformat(), french_date(day, "l j F")) for day in cycle.days()
         ]
         self.bassins = {bassin.slug: bassin for bassin in bassins}
         # Lenient: a value that is not a choice is dropped, so the form is always valid.

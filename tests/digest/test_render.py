@@ -1,18 +1,20 @@
 """The e-mail as received by an SMTP server: parts, headers, subject, links, accessibility basics."""
 
+import datetime
 import re
 
 import pytest
 from django.core import signing
-from django.utils.formats import date_format
 
 from digest.delivery import plan_week, send_deliveries
 from digest.render import (
+    _subject,
     preview_token,
     read_preview_token,
     read_unsubscribe_token,
     unsubscribe_token,
 )
+from network.text import french_date
 from tests.digest.factories import SubscriptionFactory, day_of, member_of
 from tests.factories import AtelierFactory, StructureFactory, UserFactory
 
@@ -58,6 +60,12 @@ def test_subject_is_french_and_names_the_week(received, week):
     number = int(week.split("-W")[1])
 
     assert header(message, "Subject").startswith(f"Maillage, semaine {number} : vos ateliers du ")
+
+
+def test_subject_writes_the_first_of_the_month_as_french_does():
+    subject = _subject(9, datetime.date(2027, 3, 1), datetime.date(2027, 3, 14))
+
+    assert subject == "Maillage, semaine 9 : vos ateliers du 1er mars au 14 mars 2027"
 
 
 def test_list_unsubscribe_headers_follow_rfc_8058(received):
@@ -131,7 +139,7 @@ def test_plain_text_letter_in_full(week, mediatheque, bourges, vierzon, smtp_sin
     [message] = smtp_sink.messages
 
     def day(offset, pattern="l j F"):
-        return date_format(day_of(week, offset), pattern)
+        return french_date(day_of(week, offset), pattern)
 
     number = int(week.split("-W")[1])
     base = "http://127.0.0.1:8000"

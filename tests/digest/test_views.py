@@ -158,7 +158,7 @@ def test_account_block_tells_why_sending_is_paused_and_offers_reactivation(subsc
 
     assert (
         "Vos envois sont suspendus car l'adresse lectrice@exemple.fr refuse nos messages "
-        "depuis le 1 mars 2027." in " ".join(html.split())
+        "depuis le 1er mars 2027." in " ".join(html.split())
     )
     assert "Réactiver" in html
     assert 'action="/lettre/reactiver/"' in html
@@ -196,6 +196,6 @@ def test_mon_compte_shows_the_letter_block_and_the_export_holds_the_history(clie
     html = " ".join(page.content.decode().split())
     assert page.status_code == 200
     assert '<h2 id="compte-lettre">Lettre hebdomadaire</h2>' in html
-    assert "refuse nos messages depuis le 1 mars 2027" in html
+    assert "refuse nos messages depuis le 1er mars 2027" in html
     assert export.status_code == 200
     assert export.json()["digest"]["preferences"]["pause_reason"] == "550 5.1.1 Adresse inconnue"

@@ -11,6 +11,7 @@ from events import enums
 from events.domain import update_session
 from events.models import Atelier, Occurrence, SessionOverride
 from events.recurrence import to_local_naive
+from network.domain import add_member
 from tests.events.atelier_admin import (
     ADD,
     INDEX,
@@ -18,7 +19,7 @@ from tests.events.atelier_admin import (
     message_texts,
     url,
 )
-from tests.factories import AtelierFactory, UserFactory
+from tests.factories import AtelierFactory, StructureFactory, UserFactory
 
 # Preview -------------------------------------------------------------------------------------------------
 
@@ -262,3 +263,23 @@ def test_add_and_edit_pages_have_french_titles(client, editor, structures):
         "Modifier l'atelier « Tablette pour débuter »",
         ["Ateliers", "Tablette pour débuter"],
     )
+
+
+def test_add_page_preselects_the_structure_given_in_the_address(client, editor, structures):
+    """« Ajouter un atelier » next to a structure on the admin home: the form opens with it chosen."""
+    add_member(structure=structures[1], user=editor)  # two structures: nothing is chosen by default
+    client.force_login(editor)
+    chosen = structures[1]
+
+    def selected(response):
+        option = BeautifulSoup(response.content, "html.parser").select_one(
+            "select[name=structure] option[selected]"
+        )
+        return option["value"] if option else None
+
+    assert selected(client.get(ADD, {"structure": chosen.pk})) == str(chosen.pk)
+    # Not a number, or someone else's structure: nothing chosen that the user could not choose anyway.
+    assert selected(client.get(ADD)) is None
+    assert selected(client.get(ADD, {"structure": "abc"})) is None
+    other = StructureFactory(title="Ailleurs", slug="ailleurs-admin")
+    assert selected(client.get(ADD, {"structure": other.pk})) != str(other.pk)

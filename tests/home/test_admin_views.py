@@ -11,6 +11,7 @@ from django.utils import timezone
 from network import domain, freshness
 from network.enums import MemberRole
 from network.models import StructurePage
+from network.text import french_date
 from tests.factories import BassinFactory, StructureFactory, UserFactory, add_listed_structures
 
 LIST = reverse("maillage_dashboard:structures")
@@ -66,7 +67,7 @@ def test_list_filters_on_stale_and_reminded(client, coordinator):
 
     assert titles(client.get(LIST, {"signal": "ancienne"})) == ["Ancienne"]
     assert (before, titles(after)) == ([], ["Ancienne"])
-    assert f"Rappel envoyé le {timezone.localdate().day}" in after.content.decode()
+    assert f"Rappel envoyé le {french_date(timezone.localdate(), 'j F Y')}" in after.content.decode()
 
 
 def test_list_filters_on_bassin_and_ignores_a_foreign_one(client, coordinator):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from calendars.models import Feed, FeedStatus
 from network import domain
 from network.enums import MemberRole
+from network.text import french_date
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory, UserFactory
 
 ADMIN_HOME = reverse("wagtailadmin_home")
@@ -52,11 +53,11 @@ def test_editor_sees_their_structure_and_its_actions(client, db):
     assert section.select_one("h3").get_text(strip=True) == structure.title
     assert links == {
         "Modifier la fiche": reverse("wagtailadmin_pages:edit", args=[structure.pk]),
-        "Ajouter un atelier": reverse("ateliers:add"),
+        "Ajouter un atelier": f"{reverse('ateliers:add')}?structure={structure.pk}",
         "Mes ateliers": f"{reverse('ateliers:index')}?structure={structure.pk}",
         "Calendriers synchronisés": reverse("calendriers:index"),
     }
-    assert f"Mis à jour le {timezone.localdate().day}" in section.get_text()
+    assert f"Mis à jour le {french_date(timezone.localdate(), 'j F Y')}" in section.get_text()
 
 
 def test_editor_sees_what_is_missing(client, db):

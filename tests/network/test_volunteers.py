@@ -8,6 +8,7 @@ from wagtail.models import TaskState, Workflow, WorkflowPage
 from network import domain
 from network.enums import MemberRole
 from network.models import BassinPage, StructureApprovalTask, StructurePage
+from outbox.models import Message, MessageStatus
 from tests.factories import StructureFactory, UserFactory
 from tests.network.admin_forms import edit_url, form_values
 
@@ -138,3 +139,28 @@ def test_grant_rights_command_gives_existing_structures_their_volunteers_group(e
     )
     assert WorkflowPage.objects.filter(page=structure).count() == 1
     assert output.getvalue() == f"Bassins à jour : {BassinPage.objects.count()}. Structures à jour : 1.\n"
+
+
+def test_proposal_is_e_mailed_to_the_structures_editors_then_taken_back_once_decided(
+    client, volunteer, editor
+):
+    """Nothing is published until an editor approves: they hear of the proposal by e-mail, not by chance."""
+    client.force_login(volunteer)
+    _post_edit(client, volunteer.structure, "action-submit", title="Titre proposé")
+    task_state = TaskState.objects.get(status=TaskState.STATUS_IN_PROGRESS)
+
+    [message] = Message.objects.filter(reason="structure_proposal")
+    assert message.email == editor.email
+    assert message.subject == (
+        f"Une modification de la fiche « {volunteer.structure.title} » attend votre validation"
+    )
+    assert reverse("wagtailadmin_pages:edit", args=[volunteer.structure.pk]) in message.body_text
+    assert volunteer.email not in [row.email for row in Message.objects.all()]
+
+    client.force_login(editor)
+    client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[volunteer.structure.pk, "approve", task_state.pk])
+    )
+
+    message.refresh_from_db()
+    assert message.status == MessageStatus.CANCELLED

@@ -11,10 +11,10 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from network import domain as network_domain
 from network.enums import MemberRole
+from network.text import french_date
 from outbox.models import Message
 from programmes import domain, reminders
 from programmes.models import ContributionEvent
@@ -321,7 +321,7 @@ def test_weekly_summary_to_cycle_and_bassin_coordinators_on_monday(
     assert sent("reminder_weekly_summary") == ["bassin@exemple.fr", "coordination@exemple.fr"]
     everything = Message.objects.get(reason="reminder_weekly_summary", email=coordinator.email)
     first, last = monday - timedelta(days=7), monday - timedelta(days=1)
-    week = f"du {date_format(first, 'j F')} au {date_format(last, 'j F')}"
+    week = f"du {french_date(first, 'j F')} au {french_date(last, 'j F')}"
     assert everything.subject == f"{cycle.title} : 2 nouvelles propositions {week}"
     assert "Atelier tablette" in everything.body_text
     assert "Café numérique" in everything.body_text

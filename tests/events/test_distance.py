@@ -1,13 +1,14 @@
-"""« Près de … » in the agenda: where a session takes place, its distance computed in SQL, the radius, the
-summary line, the commune not found, and query counts that do not grow with the sessions."""
+"""« Près de … » in the agenda: where a session takes place (worked out in SQL), the radius, the distance
+shown, the summary line, the commune not found, and query counts that do not grow with the sessions."""
 
+import math
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from events import enums
-from events.distance import distance_label, with_distance, within
+from events.distance import distance_from, distance_label, with_place, within
 from events.domain import update_session
 from events.models import Occurrence
 from network.communes import Point, distance_km
@@ -63,33 +64,34 @@ def places(indre, day):
     }
 
 
-def test_distance_in_sql_is_the_one_of_network_communes(places):
-    distances = {
-        occurrence.atelier.title: occurrence.distance_km
-        for occurrence in with_distance(Occurrence.objects.all(), ISSOUDUN).select_related("atelier")
-    }
+def place_of(queryset) -> tuple[float, float]:
+    session = with_place(queryset).get()
+    return session.session_latitude, session.session_longitude
 
-    assert round(distances["Smartphone à Issoudun"], 1) == 0.0
-    expected = distance_km(ISSOUDUN.latitude, ISSOUDUN.longitude, 46.8103, 1.6913)
-    assert round(distances["Tablette à Châteauroux"], 6) == round(expected, 6)
+
+def test_a_session_is_placed_at_its_own_coordinates(places):
+    assert place_of(Occurrence.objects.filter(atelier=places["chateauroux"])) == (46.8103, 1.6913)
+
+
+def test_the_distance_shown_is_the_one_of_network_communes(places):
+    session = with_place(Occurrence.objects.filter(atelier=places["chateauroux"])).get()
+
+    assert distance_from(session, ISSOUDUN) == distance_km(
+        ISSOUDUN.latitude, ISSOUDUN.longitude, 46.8103, 1.6913
+    )
+    assert distance_from(session, None) is None
 
 
 def test_an_itinerant_session_is_placed_at_its_stop_not_at_the_base(places):
-    bus = with_distance(Occurrence.objects.filter(atelier=places["bus"]), ISSOUDUN).get()
-
-    assert (bus.session_latitude, bus.session_longitude) == LEVROUX
-    assert round(bus.distance_km) == round(distance_km(ISSOUDUN.latitude, ISSOUDUN.longitude, *LEVROUX))
+    assert place_of(Occurrence.objects.filter(atelier=places["bus"])) == LEVROUX
 
 
 def test_a_session_elsewhere_without_coordinates_is_placed_at_its_commune(places, day):
     structure = places["issoudun"].structure
     AtelierFactory(structure=structure, title="À Châteauroux, sans coordonnées", commune="Châteauroux")
 
-    session = with_distance(Occurrence.objects.filter(atelier__commune="Châteauroux"), ISSOUDUN).get()
-
-    # Not the structure's coordinates (Issoudun, 0 km) but Châteauroux's, from the communes table.
-    expected = distance_km(ISSOUDUN.latitude, ISSOUDUN.longitude, 46.81248, 1.69362)
-    assert round(session.distance_km, 6) == round(expected, 6)
+    # Not the structure's coordinates (Issoudun) but Châteauroux's, from the communes table.
+    assert place_of(Occurrence.objects.filter(atelier__commune="Châteauroux")) == (46.81248, 1.69362)
 
 
 def test_a_session_moved_to_a_place_with_coordinates_keeps_them(places):
@@ -103,9 +105,7 @@ def test_a_session_moved_to_a_place_with_coordinates_keeps_them(places):
         longitude=1.99,
     )
 
-    moved = with_distance(Occurrence.objects.filter(atelier=places["chateauroux"]), ISSOUDUN).get()
-
-    assert round(moved.distance_km) == 0
+    assert place_of(Occurrence.objects.filter(atelier=places["chateauroux"])) == (46.95, 1.99)
 
 
 def test_within_a_radius_keeps_the_near_and_the_remote_sessions(places):
@@ -117,6 +117,36 @@ def test_within_a_radius_keeps_the_near_and_the_remote_sessions(places):
         "Smartphone à Issoudun",
         "Tablette à Châteauroux",
     ]
+
+
+@pytest.mark.parametrize("bearing", [0, 45, 90, 135, 180, 270])
+def test_the_radius_agrees_with_the_great_circle_distance_in_every_direction(indre, day, bearing):
+    """Sessions at 19.6 and 20.4 km (great circle) of Issoudun: the flat-earth test keeps the first only."""
+    structure = StructureFactory(bassin=indre, title="Lieu", commune="Issoudun")
+    for km in (19.6, 20.4):
+        north, east = km * math.cos(math.radians(bearing)), km * math.sin(math.radians(bearing))
+        latitude = ISSOUDUN.latitude + north / 111.195
+        longitude = ISSOUDUN.longitude + east / (111.195 * math.cos(math.radians(latitude)))
+        assert abs(distance_km(ISSOUDUN.latitude, ISSOUDUN.longitude, latitude, longitude) - km) < 0.1
+        AtelierFactory(
+            structure=structure, title=f"À {km} km", latitude=latitude, longitude=longitude, start_date=day
+        )
+
+    assert titles(within(Occurrence.objects.all(), ISSOUDUN, 20)) == ["À 19.6 km"]
+
+
+def test_the_square_before_the_circle_keeps_sessions_placed_elsewhere_than_by_their_own_coordinates(
+    indre, day
+):
+    """A structure of Bourges (80 km away) with an atelier in Issoudun without coordinates: its sessions
+    carry Bourges' coordinates, outside the square around Issoudun, yet are in Issoudun."""
+    bourges = StructureFactory(bassin=indre, title="Lieu de Bourges", commune="Bourges")
+    AtelierFactory(
+        structure=bourges, title="Smartphone à la mairie d'Issoudun", commune="Issoudun", start_date=day
+    )
+    AtelierFactory(structure=bourges, title="À Bourges", start_date=day)
+
+    assert titles(within(Occurrence.objects.all(), ISSOUDUN, 10)) == ["Smartphone à la mairie d'Issoudun"]
 
 
 def test_distance_label_in_words():

@@ -312,3 +312,13 @@ def test_a_radius_without_a_place_is_dropped_from_the_summary_links(client, plac
     response = client.get("/agenda/", {"q": "tablette", "pres": "", "lat": "", "lon": "", "rayon": "20"})
 
     assert [link.url for link in response.context["active_filters"]] == ["/agenda/"]
+
+
+def test_pages_listing_sessions_without_near_show_no_distance(client, places):
+    structure = places["issoudun"].structure
+
+    response = client.get(structure.url)
+
+    assert response.status_code == 200
+    assert "Smartphone à Issoudun" in response.content.decode()
+    assert "session__distance" not in response.content.decode()

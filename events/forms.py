@@ -98,8 +98,7 @@ class AgendaFilterForm(forms.Form):
             if typed:
                 self._near = point_from_commune(typed)
             else:
-                position = point_from_position(self._value("lat"), self._value("lon"))
-                self._near = position
+                self._near = point_from_position(self._value("lat"), self._value("lon"))
         return self._near
 
     @property

@@ -233,7 +233,7 @@ NEEDS = [
         [],
         True,
         "photo\nvidéo\nmontage vidéo\nmusique\njeux\njeu vidéo\nimpression 3d\nimprimante 3d\nfablab\n"
-        "dessin\ncréation\ncréer\nrobot\nprogrammation\ncoder\ngénéalogie\nalbum photo\nretouche\n"
+        "dessin\ncréation\nrobot\nprogrammation\ncoder\ngénéalogie\nalbum photo\nretouche\n"
         "découpeuse laser\nloisirs\nstop motion",
     ),
     (

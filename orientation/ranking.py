@@ -28,13 +28,15 @@ EQUIPMENT_POINTS = 2.5
 PUBLIC_POINTS = 1.5
 PHRASE_POINTS = 0.5
 PHRASE_CAP = 1.5
+# The very keyword the person typed (« ameli », « carte grise ») written in a place's texts or ateliers.
+TYPED_KEYWORD_POINTS = 1.5
 CONSTRAINT_POINTS = 1.0
 CONSTRAINT_MISS = -0.5
 ATELIER_BONUS = 1.0
 # A place at this many km counts half as much as the same place next door.
 HALF_FIT_KM = 20.0
 # Parts of the fit below this share of the best are not shown: they fit too little to be worth a visit.
-KEEP_SHARE = 0.35
+KEEP_SHARE = 0.25
 # Words saying the person wants a group session, not a desk.
 ATELIER_WORDS = frozenset(["atelier", "cour", "formation", "initiation", "apprendre", "stage", "lecon"])
 
@@ -51,6 +53,7 @@ class Question:
     readings: list[list[Reading]]  # per content word of the question, how it may be read
     needs: list[NeedEntry]
     need_weights: dict[str, float]  # slug -> how precisely the question names it (1 for a button)
+    typed_keywords: dict[str, tuple[str, ...]]  # slug -> the keyword's words as the question says them
     constraints: frozenset[str]
     publics: frozenset[str]  # national `Public` values
     wants_ateliers: bool
@@ -99,6 +102,11 @@ def _phrase_hits(need: NeedEntry, words: dict[str, float]) -> int:
     return sum(1 for phrase in need.content_phrases if all(word in words for word in phrase))
 
 
+def _typed_keyword_points(question: Question, need: NeedEntry, weight: float, words) -> float:
+    typed = question.typed_keywords.get(need.slug)
+    return TYPED_KEYWORD_POINTS * weight if typed and all(word in words for word in typed) else 0.0
+
+
 def _word_points(question: Question, words: dict[str, float], frequency: dict[str, int], total: int):
     """Points of the question's words found in `words`, and the vocabulary words found."""
     points, found = 0.0, []
@@ -130,6 +138,7 @@ def place_fit(place: PlaceEntry, question: Question, frequency, total, has_ateli
                 PUBLIC_POINTS, _("Accueille spécialement : %(public)s") % {"public": _public_list(publics)}
             )
         fit.add(min(PHRASE_CAP, PHRASE_POINTS * _phrase_hits(need, place.words)))
+        fit.add(_typed_keyword_points(question, need, weight, place.words))
     points, found = _word_points(question, place.words, frequency, total)
     if points:
         titles = [place.atelier_titles[word] for word in found if word in place.atelier_titles]
@@ -174,15 +183,18 @@ def place_meets(place: PlaceEntry, constraint: str) -> tuple[bool, str]:
 def atelier_fit(atelier: AtelierEntry, question: Question, frequency, total) -> Fit:
     fit = Fit()
     for need in question.needs:
+        weight = question.need_weights.get(need.slug, 1.0)
         common = sorted(need.services & atelier.themes)
         if common:
             fit.add(
-                SERVICE_POINTS, _("Thème : %(theme)s") % {"theme": lower_first(_service_label(common[0]))}
+                SERVICE_POINTS * weight,
+                _("Thème : %(theme)s") % {"theme": lower_first(_service_label(common[0]))},
             )
         publics = sorted(need.publics & atelier.publics)
         if publics:
             fit.add(PUBLIC_POINTS, _("Pour : %(public)s") % {"public": _public_list(publics)})
         fit.add(min(PHRASE_CAP, PHRASE_POINTS * _phrase_hits(need, atelier.words)))
+        fit.add(_typed_keyword_points(question, need, weight, atelier.words))
     points, found = _word_points(question, atelier.words, frequency, total)
     if points:
         fit.add(points, _("Parle de : %(words)s") % {"words": ", ".join(found)})

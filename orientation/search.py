@@ -203,6 +203,11 @@ def _keep(scored: list, key) -> list:
 
 
 def find_help(query: HelpQuery, *, now=None, place_limit=10, session_limit=10) -> HelpResults:
+    """The places and upcoming sessions that fit `query`, best first, each with its reasons.
+
+    Every place and atelier of the index is scored in Python (a few hundred: cheaper than asking the
+    database to rank, and the same on SQLite and PostgreSQL); only what is shown is loaded: the sessions of
+    the best ateliers in one query, the places shown in another. A blank query costs nothing."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     if query.is_blank:
@@ -238,7 +243,13 @@ def find_help(query: HelpQuery, *, now=None, place_limit=10, session_limit=10) -
         fit = atelier_fit(atelier, question, index.atelier_frequency, atelier_total)
         atelier_scores[atelier.pk] = fit
     kept_ateliers = dict(_keep(list(atelier_scores.items()), lambda item: item[1].score))
-    best_ateliers = sorted(kept_ateliers, key=lambda pk: -kept_ateliers[pk].score)[:MAX_ATELIERS]
+
+    def atelier_order(pk):
+        """Best fit first; among equals (« près de Vatan » alone), the nearest place's ateliers."""
+        distance, _where = _place_distance(index.places[index.ateliers[pk].structure_id], near)
+        return (-kept_ateliers[pk].score, distance or 0, pk)
+
+    best_ateliers = sorted(kept_ateliers, key=atelier_order)[:MAX_ATELIERS]
     occurrences = _sessions(query, best_ateliers, now, period) if best_ateliers else []
 
     # Places: fit, distance, then the rows of those shown.

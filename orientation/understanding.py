@@ -133,6 +133,7 @@ def understand(query, index: SearchIndex, today: date) -> Understanding:
 
     needs: list[NeedEntry] = []
     weights: dict[str, float] = {}
+    typed: dict[str, tuple[str, ...]] = {}
     for slug in query.needs:
         need = index.need(slug)
         if need is not None and need not in needs:
@@ -140,6 +141,7 @@ def understand(query, index: SearchIndex, today: date) -> Understanding:
             weights[slug] = 1.0
     for slug, (need, positions) in named_needs(read, index.needs).items():
         weight = 1.0 + SPECIFICITY * (len(positions) - 1)
+        typed[slug] = tuple(read[position] for position in sorted(positions) if read[position] not in IGNORED)
         if need not in needs:
             needs.append(need)
         weights[slug] = max(weights.get(slug, 0.0), weight)
@@ -155,6 +157,7 @@ def understand(query, index: SearchIndex, today: date) -> Understanding:
         readings=[options for options in readings if options],
         needs=needs,
         need_weights=weights,
+        typed_keywords=typed,
         constraints=query.constraints,
         publics=publics_of(query.publics) | frozenset(public for need in needs for public in need.publics),
         wants_ateliers=bool(ATELIER_WORDS & set(all_content)),

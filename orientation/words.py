@@ -94,7 +94,7 @@ QUESTION_WORDS = frozenset(
         "m",
     ]
 )
-IGNORED = STOP_WORDS | QUESTION_WORDS
+_IGNORED_AS_TYPED = STOP_WORDS | QUESTION_WORDS
 MAX_WORDS = 16
 MAX_TEXT = 300
 # Words of at least this length may be read as a close vocabulary word (shorter ones are too ambiguous:
@@ -110,6 +110,10 @@ def normalize(word: str) -> str:
     if len(word) > 3 and word[-1] in "sx" and not word.endswith("ss"):
         word = word[:-1]
     return word
+
+
+# Compared after `normalize`, so their singular forms too (« vous » → « vou », « dans » → « dan »).
+IGNORED = _IGNORED_AS_TYPED | frozenset(normalize(word) for word in _IGNORED_AS_TYPED)
 
 
 def tokens(text: str) -> list[str]:

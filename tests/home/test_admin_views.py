@@ -96,11 +96,12 @@ def test_list_is_refused_to_an_editor(client, db):
     assert (response.status_code, "Accès refusé" in response.content.decode()) == (403, True)
 
 
-# Session, user, Wagtail's admin frame (menus), the coordinator's bassins, then the page of structures with
-# their signals and its count: the same at 3 and 30 structures.
-LIST_QUERIES = 19
+# Session, user, Wagtail's admin frame (menus, « Lexique des besoins » asking whether the user coordinates),
+# the coordinator's bassins, then the page of structures with their signals and its count: the same at 3
+# and 30 structures.
+LIST_QUERIES = 20
 # The coordinator's admin home: Wagtail's own, the bassins, their structures with their signals (one query).
-COORDINATOR_HOME_QUERIES = 24
+COORDINATOR_HOME_QUERIES = 25
 
 
 @pytest.mark.parametrize("structure_count", [3, 30])

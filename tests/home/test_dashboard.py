@@ -161,9 +161,10 @@ def test_coordinator_sees_bassin_signal_counts(client, db):
     )
 
 
-# The whole admin home of an editor: session, user, Wagtail's own (menus, moderation panels) and Maillage's
-# panel (memberships, structures with their signals, feeds: three), whatever the number of structures.
-EDITOR_HOME_QUERIES = 29
+# The whole admin home of an editor: session, user, Wagtail's own (menus, « Lexique des besoins » asking
+# whether the user coordinates, moderation panels) and Maillage's panel (memberships, structures with their
+# signals, feeds: three), whatever the number of structures.
+EDITOR_HOME_QUERIES = 30
 
 
 @pytest.mark.parametrize("structure_count", [1, 4])

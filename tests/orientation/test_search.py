@@ -124,6 +124,38 @@ class TestRanking:
         assert [result.structure.slug for result in results.places] == ["gratuit", "payant"]
         assert "Gratuit" in results.places[0].reasons
 
+    def test_who_cannot_travel_gets_the_itinerant_service_and_its_nearest_stop(self, bassin):
+        _place(bassin, "fixe", services=[OUTILS], latitude=VIERZON[0], longitude=VIERZON[1])
+        _place(
+            bassin,
+            "bus",
+            services=[OUTILS],
+            itinerance=["Itinérant"],
+            latitude=BOURGES[0],
+            longitude=BOURGES[1],
+            stops=[{"commune": "Massay", "latitude": 47.15, "longitude": 1.99}],
+        )
+        query = HelpQuery(
+            text="ordinateur",
+            near=Point(47.16, 1.99, "Massay"),
+            constraints=frozenset({Constraint.SANS_DEPLACEMENT}),
+        )
+        results = find_help(query)
+        assert [result.structure.slug for result in results.places] == ["bus", "fixe"]
+        assert "Service itinérant : vient dans les communes" in results.places[0].reasons
+        assert results.places[0].reasons[-1] == "À 1 km (passe à Massay)"
+
+    def test_evening_and_saturday_read_the_opening_hours(self, bassin):
+        _place(bassin, "journee", services=[DEMARCHES], horaires="Mo-Fr 09:00-12:00")
+        _place(bassin, "soir-samedi", services=[DEMARCHES], horaires="Tu 14:00-20:00; Sa 09:00-12:00")
+        for constraint, reason in (
+            (Constraint.SOIR, "Ouvert le soir"),
+            (Constraint.SAMEDI, "Ouvert le samedi"),
+        ):
+            results = find_help(HelpQuery(text="démarches", constraints=frozenset({constraint})))
+            assert [result.structure.slug for result in results.places] == ["soir-samedi", "journee"]
+            assert reason in results.places[0].reasons
+
     def test_a_need_chosen_by_button_finds_its_equipment(self, bassin):
         _place(bassin, "imprimante", has_printer=True)
         _place(bassin, "sans", services=[OUTILS])

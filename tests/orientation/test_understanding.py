@@ -31,6 +31,10 @@ class TestNeeds:
             ("imprimer un document", ["imprimer"]),
             ("mon enfant et les écrans", ["enfant"]),
             ("arnaque au faux sms", ["securite"]),
+            ("qui sait ce que signifie ANTS ?", ["carte-grise"]),
+            ("cheque energie", ["cheque-energie"]),
+            ("Carte Vitale", ["sante"]),
+            ("courriels", ["courriel"]),
         ],
     )
     def test_everyday_words_name_a_need(self, text, expected):

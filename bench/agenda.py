@@ -296,6 +296,12 @@ def run_measures(args, bassin):
             reverse("events:bassin_agenda", kwargs={"slug": bassin.slug}),
         ),
         ("Agenda filtré (thème + soir)", f"{agenda}?theme={theme.replace(' ', '+')}&soir=on"),
+        # « Près de … »: the distance of every session computed in SQL, then the radius (events.distance).
+        ("Agenda près d'Issoudun (20 km)", f"{agenda}?pres=Issoudun"),
+        (
+            "Agenda autour d'une position (40 km), semaine",
+            f"{agenda}?lat=47.08&lon=2.40&rayon=40&vue=semaine",
+        ),
         (
             "Flux .ics d'un bassin",
             reverse("events:bassin_ics", kwargs={"slug": bassin.slug}),

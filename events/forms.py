@@ -9,9 +9,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from network.communes import Point, point_from_commune, point_from_position
 from network.forms import LenientMultipleChoiceField
 
 from . import enums
+from .distance import RADII_KM, within
 from .models import Atelier
 from .text_search import search_occurrences
 
@@ -22,6 +24,18 @@ class AgendaFilterForm(forms.Form):
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "aria-describedby": "aide-recherche"}),
+    )
+    # « Près de … »: a commune typed (`pres`) or the browser's position (`lat`, `lon`, set by « Autour de
+    # moi »), and a radius. A commune typed wins over a position left in the address.
+    pres = forms.CharField(label=_("Près de (commune)"), required=False, max_length=120)
+    lat = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
+    lon = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
+    rayon = forms.TypedChoiceField(
+        label=_("Dans un rayon de"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[(km, f"{km} km") for km in sorted(RADII_KM)],
     )
     du = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     au = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -45,6 +59,7 @@ class AgendaFilterForm(forms.Form):
     FLAGS = ("gratuit", "accessible", "soir", "weekend", "places")
     # Query-string keys that are not filters: they never change what an export contains.
     NON_FILTER_KEYS = ("page", "vue", "semaine", "mois")
+    NEAR_KEYS = ("pres", "lat", "lon", "rayon")
 
     def __init__(self, data=None, *, bassins=(), communes=(), **kwargs):
         super().__init__(data, **kwargs)
@@ -68,6 +83,27 @@ class AgendaFilterForm(forms.Form):
         end = self._value("au")
         start = self.start_date
         return end if not (end and start and end < start) else start
+
+    @property
+    def radius_km(self) -> int:
+        return self._value("rayon") or RADII_KM[0]
+
+    @property
+    def near(self) -> Point | None:
+        """Where « près de » means, or None (no place asked, or a commune we do not know: `near_not_found`).
+
+        Read once per form: the commune costs one or two queries."""
+        if not hasattr(self, "_near"):
+            typed = (self._value("pres") or "").strip()
+            if typed:
+                self._near = point_from_commune(typed)
+            else:
+                self._near = point_from_position(self._value("lat"), self._value("lon"))
+        return self._near
+
+    @property
+    def near_not_found(self) -> bool:
+        return bool((self._value("pres") or "").strip()) and self.near is None
 
     def selected_bassins(self):
         return [self.bassins_by_slug[slug] for slug in self._value("bassin")]
@@ -104,13 +140,15 @@ class AgendaFilterForm(forms.Form):
             occurrences = occurrences.with_places_left()
         if self._value("q"):
             occurrences = search_occurrences(occurrences, self._value("q"))
+        if self.near is not None:
+            occurrences = within(occurrences, self.near, self.radius_km)
         return occurrences
 
     @property
     def active_filter_count(self) -> int:
         count = sum(len(self._value(name)) for name in self.CHOICE_GROUPS)
         count += sum(1 for name in self.FLAGS if self._value(name))
-        count += int(bool(self._value("q")))
+        count += int(bool(self._value("q"))) + int(self.near is not None)
         return count + int(bool(self._value("du"))) + int(bool(self._value("au")))
 
     def choice_groups(self):

@@ -15,4 +15,6 @@ urlpatterns = [
     path("demandes/<int:pk>/accepter/", views.accept, name="accept_request"),
     path("demandes/<int:pk>/refuser/", views.refuse, name="refuse_request"),
     path("profil/", views.profile, name="profile"),
+    path("orienter/", views.orientation, name="orientation"),
+    path("orienter/envoi/", views.referral, name="referral"),
 ]

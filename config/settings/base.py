@@ -324,6 +324,8 @@ MAILLAGE_ICAL_DOMAIN = os.environ.get("MAILLAGE_ICAL_DOMAIN", "maillage.localhos
 MAILLAGE_AGENDA_DAY_LIMIT = 8
 # Communes offered by the agenda's « Commune » filter: those with the most structures, then ateliers.
 MAILLAGE_AGENDA_MAX_COMMUNES = 400
+# « Envoyer à la personne » (pro/referral.py): e-mails a member may send an hour from /pro/orienter/.
+MAILLAGE_REFERRAL_EMAILS_PER_HOUR = int(os.environ.get("MAILLAGE_REFERRAL_EMAILS_PER_HOUR", "20"))
 # .ics of the agenda, a bassin, a structure: series with a session from ICS_HISTORY_DAYS ago to
 # ICS_HORIZON_MONTHS ahead, at most ICS_MAX_SERIES of them (each structure's soonest in turn).
 MAILLAGE_ICS_HISTORY_DAYS = 30

@@ -6,11 +6,13 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
+from network.communes import Point
 from network.jsonld import dumps_for_script
 from network.text import french_date
 from outbox.links import absolute_url
 
 from .. import enums
+from ..distance import distance_from, distance_label
 from ..jsonld import atelier_jsonld
 from ..models import Occurrence
 
@@ -45,6 +47,15 @@ def structure_next_sessions(structure) -> list:
         .upcoming(timezone.now())
         .for_listing()[:STRUCTURE_NEXT_SESSIONS]
     )
+
+
+@register.filter
+def distance(occurrence, near) -> str:
+    """« à 4 km » from `near` (the agenda's « près de … » point, or None) to a session of an agenda asked
+    « près de … » (`events.distance.with_place`), else ""; a remote session says « À distance » elsewhere."""
+    if not isinstance(near, Point) or occurrence.atelier.format == enums.Format.REMOTE:
+        return ""
+    return distance_label(distance_from(occurrence, near))
 
 
 @register.filter

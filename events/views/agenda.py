@@ -286,6 +286,7 @@ def render_agenda(request, scope: Scope):
         {
             "scope": scope,
             "form": form,
+            "near": form.near,
             "view": view,
             "agenda_url": request.path,
             "quick_periods": quick_periods(request, form, today),

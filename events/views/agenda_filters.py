@@ -25,7 +25,7 @@ class FilterLink(NamedTuple):
 
 def _url(request, **changes) -> str:
     """The current query string with `changes` (a list replaces, None removes), page, period and the empty
-    fields a submitted form leaves (« du=&au= ») dropped."""
+    fields a submitted form leaves (« du=&au= », a radius without a place) dropped."""
     query = request.GET.copy()
     for key in (*_RESET_KEYS, *[key for key, values in query.lists() if not any(values)]):
         query.pop(key, None)
@@ -36,6 +36,8 @@ def _url(request, **changes) -> str:
             query.setlist(key, value)
         else:
             query[key] = value
+    if not any(query.get(key) for key in ("pres", "lat", "lon")):
+        query.pop("rayon", None)  # a radius the form always sends, around nowhere
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else request.path
 
@@ -68,6 +70,13 @@ def active_filters(request, form) -> list[FilterLink]:
         links.append(
             FilterLink(_("Recherche : « %(text)s »") % {"text": cleaned["q"]}, _url(request, q=None))
         )
+    near = form.near
+    if near is not None:
+        if (cleaned.get("pres") or "").strip():
+            label = _("Près de %(place)s (%(km)s km)") % {"place": near.label, "km": form.radius_km}
+        else:
+            label = _("Autour de votre position (%(km)s km)") % {"km": form.radius_km}
+        links.append(FilterLink(label, _url(request, **dict.fromkeys(AgendaFilterForm.NEAR_KEYS))))
     for key, pattern in (("du", _("À partir du %(day)s")), ("au", _("Jusqu'au %(day)s"))):
         if cleaned.get(key):
             day = french_date(cleaned[key], "j F Y")

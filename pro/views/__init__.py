@@ -2,6 +2,7 @@
 
 from .agenda import agenda, agenda_feed, renew_feed_address
 from .area import directory, home, structures
+from .orientation import orientation, referral
 from .profile import profile
 from .requests import accept, refuse, requests
 
@@ -11,7 +12,9 @@ __all__ = [
     "agenda_feed",
     "directory",
     "home",
+    "orientation",
     "profile",
+    "referral",
     "refuse",
     "renew_feed_address",
     "requests",

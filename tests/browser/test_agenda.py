@@ -1,4 +1,6 @@
-"""Finding a workshop in the agenda: filter by theme and « le soir », open it, add it to one's calendar."""
+"""Finding a workshop in the agenda: filter by theme and « le soir », open it, add it to one's calendar; on a
+360 × 640 phone: the first session on the first screen, nothing wider than the screen (the three views and a
+structure's page), « près de … » by commune and by « Autour de moi », axe-clean."""
 
 from datetime import time, timedelta
 
@@ -155,3 +157,102 @@ def test_agenda_search_then_remove_the_filter_on_a_phone(page, site, agenda, axe
     page.wait_for_url("**du=*")
     assert page.get_by_role("link", name="Cette semaine").get_attribute("aria-current") == "true"
     axe_check(page)
+
+
+# ---- a 360 × 640 phone ----
+
+PHONE = {"width": 360, "height": 640}
+
+
+def _bottom(locator) -> float:
+    box = locator.bounding_box()
+    return box["y"] + box["height"]
+
+
+def test_the_first_session_is_on_the_first_screen_of_a_phone(page, site, agenda, axe_check):
+    page.set_viewport_size(PHONE)
+    page.goto(site.url + "/agenda/")
+
+    header = page.locator(".site-header").bounding_box()
+    first_title = page.locator(".session__title >> visible=true").first
+    # Measured: header 289 px and first session at 1,262 px before; header ~100 px, title ~600 px after.
+    assert header["height"] <= 120
+    assert _bottom(first_title) <= PHONE["height"]
+    assert page.locator("[data-filters]").get_attribute("open") is None
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    axe_check(page)
+
+    # With a filter chosen, its summary line takes room: the first session still starts on the first screen.
+    page.goto(site.url + "/agenda/?pres=Vierzon")
+    first_session = page.locator(".session >> visible=true").first.bounding_box()
+    assert first_session["y"] + 40 <= PHONE["height"]
+
+
+@pytest.mark.parametrize("view", ["liste", "semaine", "mois"])
+def test_no_sideways_scrolling_at_360_px_in_each_view(page, site, agenda, axe_check, view):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{site.url}/agenda/?vue={view}&du={agenda.start_date.isoformat()}")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.locator(".session__title >> visible=true").count() >= 1
+    axe_check(page)
+
+
+def test_no_sideways_scrolling_at_360_px_on_a_structure_page(page, site, agenda, axe_check):
+    page.set_viewport_size(PHONE)
+    page.goto(site.url + agenda.structure.url)
+
+    assert page.locator("h1").inner_text().strip() == "Médiathèque Paul-Éluard"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    axe_check(page)
+
+
+def test_near_a_commune_typed_in_the_filters_on_a_phone(page, site, agenda, axe_check):
+    page.set_viewport_size(PHONE)
+    page.goto(site.url + "/agenda/")
+
+    page.locator(".filters__summary").click()
+    page.get_by_label("Près de (commune)").fill("vierzon")
+    page.get_by_label("Dans un rayon de").select_option("10")
+    page.get_by_role("button", name="Afficher les ateliers").click()
+    page.wait_for_url("**pres=vierzon*")
+
+    assert page.locator(".session__distance").first.inner_text() == "à moins d'1 km"
+    assert page.get_by_text("Près de Vierzon (10 km)").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    axe_check(page)
+
+    page.get_by_role("link", name="Retirer le filtre Près de Vierzon (10 km)").click()
+    page.wait_for_url(site.url + "/agenda/")
+    assert page.locator(".session__distance").count() == 0
+
+
+def test_around_me_uses_the_browser_position(page, site, agenda, axe_check):
+    page.context.grant_permissions(["geolocation"])
+    # Bourges, 30 km from Vierzon: nothing within 10 km, the Vierzon ateliers within 40 km.
+    page.context.set_geolocation({"latitude": 47.081, "longitude": 2.3988})
+    page.set_viewport_size(PHONE)
+    page.goto(site.url + "/agenda/?rayon=40")
+
+    page.locator(".filters__summary").click()
+    page.get_by_role("button", name="Autour de moi").click()
+    page.wait_for_url("**lat=47.081*")
+
+    assert "lon=2.399" in page.url
+    assert page.locator(".session__distance").first.inner_text() == "à 30 km"
+    assert page.get_by_text("Autour de votre position (40 km)").count() == 1
+    axe_check(page)
+
+
+def test_without_javascript_the_around_me_button_stays_hidden(browser, site, agenda):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    context.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith(site.url) else route.abort()
+    )
+    try:
+        page = context.new_page()
+        page.goto(site.url + "/agenda/?pres=Vierzon")
+        assert page.get_by_role("button", name="Autour de moi").count() == 0
+        assert page.locator(".session__distance").first.inner_text() == "à moins d'1 km"
+    finally:
+        context.close()

@@ -1,4 +1,5 @@
-"""A member opens the professional area and finds a colleague; a newcomer asks to join their structure."""
+"""A member opens the professional area and finds a colleague; a newcomer asks to join their structure; a
+member orients a person and sends them the places and ateliers chosen."""
 
 import pytest
 from django.conf import settings
@@ -6,7 +7,8 @@ from django.test import Client
 
 from network.enums import MemberRole
 from network.models import MembershipRequest, ProfileVisibility
-from tests.factories import BassinFactory, StructureFactory, UserFactory
+from outbox.models import Message
+from tests.factories import AtelierFactory, BassinFactory, StructureFactory, UserFactory
 from tests.pro.factories import MemberProfileFactory, ProAtelierFactory, make_member
 
 pytestmark = pytest.mark.browser
@@ -97,3 +99,48 @@ def test_newcomer_asks_to_join_with_the_keyboard(page, site, network, axe_check,
     # known axe finding of the shared layout, reported to be fixed there.
     page.reload()
     axe_check(page)
+
+
+def test_member_orients_a_person_and_sends_the_choice_by_email(page, site, network, axe_check):
+    """« Orienter une personne »: search with the filters, tick a place and an atelier, send by e-mail; the
+    hand-over page offers the SMS link and prints without the menu."""
+    mediatheque = network["mediatheque"]
+    mediatheque.services = ["Maîtrise des outils numériques du quotidien"]
+    mediatheque.save_revision().publish()
+    AtelierFactory(structure=mediatheque, title="Smartphone pour débuter")
+    log_in(page, site, network["member"])
+
+    page.goto(site.url + "/pro/")
+    page.get_by_role("link", name="Orienter une personne").click()
+    page.get_by_label("Ce dont la personne a besoin").fill("apprendre le smartfone")
+    page.get_by_label("Gratuit").check()
+    page.get_by_role("button", name="Chercher").click()
+    page.wait_for_url("**q=apprendre*")
+    axe_check(page)
+
+    page.get_by_label("Choisir « Médiathèque de Bourges »").check()
+    page.get_by_label("Choisir « Smartphone pour débuter »", exact=False).check()
+    page.get_by_role("button", name="Envoyer à la personne").click()
+    page.wait_for_url("**/pro/orienter/envoi/**")
+    assert (
+        page.get_by_role("link", name="Écrire le SMS avec ce téléphone")
+        .get_attribute("href")
+        .startswith("sms:?&body=")
+    )
+    assert page.get_by_role("button", name="Imprimer").is_visible()
+    axe_check(page)
+
+    page.emulate_media(media="print")
+    assert not page.locator(".pro-nav").is_visible()
+    assert not page.get_by_role("button", name="Envoyer le courriel").is_visible()
+    assert page.get_by_role("heading", name="Smartphone pour débuter").is_visible()
+    page.emulate_media(media="screen")
+
+    page.get_by_label("Adresse e-mail de la personne").fill("personne@exemple.fr")
+    page.get_by_role("button", name="Envoyer le courriel").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Le courriel part dans un instant").is_visible()
+    axe_check(page)
+    message = Message.objects.get()
+    assert message.email == "personne@exemple.fr"
+    assert "Smartphone pour débuter" in message.body_text

@@ -1,5 +1,7 @@
 """A "bassin de vie": the territory a coordinator runs, parent of its structures' pages."""
 
+import uuid
+
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,9 @@ class BassinPage(RightsLinkedPage, Page):
     children, so "the structures of a bassin" is a tree query, never a stored list that could drift.
     """
 
+    # One identity across Maillage instances (open data, API, federation): a hub that follows this instance,
+    # and an instance that follows the hub back, recognise the same place and never copy it twice.
+    global_id = models.UUIDField(_("identifiant Maillage"), unique=True, default=uuid.uuid4, editable=False)
     departements = ChoiceListField(_("départements"), choices=Departement.choices)
     area_km2 = models.PositiveIntegerField(_("superficie (km²)"), null=True, blank=True)
     communes_count = models.PositiveIntegerField(_("nombre de communes"), null=True, blank=True)
@@ -53,7 +58,7 @@ class BassinPage(RightsLinkedPage, Page):
     )
 
     rights_link_fields = ("coordinators_group", "collection")
-    exclude_fields_in_copy = ["coordinators_group", "collection"]
+    exclude_fields_in_copy = ["global_id", "coordinators_group", "collection"]
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["network.StructurePage"]

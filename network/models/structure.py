@@ -5,6 +5,7 @@ plus what the field study showed matters locally: equipment, photos, status, reg
 itinerant services.
 """
 
+import uuid
 from functools import cached_property
 
 from django.contrib.auth.models import Group
@@ -70,6 +71,9 @@ class StructurePage(RightsLinkedPage, Page):
     )
 
     # Identity (schema: id, pivot, typologie, structure_parente, source)
+    # One identity across Maillage instances (open data, API, federation): a hub that follows this instance,
+    # and an instance that follows the hub back, recognise the same place and never copy it twice.
+    global_id = models.UUIDField(_("identifiant Maillage"), unique=True, default=uuid.uuid4, editable=False)
     schema_id = models.CharField(
         _("identifiant national"),
         max_length=120,
@@ -223,6 +227,7 @@ class StructurePage(RightsLinkedPage, Page):
     # Kept, like the rights links, across revisions: publishing an old revision must not undo a confirmation.
     page_state_fields = ("confirmed_at", "freshness_reminded_at")
     exclude_fields_in_copy = [
+        "global_id",
         "editors_group",
         "volunteers_group",
         "collection",

@@ -122,3 +122,13 @@ def test_structure_map_markers_leave_out_partners_that_receive_no_public(db):
 
     assert [marker["id"] for marker in markers] == [place.pk]
     assert (place.on_public_map, partner.on_public_map) == (True, False)
+
+
+@pytest.mark.django_db
+def test_structures_have_one_maillage_identity_that_a_copy_does_not_share():
+    structure = StructureFactory(title="Médiathèque", slug="mediatheque-copie-source")
+
+    copy = structure.copy(update_attrs={"slug": "mediatheque-copie", "title": "Copie"})
+
+    assert structure.global_id is not None
+    assert copy.specific.global_id not in {None, structure.global_id}

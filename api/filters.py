@@ -5,12 +5,11 @@ never a 500 and never silently ignored (a peer that asked `updated_since=hier` m
 from datetime import UTC, datetime
 
 from django import forms
-from django.core.exceptions import ValidationError as FormValidationError
-from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
 MAX_TEXT_LENGTH = 200
-# Moments outside these bounds overflow when converted to UTC for the database: refused with a message.
+# Moments outside these bounds may overflow when converted to UTC for the database: they are brought back
+# to them, which changes no answer (no Maillage data is that old or that far ahead).
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
@@ -20,9 +19,9 @@ class MomentField(forms.DateTimeField):
 
     def to_python(self, value):
         moment = super().to_python(value)
-        if moment is not None and not EARLIEST <= moment <= LATEST:
-            raise FormValidationError(_("Indiquez une date entre 1900 et 9000."), code="out_of_range")
-        return moment
+        if moment is None:
+            return None
+        return min(max(moment, EARLIEST), LATEST)
 
 
 class ListFilters(forms.Form):

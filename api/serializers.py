@@ -26,6 +26,15 @@ def moment(**kwargs):
     return serializers.DateTimeField(default_timezone=UTC, **kwargs)
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "14:00"})
+class WallClockTime(serializers.TimeField):
+    """An hour of the day in Paris time (`14:00`): RFC 3339's `time` format would demand an offset, which a
+    time of day in a series that crosses daylight saving changes has not."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 def strings():
     return serializers.ListField(child=serializers.CharField())
 
@@ -135,8 +144,8 @@ class AtelierSerializer(IdentitySerializer):
     wheelchair_accessible = serializers.BooleanField()
     accessibility = strings()
     start_date = serializers.DateField()
-    start_time = serializers.TimeField()
-    end_time = serializers.TimeField()
+    start_time = WallClockTime()
+    end_time = WallClockTime()
     end_date = serializers.DateField(allow_null=True)
     all_day = serializers.BooleanField()
     rrule = serializers.CharField()

@@ -28,6 +28,10 @@ from .throttling import ApiAnonThrottle
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+# What the forms of `api.filters` accept as text: no NUL character, 200 characters at most.
+TEXT = {"type": "string", "maxLength": filters.MAX_TEXT_LENGTH, "pattern": "^[^\\x00]*$"}
+
+
 def parameter(name, kind, description):
     return OpenApiParameter(name, kind, OpenApiParameter.QUERY, required=False, description=description)
 
@@ -120,9 +124,9 @@ class BassinList(PageListView):
     parameters=[
         *COMMON_PARAMETERS,
         parameter("bassin", OpenApiTypes.UUID, "Identifiant (`id`) d'un bassin de vie."),
-        parameter("commune", OpenApiTypes.STR, "Nom exact de la commune."),
-        parameter("service", OpenApiTypes.STR, "Un service du schéma national (valeur exacte)."),
-        parameter("q", OpenApiTypes.STR, "Texte cherché dans le nom, la commune et la présentation courte."),
+        parameter("commune", TEXT, "Nom exact de la commune."),
+        parameter("service", TEXT, "Un service du schéma national (valeur exacte)."),
+        parameter("q", TEXT, "Texte cherché dans le nom, la commune et la présentation courte."),
     ],
     responses={200: serializers.StructureSerializer, **ERROR_RESPONSES},
 )
@@ -190,7 +194,7 @@ class AtelierList(ApiListView):
         *COMMON_PARAMETERS,
         parameter("bassin", OpenApiTypes.UUID, "Identifiant (`id`) d'un bassin de vie."),
         parameter("structure", OpenApiTypes.UUID, "Identifiant (`id`) d'une structure."),
-        parameter("atelier", OpenApiTypes.STR, "Identifiant (`id`) d'un atelier."),
+        parameter("atelier", {**TEXT, "maxLength": 255}, "Identifiant (`id`) d'un atelier."),
         parameter("start_after", OpenApiTypes.DATETIME, "Séances commençant à ce moment ou après."),
         parameter("start_before", OpenApiTypes.DATETIME, "Séances commençant avant ce moment."),
     ],

@@ -21,7 +21,8 @@ class MomentField(forms.DateTimeField):
         moment = super().to_python(value)
         if moment is None:
             return None
-        return min(max(moment, EARLIEST), LATEST)
+        # In UTC: PostgreSQL refuses offsets beyond ±16 h, which ISO 8601 allows (up to ±23:59).
+        return min(max(moment, EARLIEST), LATEST).astimezone(UTC)
 
 
 class ListFilters(forms.Form):

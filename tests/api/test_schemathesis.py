@@ -8,7 +8,9 @@ same way.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import negative_data_rejection
@@ -24,7 +26,17 @@ LENIENT = [negative_data_rejection]
 
 @pytest.fixture
 def api_schema():
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
+    """The schema, called through the WSGI application in this process and this test's transaction.
+
+    Like Django's test client, the requests must not close the database connection when they end (it
+    holds the test's transaction: PostgreSQL would lose it)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def operations(schema):

@@ -125,6 +125,12 @@ class TestFilters:
         assert ids(api.get("/api/v1/sessions/", {"start_before": "9999-12-31T23:59:59-23:00"})) == everything
         assert ids(api.get("/api/v1/sessions/", {"start_before": "0001-01-01T00:00:00+14:00"})) == []
 
+    def test_offsets_postgresql_refuses_are_read_in_utc(self, api, territory):
+        """ISO 8601 allows offsets up to ±23:59, PostgreSQL only ±15:59: found by schemathesis (a 500)."""
+        response = api.get("/api/v1/ateliers/", {"updated_since": "2000-01-22T08:52:17-23:37"})
+
+        assert sorted(ids(response)) == sorted([territory.public.uid, territory.orleans.uid])
+
 
 class TestUpdatedSince:
     def test_only_objects_changed_strictly_after(self, api, territory):

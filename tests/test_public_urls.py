@@ -45,6 +45,10 @@ FIXED_URLS = [
     "/aide/lieu/",
     "/aide/criteres/",
     "/aide/resultat/",
+    "/api/v1/bassins/",
+    "/api/v1/structures/",
+    "/api/v1/ateliers/",
+    "/api/v1/sessions/",
 ]
 
 # Query-string keys the public views read.
@@ -78,6 +82,11 @@ KEYS = [
     "besoin",
     "pres",
     "critere",
+    "page_size",
+    "updated_since",
+    "start_after",
+    "start_before",
+    "atelier",
 ]
 
 numbers = st.integers(min_value=-(10**30), max_value=10**30).map(str)

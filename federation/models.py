@@ -5,6 +5,9 @@ row; `Mirror` records the peer it was read from, which may differ (a hub relays 
 listed in `Mirror` are ever changed or deleted by a sync: a local object is never touched.
 """
 
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +63,11 @@ class Peer(models.Model):
     def save(self, *args, **kwargs):
         self.url = normalise_base_url(self.url)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if urlsplit(self.url).scheme not in ("http", "https"):
+            raise ValidationError({"url": _("Indiquez une adresse web en http:// ou https://.")})
 
     @property
     def base_url(self) -> str:

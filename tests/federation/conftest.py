@@ -61,7 +61,11 @@ class FakePeer:
         return route
 
     def requests_to(self, kind: str) -> list[str]:
-        return [request["path"] for request in self.server.requests if request["path"].startswith(f"/api/v1/{kind}/")]
+        return [
+            request["path"]
+            for request in self.server.requests
+            if request["path"].startswith(f"/api/v1/{kind}/")
+        ]
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from django.test import override_settings
 
 from events.models import Atelier
-from federation.models import Mirror, PeerStatus
+from federation.models import Mirror, Peer, PeerStatus
 from federation.sync import sync_peer
 from network.models import BassinPage, StructurePage
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory
@@ -41,7 +41,11 @@ def test_a_sync_creates_read_only_copies_in_the_tree_with_their_sessions(fake_pe
         "Bassin de Vierzon",
     )
     assert (copied_bassin.origin, copied_bassin.source_url) == (fake_peer.base, bassin["url"])
-    assert (copied.get_parent().pk, copied.bassin_id, copied.live) == (copied_bassin.pk, copied_bassin.pk, True)
+    assert (copied.get_parent().pk, copied.bassin_id, copied.live) == (
+        copied_bassin.pk,
+        copied_bassin.pk,
+        True,
+    )
     assert (copied.origin, copied.source_url, copied.commune) == (fake_peer.base, structure["url"], "Vierzon")
     assert copied.services == ["Aide aux démarches administratives"]  # the unknown value is left out
     assert copied.telephone == ["+33248000000"]
@@ -135,8 +139,7 @@ def test_following_a_hub_that_follows_us_copies_nothing_of_ours_and_nothing_twic
 
 
 def test_two_peers_offering_the_same_object_make_one_copy(fake_peer, peer, home_page, http_server):
-    """A territory and the hub that relays it list the same bassin: the first peer's copy stays the only one."""
-    from federation.models import Peer
+    """A territory and the hub that relays it list the same bassin: the first peer's copy stays alone."""
 
     bassin, _structure, _atelier = populate(fake_peer)
     sync_peer(peer=peer)

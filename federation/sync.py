@@ -100,3 +100,13 @@ def _apply(peer: Peer, fetched: dict) -> dict:
         mirroring.remove_missing(kind, {str(item.get("id")) for item in ids.results})
         peer.etags[f"{kind}:ids"] = ids.etag
     return mirroring.counts
+
+
+@transaction.atomic
+def unfollow(*, peer: Peer) -> int:
+    """Stop following `peer`: delete every copy read from it (never a local object), then the peer itself."""
+    mirroring = Mirroring(peer)
+    for kind, _path in reversed(LISTINGS):
+        mirroring.remove_missing(kind, set())
+    peer.delete()
+    return mirroring.counts["deleted"]

@@ -7,10 +7,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from wagtail.admin.views.generic import DeleteView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .models import Peer
 from .permissions import PeerPermissionPolicy
+from .sync import unfollow
 from .tasks import sync_peer_task
 
 
@@ -28,6 +30,14 @@ class SyncNowView(View):
         return redirect(self.index_url_name)
 
 
+class PeerDeleteView(DeleteView):
+    """Deleting a followed instance removes what was copied from it too: copies without a source would
+    stay read-only and never be updated again."""
+
+    def delete_action(self):
+        unfollow(peer=self.object)
+
+
 class PeerViewSet(ModelViewSet):
     model = Peer
     icon = "globe"
@@ -37,6 +47,7 @@ class PeerViewSet(ModelViewSet):
     add_to_reference_index = False
     copy_view_enabled = False
     inspect_view_enabled = True
+    delete_view_class = PeerDeleteView
     form_fields = ["url", "name", "active"]
     list_display = ["__str__", "url", "active", "status", "last_sync_at", "last_error"]
     list_filter = ["status", "active"]

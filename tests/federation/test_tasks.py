@@ -1,10 +1,15 @@
 """Beat enqueues one sync per followed instance, on the feeds queue (federation.tasks)."""
 
+from io import StringIO
+
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from federation import tasks
 from federation.models import Peer, PeerStatus
+
+from .test_sync import populate
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +38,13 @@ def test_beat_runs_the_dispatcher_and_the_syncs_use_the_feeds_queue():
     assert settings.CELERY_TASK_ROUTES["federation.tasks.sync_peer_task"] == {
         "queue": settings.MAILLAGE_FEEDS_QUEUE
     }
+
+
+def test_the_command_syncs_now_and_reports_each_instance(fake_peer, peer, home_page):
+    populate(fake_peer)
+    out, err = StringIO(), StringIO()
+
+    call_command("sync_peers", fake_peer.base, stdout=out, stderr=err)
+
+    assert out.getvalue() == f"{peer.base_url} : 3 ajouté(s), 0 mis à jour, 0 retiré(s), 0 ignoré(s)\n"
+    assert err.getvalue() == ""

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from events.permissions import can_manage_atelier, manageable_ateliers
+from federation import viewsets
 from federation.models import Peer
 from federation.sync import sync_peer
 from network import domain
@@ -109,3 +110,32 @@ def test_an_address_that_is_not_a_web_address_is_refused(client, superuser):
 
     assert response.status_code == 200
     assert Peer.objects.count() == 0
+
+
+def test_deleting_a_followed_instance_removes_its_copies_only(client, superuser, copies, peer):
+    bassin, structure, atelier = copies
+    local = domain.create_bassin(home=bassin.get_parent(), title="Bassin local", slug="bassin-local")
+    client.force_login(superuser)
+
+    response = client.post(reverse("federation:delete", args=[peer.pk]))
+
+    assert response.status_code == 302
+    assert not Peer.objects.exists()
+    assert not StructurePage.objects.filter(pk=structure.pk).exists()
+    assert not type(bassin).objects.filter(pk=bassin.pk).exists()
+    assert not type(atelier).objects.filter(pk=atelier.pk).exists()
+    assert type(local).objects.filter(pk=local.pk).exists()
+
+
+def test_sync_now_enqueues_a_sync_for_an_administrator_only(client, superuser, peer, monkeypatch):
+    enqueued = []
+    monkeypatch.setattr(viewsets.sync_peer_task, "delay", lambda **kwargs: enqueued.append(kwargs))
+    client.force_login(UserFactory(is_staff=True))
+    client.post(reverse("federation:sync", args=[peer.pk]))
+    assert enqueued == []
+
+    client.force_login(superuser)
+    response = client.post(reverse("federation:sync", args=[peer.pk]))
+
+    assert response.status_code == 302
+    assert enqueued == [{"peer_id": peer.pk}]

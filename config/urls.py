@@ -12,6 +12,7 @@ urlpatterns = [
     path("pro/programmes/", include("programmes.urls")),
     path("pro/", include("pro.urls")),
     path("lettre/", include("digest.urls")),
+    path("api/v1/", include("api.urls")),
     path("", include("home.urls")),
     path("", include("network.urls")),
     path("", include("events.urls")),

@@ -37,6 +37,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "home",
+    "api",
     "network",
     "events",
     "orientation",
@@ -60,6 +61,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "leaflet",
     "django_celery_beat",
     "allauth",
@@ -520,3 +524,31 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         **globals().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}),
         **MAILLAGE_BROKER_REDIS_TIMEOUTS,
     }
+
+# Read-only JSON API /api/v1/ (api app, Django REST framework + drf-spectacular).
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Behind a reverse proxy, how many addresses of X-Forwarded-For to trust when throttling per client;
+    # unset: the connection's own address (REMOTE_ADDR).
+    "NUM_PROXIES": int(os.environ["MAILLAGE_API_NUM_PROXIES"])
+    if os.environ.get("MAILLAGE_API_NUM_PROXIES")
+    else None,
+}
+# Requests per client address and period (s, m, h or d) for anonymous clients; empty: no limit.
+MAILLAGE_API_THROTTLE_RATE = os.environ.get("MAILLAGE_API_THROTTLE_RATE", "1200/hour")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Maillage",
+    "DESCRIPTION": (
+        "API en lecture seule des bassins de vie, structures, ateliers et séances publics de Maillage. "
+        "Listes paginées (`page`, `page_size` jusqu'à 500), filtre `updated_since`, ETag et If-None-Match."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "PREPROCESSING_HOOKS": ["api.schema.only_api_endpoints"],
+    # The documentation page's scripts and styles come from the drf-spectacular-sidecar package, served by
+    # this site: never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

@@ -39,8 +39,8 @@ def manageable_ateliers(user):
 
 
 def can_manage_atelier(user, atelier: Atelier) -> bool:
-    """Mirrored ateliers (federation, `origin` set) are read-only for everyone: edited at their source."""
-    return user.is_active and not atelier.origin and can_manage_structure(user, atelier.structure)
+    """Mirrored ateliers (federation) sit on mirrored structures only, which nobody manages here."""
+    return user.is_active and can_manage_structure(user, atelier.structure)
 
 
 class AtelierPermissionPolicy(ModelPermissionPolicy):

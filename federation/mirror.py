@@ -206,7 +206,8 @@ class Mirroring:
         }
         for item, current in copyable:
             structure = structures.get(str(item.get("structure")))
-            if structure is None:
+            if structure is None or not structure.origin:
+                # Unknown, or a local structure: a local page never gets another instance's ateliers.
                 self.counts["skipped"] += 1
                 continue
             atelier = current or Atelier(uid=item["id"][:255])

@@ -150,3 +150,13 @@ def test_two_peers_offering_the_same_object_make_one_copy(fake_peer, peer, home_
     assert counts == {"created": 0, "updated": 0, "deleted": 0, "skipped": 3}
     assert BassinPage.objects.filter(global_id=bassin["id"]).count() == 1
     assert set(Mirror.objects.values_list("peer_id", flat=True)) == {peer.pk}
+
+
+def test_an_atelier_announced_on_a_local_structure_is_not_copied(fake_peer, peer, home_page):
+    local = StructureFactory()
+    fake_peer.ateliers.append(payloads.atelier(fake_peer.base, str(local.global_id)))
+
+    counts = sync_peer(peer=peer)
+
+    assert counts == {"created": 0, "updated": 0, "deleted": 0, "skipped": 1}
+    assert local.ateliers.count() == 0

@@ -1,7 +1,9 @@
 """Mirroring a peer through its API (federation.sync): creation, update, deletion, identity, ETags."""
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from events.models import Atelier
 from federation.models import Mirror, Peer, PeerStatus
@@ -160,3 +162,17 @@ def test_an_atelier_announced_on_a_local_structure_is_not_copied(fake_peer, peer
 
     assert counts == {"created": 0, "updated": 0, "deleted": 0, "skipped": 1}
     assert local.ateliers.count() == 0
+
+
+def test_an_unchanged_peer_costs_the_same_queries_whatever_its_size(fake_peer, peer, home_page):
+    """Every 15 minutes per peer: with nothing new upstream, the sync reads nothing of the copies."""
+
+    def unchanged_sync_queries(extra: int) -> int:
+        for _index in range(extra):
+            populate(fake_peer)
+        sync_peer(peer=peer)
+        with CaptureQueriesContext(connection) as queries:
+            sync_peer(peer=peer)
+        return len(queries)
+
+    assert unchanged_sync_queries(1) == unchanged_sync_queries(4)

@@ -34,11 +34,12 @@ def manageable_ateliers(user):
     if not user.is_authenticated or not user.is_active:
         return Atelier.objects.none()
     if user.is_superuser:
-        return Atelier.objects.all()
-    return Atelier.objects.filter(structure_id__in=manageable_structure_ids(user))
+        return Atelier.objects.filter(origin="")
+    return Atelier.objects.filter(origin="", structure_id__in=manageable_structure_ids(user))
 
 
 def can_manage_atelier(user, atelier: Atelier) -> bool:
+    """Mirrored ateliers (federation) sit on mirrored structures only, which nobody manages here."""
     return user.is_active and can_manage_structure(user, atelier.structure)
 
 

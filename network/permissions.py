@@ -193,9 +193,10 @@ def coordinated_bassin_ids(user) -> list[int]:
 def can_manage_structure(user, structure: StructurePage) -> bool:
     """Whether the user may invite people to, and manage the members of, this structure.
 
-    Superusers, the bassin's coordinators and the structure's own editors may.
+    Superusers, the bassin's coordinators and the structure's own editors may; nobody may for a copy
+    mirrored from another instance (federation), which is edited at its source only.
     """
-    if not user.is_authenticated:
+    if not user.is_authenticated or structure.origin:
         return False
     if user.is_superuser:
         return True

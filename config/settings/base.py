@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "events",
     "orientation",
     "calendars",
+    "federation",
     "accounts",
     "pro",
     "digest",
@@ -396,6 +397,9 @@ MAILLAGE_FEEDS_QUEUE = os.environ.get("MAILLAGE_FEEDS_QUEUE", "feeds")
 CELERY_TASK_ROUTES = {
     f"calendars.tasks.{name}": {"queue": MAILLAGE_FEEDS_QUEUE}
     for name in ("dispatch_due_feeds", "sync_feed_task", "preview_feed_task")
+} | {
+    f"federation.tasks.{name}": {"queue": MAILLAGE_FEEDS_QUEUE}
+    for name in ("dispatch_peer_syncs", "sync_peer_task")
 }
 # The per-feed sync lock (calendars/locks.py): its time-to-live in seconds, renewed every third of it while
 # the sync runs; a killed worker's lock is gone within it, and its redelivered sync waits that long at most.
@@ -412,6 +416,11 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-due-feeds": {
         "task": "calendars.tasks.dispatch_due_feeds",
         "schedule": crontab(minute="*/5"),
+    },
+    # Federation (federation/): mirror every followed Maillage instance through its API.
+    "sync-peers": {
+        "task": "federation.tasks.dispatch_peer_syncs",
+        "schedule": crontab(minute="*/15"),
     },
     # Weekly digest (digest/): plan the week's letters, then send them in chunks. CELERY_TIMEZONE is Paris.
     "send-weekly-digests": {
@@ -440,6 +449,11 @@ MAILLAGE_FEED_MAX_BYTES = 10_000_000  # as received and once decompressed
 MAILLAGE_FEED_TIMEOUT = (10, 30)  # seconds: the longest wait to connect, and for any one read…
 # …and for the whole fetch (connection, status line, headers, body, redirects), whatever the server does.
 MAILLAGE_FETCH_DEADLINE_SECONDS = float(os.environ.get("MAILLAGE_FETCH_DEADLINE_SECONDS", "30"))
+# Federation: limits of one sync of a followed instance (federation/client.py). Each API page is one guarded
+# fetch (deadline MAILLAGE_FETCH_DEADLINE_SECONDS); the whole sync has its own deadline and page count.
+MAILLAGE_PEER_MAX_BYTES = int(os.environ.get("MAILLAGE_PEER_MAX_BYTES", "20000000"))
+MAILLAGE_PEER_MAX_PAGES = int(os.environ.get("MAILLAGE_PEER_MAX_PAGES", "200"))
+MAILLAGE_PEER_SYNC_DEADLINE_SECONDS = float(os.environ.get("MAILLAGE_PEER_SYNC_DEADLINE_SECONDS", "180"))
 # Calendars one structure may synchronise (« Import manuel » entries of `import_ical` are not counted).
 MAILLAGE_MAX_FEEDS_PER_STRUCTURE = int(os.environ.get("MAILLAGE_MAX_FEEDS_PER_STRUCTURE", "5"))
 # Loopback only (never private networks) may be reached when true: for tests and local development.

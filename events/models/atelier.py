@@ -58,6 +58,9 @@ class Atelier(models.Model):
         _("identifiant iCal"), max_length=255, unique=True, default=new_uid, editable=False
     )
     sequence = models.PositiveIntegerField(_("version iCal"), default=0, editable=False)
+    # Set only on an atelier mirrored from another instance (federation/): read-only here.
+    origin = models.URLField(_("instance d'origine"), blank=True, editable=False)
+    source_url = models.URLField(_("page d'origine"), blank=True, editable=False)
     source = models.CharField(
         _("origine"), max_length=10, choices=enums.Source.choices, default=enums.Source.LOCAL, editable=False
     )

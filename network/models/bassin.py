@@ -29,6 +29,9 @@ class BassinPage(RightsLinkedPage, Page):
     # One identity across Maillage instances (open data, API, federation): a hub that follows this instance,
     # and an instance that follows the hub back, recognise the same place and never copy it twice.
     global_id = models.UUIDField(_("identifiant Maillage"), unique=True, default=uuid.uuid4, editable=False)
+    # Set only on a copy mirrored from another instance (federation/): such a page is read-only here.
+    origin = models.URLField(_("instance d'origine"), blank=True, editable=False)
+    source_url = models.URLField(_("page d'origine"), blank=True, editable=False)
     departements = ChoiceListField(_("départements"), choices=Departement.choices)
     area_km2 = models.PositiveIntegerField(_("superficie (km²)"), null=True, blank=True)
     communes_count = models.PositiveIntegerField(_("nombre de communes"), null=True, blank=True)
@@ -58,7 +61,7 @@ class BassinPage(RightsLinkedPage, Page):
     )
 
     rights_link_fields = ("coordinators_group", "collection")
-    exclude_fields_in_copy = ["global_id", "coordinators_group", "collection"]
+    exclude_fields_in_copy = ["global_id", "origin", "source_url", "coordinators_group", "collection"]
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["network.StructurePage"]

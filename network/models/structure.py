@@ -74,6 +74,9 @@ class StructurePage(RightsLinkedPage, Page):
     # One identity across Maillage instances (open data, API, federation): a hub that follows this instance,
     # and an instance that follows the hub back, recognise the same place and never copy it twice.
     global_id = models.UUIDField(_("identifiant Maillage"), unique=True, default=uuid.uuid4, editable=False)
+    # Set only on a copy mirrored from another instance (federation/): such a page is read-only here.
+    origin = models.URLField(_("instance d'origine"), blank=True, editable=False)
+    source_url = models.URLField(_("page d'origine"), blank=True, editable=False)
     schema_id = models.CharField(
         _("identifiant national"),
         max_length=120,
@@ -228,6 +231,8 @@ class StructurePage(RightsLinkedPage, Page):
     page_state_fields = ("confirmed_at", "freshness_reminded_at")
     exclude_fields_in_copy = [
         "global_id",
+        "origin",
+        "source_url",
         "editors_group",
         "volunteers_group",
         "collection",

@@ -17,10 +17,12 @@ class StructurePageQuerySet(PageQuerySet):
 
     def managed_by(self, user):
         """The structures whose page and members `user` manages: superusers all, coordinators their bassins',
-        editors their own (`network.permissions` builds every right on this one query)."""
+        editors their own (`network.permissions` builds every right on this one query). Copies mirrored from
+        another instance (`origin` set) are managed by nobody here: their source is the only place to edit."""
+        local = self.filter(origin="")
         if user.is_superuser:
-            return self.all()
-        return self.filter(
+            return local
+        return local.filter(
             Q(pk__in=Membership.objects.filter(user=user, role__in=EDITING_ROLES).values("structure"))
             | Q(bassin__in=Coordination.objects.filter(user=user).values("bassin"))
         )

@@ -1,0 +1,74 @@
+"""The « Instances suivies » admin section (Paramètres): administrators add the Maillage instances to follow,
+see each one's state (à jour / en erreur, last error in French, last sync) and may ask for a sync now."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from wagtail.admin.views.generic import DeleteView
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from .models import Peer
+from .permissions import PeerPermissionPolicy
+from .sync import unfollow
+from .tasks import sync_peer_task
+
+
+class SyncNowView(View):
+    """POST only: enqueue a sync of one peer, then back to the list."""
+
+    index_url_name = ""
+
+    def post(self, request, pk):
+        if not PeerPermissionPolicy(Peer).user_has_permission(request.user, "change"):
+            return redirect("wagtailadmin_home")
+        peer = get_object_or_404(Peer, pk=pk)
+        sync_peer_task.delay(peer_id=peer.pk)
+        messages.success(request, _("La synchronisation de %(peer)s est demandée.") % {"peer": peer})
+        return redirect(self.index_url_name)
+
+
+class PeerDeleteView(DeleteView):
+    """Deleting a followed instance removes what was copied from it too: copies without a source would
+    stay read-only and never be updated again."""
+
+    def delete_action(self):
+        unfollow(peer=self.object)
+
+
+class PeerViewSet(ModelViewSet):
+    model = Peer
+    icon = "globe"
+    menu_label = gettext_lazy("Instances suivies")
+    menu_order = 930
+    add_to_settings_menu = True
+    add_to_reference_index = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    delete_view_class = PeerDeleteView
+    form_fields = ["url", "name", "active"]
+    list_display = ["__str__", "url", "active", "status", "last_sync_at", "last_error"]
+    list_filter = ["status", "active"]
+    inspect_view_fields = [
+        "url",
+        "name",
+        "active",
+        "status",
+        "last_error",
+        "last_report",
+        "last_sync_at",
+        "last_success_at",
+        "created_at",
+    ]
+
+    def get_permissions_to_register(self):
+        return super().get_permissions_to_register().none()
+
+    def get_urlpatterns(self):
+        sync_now = SyncNowView.as_view(index_url_name=self.get_url_name("index"))
+        return [*super().get_urlpatterns(), path("<int:pk>/synchroniser/", sync_now, name="sync")]
+
+
+peer_viewset = PeerViewSet("federation")

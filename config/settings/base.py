@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "events",
     "orientation",
     "calendars",
+    "opendata",
     "accounts",
     "pro",
     "digest",
@@ -436,6 +437,11 @@ MAILLAGE_FEED_MAX_BYTES = 10_000_000  # as received and once decompressed
 MAILLAGE_FEED_TIMEOUT = (10, 30)  # seconds: the longest wait to connect, and for any one read…
 # …and for the whole fetch (connection, status line, headers, body, redirects), whatever the server does.
 MAILLAGE_FETCH_DEADLINE_SECONDS = float(os.environ.get("MAILLAGE_FETCH_DEADLINE_SECONDS", "30"))
+# Open data (opendata app): the producer id in the national file name, the territory of the whole export,
+# and the largest file `import_lieux` reads (a URL is fetched through the calendars' SSRF guard).
+MAILLAGE_OPENDATA_PRODUCER = os.environ.get("MAILLAGE_OPENDATA_PRODUCER", "maillage")
+MAILLAGE_OPENDATA_TERRITORY = os.environ.get("MAILLAGE_OPENDATA_TERRITORY", "centre-val-de-loire")
+MAILLAGE_OPENDATA_IMPORT_MAX_BYTES = 50_000_000
 # Calendars one structure may synchronise (« Import manuel » entries of `import_ical` are not counted).
 MAILLAGE_MAX_FEEDS_PER_STRUCTURE = int(os.environ.get("MAILLAGE_MAX_FEEDS_PER_STRUCTURE", "5"))
 # Loopback only (never private networks) may be reached when true: for tests and local development.

@@ -5,13 +5,13 @@ import csv
 import io
 import re
 
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from frictionless import Resource, Schema
 
 from network.enums import StructureStatus
 from opendata import lieux
-from tests.factories import BassinFactory, StructureFactory, add_listed_structures
+from tests.factories import StructureFactory, add_listed_structures
 
 from .conftest import FULL_FIELDS
 

@@ -214,9 +214,11 @@ class _Index:
     """Existing structures and bassins, read once, so that matching a row costs no query."""
 
     def __init__(self):
-        rows = StructurePage.objects.values_list("pk", "schema_id", "global_id", "pivot", "slug")
+        rows = StructurePage.objects.values_list("pk", "schema_id", "global_id", "pivot", "slug", "bassin_id")
         self.by_schema_id, self.by_global_id, self.by_pivot, self.slugs = {}, {}, {}, set()
-        for pk, schema_id, global_id, pivot, slug in rows:
+        self.bassin_of = {}
+        for pk, schema_id, global_id, pivot, slug, bassin_id in rows:
+            self.bassin_of[pk] = bassin_id
             if schema_id:
                 self.by_schema_id[schema_id] = pk
             self.by_global_id[str(global_id)] = pk
@@ -272,9 +274,13 @@ def _identity(identifier: str) -> dict:
 
 
 def import_lieux(
-    *, text: str, bassin: BassinPage | None = None, dry_run: bool = False, user=None
+    *, text: str, bassin: BassinPage | None = None, dry_run: bool = False, user=None, allowed_bassin_ids=None
 ) -> ImportReport:
-    """Create or update the structures of a schema file (see the module's docstring)."""
+    """Create or update the structures of a schema file (see the module's docstring).
+
+    `allowed_bassin_ids` (a coordinator's bassins, from the admin upload): a row matching a structure of
+    another bassin is rejected, so that an upload never reaches beyond what its author may edit.
+    """
     report = ImportReport(dry_run=dry_run)
     index = _Index()
     seen = set()
@@ -300,6 +306,15 @@ def import_lieux(
         pk, ambiguity = index.match(identifier, pivot)
         if ambiguity:
             report.rejected.append(RowProblem(line, key, ambiguity))
+            continue
+        if (
+            pk is not None
+            and allowed_bassin_ids is not None
+            and index.bassin_of[pk] not in allowed_bassin_ids
+        ):
+            report.rejected.append(
+                RowProblem(line, key, _("ce lieu existe dans un bassin que vous ne coordonnez pas."))
+            )
             continue
         report.warnings.extend(RowProblem(line, key, note) for note in notes)
         try:

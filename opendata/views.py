@@ -91,7 +91,7 @@ def ateliers_export(request, dataset, fmt, slug=None):
 
 @require_GET
 def donnees(request):
-    """What the datasets are, their licence, when they were last updated, and one link per bassin and format."""
+    """The datasets, their licence, their last update, and one link per bassin and format."""
     structures = lieux.exported_structures()
     last = structures.order_by("-last_published_at").values_list("last_published_at", flat=True).first()
     bassins = BassinPage.objects.live().public().order_by("title")

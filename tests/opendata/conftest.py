@@ -45,3 +45,9 @@ def full_structure(bassin):
     return StructureFactory(
         bassin=bassin, title="Médiathèque de Vierzon", slug="mediatheque-vierzon", **FULL_FIELDS
     )
+
+
+@pytest.fixture(autouse=True)
+def no_mfa_requirement(settings):
+    """Admin uploads are tested here, not two-factor authentication (accounts app)."""
+    settings.MAILLAGE_MFA_REQUIRED = False

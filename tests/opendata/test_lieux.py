@@ -59,7 +59,8 @@ def test_csv_has_the_schema_columns_in_order_and_pipe_separated_values(client, f
 def test_file_name_is_the_one_the_standard_prescribes(client, full_structure):
     response = client.get("/donnees/lieux.csv")
     assert re.fullmatch(
-        r'attachment; filename="\d{4}-\d{2}-\d{2}_maillage_lieux-de-mediation-numerique_centre-val-de-loire\.csv"',
+        r'attachment; filename="\d{4}-\d{2}-\d{2}_maillage_lieux-de-mediation-numerique'
+        r'_centre-val-de-loire\.csv"',
         response["Content-Disposition"],
     )
     assert response["Content-Type"] == "text/csv; charset=utf-8"

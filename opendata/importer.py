@@ -370,9 +370,19 @@ def _create(*, index, identifier, values, bassin, dry_run, user, report):
     report.created.append(structure.slug)
 
 
+def _as_stored(name, value):
+    """A list as the field stores it (declaration order, no duplicates), so that a file listing the same
+    values in another order counts as unchanged."""
+    if name in LIST_FIELDS or name == "telephone":
+        return StructurePage._meta.get_field(name)._ordered(value)
+    return value
+
+
 def _update(*, pk, values, dry_run, user, report):
     structure = StructurePage.objects.get(pk=pk)
-    changed = [name for name in UPDATABLE_FIELDS if getattr(structure, name) != values[name]]
+    changed = [
+        name for name in UPDATABLE_FIELDS if getattr(structure, name) != _as_stored(name, values[name])
+    ]
     if not changed:
         report.unchanged.append(structure.slug)
         return

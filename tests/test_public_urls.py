@@ -45,6 +45,11 @@ FIXED_URLS = [
     "/aide/lieu/",
     "/aide/criteres/",
     "/aide/resultat/",
+    "/donnees/",
+    "/donnees/lieux.csv",
+    "/donnees/lieux.json",
+    "/donnees/ateliers.json",
+    "/donnees/seances.csv",
 ]
 
 # Query-string keys the public views read.
@@ -122,6 +127,8 @@ def public_urls(django_db_setup, django_db_blocker):
                 f"/borne/{bassin.slug}/lieu/",
                 f"/borne/{bassin.slug}/criteres/",
                 f"/borne/{bassin.slug}/resultat/",
+                f"/donnees/bassins/{bassin.slug}/lieux.json",
+                f"/donnees/bassins/{bassin.slug}/seances.json",
             ]
             yield list(dict.fromkeys(urls))
         finally:

@@ -166,7 +166,7 @@ def test_the_standard_example_file_imports(bassin):
     assert structure.schema_id == "structure-1"
     assert structure.pivot == "43493312300029"
     assert structure.telephone == ["+33180059880"]
-    assert structure.typologie == ["ASSO", "TIERS_LIEUX"] or structure.typologie == ["TIERS_LIEUX", "ASSO"]
+    assert structure.typologie == ["ASSO", "TIERS_LIEUX"]
     assert structure.courriels == ["contact@laquincaillerie.tl", "responsable@laquincaillerie.tl"]
     assert structure.frais_a_charge == ["Gratuit"]
     assert structure.modalites_acces == ["Se présenter", "Téléphoner"]
@@ -212,3 +212,13 @@ def test_url_goes_through_the_ssrf_guard(db):
     """A URL to the loopback is refused before any connection (calendars.netguard)."""
     with pytest.raises(SourceError):
         read_source("http://127.0.0.1:9/lieux.csv")
+
+
+def test_reimporting_the_example_file_changes_nothing(bassin):
+    """Its lists are in another order than the one stored (TIERS_LIEUX,ASSO): still unchanged."""
+    text = lieux.EXAMPLE_PATH.read_text(encoding="utf-8")
+    import_lieux(text=text, bassin=bassin)
+    revisions = Revision.objects.count()
+    report = import_lieux(text=text, bassin=bassin)
+    assert (report.created, report.updated, report.unchanged) == ([], [], ["anonymal"])
+    assert Revision.objects.count() == revisions

@@ -1,4 +1,4 @@
-"""The `/donnees/` page in a real browser: French, a download link per bassin and format, no serious axe issue."""
+"""The `/donnees/` page in a real browser: a download link per bassin and format, no serious axe issue."""
 
 import pytest
 

@@ -43,7 +43,7 @@ def synthetic_rows(count: int, columns: list[str], seed: int = 20):
     for index in range(count):
         latitude = round(rng.uniform(42.5, 51.0), 5)
         longitude = round(rng.uniform(-4.5, 7.5), 5)
-        department = rng.randint(1, 95)
+        department = rng.choice([number for number in range(1, 96) if number != 20])  # Corsica: 2A/2B
         postal = f"{department:02d}{rng.randint(0, 999):03d}"
         row = dict.fromkeys(columns, "")
         row |= {

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("network.urls")),
     path("", include("events.urls")),
     path("", include("orientation.urls")),
+    path("", include("opendata.urls")),
 ]
 
 if settings.DEBUG:

@@ -49,6 +49,11 @@ FIXED_URLS = [
     "/api/v1/structures/",
     "/api/v1/ateliers/",
     "/api/v1/sessions/",
+    "/donnees/",
+    "/donnees/lieux.csv",
+    "/donnees/lieux.json",
+    "/donnees/ateliers.json",
+    "/donnees/seances.csv",
 ]
 
 # Query-string keys the public views read.
@@ -131,6 +136,8 @@ def public_urls(django_db_setup, django_db_blocker):
                 f"/borne/{bassin.slug}/lieu/",
                 f"/borne/{bassin.slug}/criteres/",
                 f"/borne/{bassin.slug}/resultat/",
+                f"/donnees/bassins/{bassin.slug}/lieux.json",
+                f"/donnees/bassins/{bassin.slug}/seances.json",
             ]
             yield list(dict.fromkeys(urls))
         finally:

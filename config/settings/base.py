@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "orientation",
     "calendars",
     "federation",
+    "opendata",
     "accounts",
     "pro",
     "digest",
@@ -454,6 +455,11 @@ MAILLAGE_FETCH_DEADLINE_SECONDS = float(os.environ.get("MAILLAGE_FETCH_DEADLINE_
 MAILLAGE_PEER_MAX_BYTES = int(os.environ.get("MAILLAGE_PEER_MAX_BYTES", "20000000"))
 MAILLAGE_PEER_MAX_PAGES = int(os.environ.get("MAILLAGE_PEER_MAX_PAGES", "200"))
 MAILLAGE_PEER_SYNC_DEADLINE_SECONDS = float(os.environ.get("MAILLAGE_PEER_SYNC_DEADLINE_SECONDS", "180"))
+# Open data (opendata app): the producer id in the national file name, the territory of the whole export,
+# and the largest file `import_lieux` reads (a URL is fetched through the calendars' SSRF guard).
+MAILLAGE_OPENDATA_PRODUCER = os.environ.get("MAILLAGE_OPENDATA_PRODUCER", "maillage")
+MAILLAGE_OPENDATA_TERRITORY = os.environ.get("MAILLAGE_OPENDATA_TERRITORY", "centre-val-de-loire")
+MAILLAGE_OPENDATA_IMPORT_MAX_BYTES = 50_000_000
 # Calendars one structure may synchronise (« Import manuel » entries of `import_ical` are not counted).
 MAILLAGE_MAX_FEEDS_PER_STRUCTURE = int(os.environ.get("MAILLAGE_MAX_FEEDS_PER_STRUCTURE", "5"))
 # Loopback only (never private networks) may be reached when true: for tests and local development.

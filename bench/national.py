@@ -1,0 +1,149 @@
+"""National-scale open data bench: a synthetic national file of the lieux schema, through import_lieux.
+
+    .venv/bin/python bench/national.py [--structures 20000] [--bassins 100] [--write-only PATH]
+                                       [--database-url postgres://…/maillage_bench]
+
+Why: the national map lists about 20,000 places; a new territory (or a hub) bootstraps from that file, so
+the import must hold that size, and the export of what was imported must stay one query. The file is
+generated here (deterministic: seeded), with every column of the schema filled the way real files are
+(SIRET or RNA pivots, several services, opening hours, `|` lists). `--bassins` bassins are created first,
+spread over metropolitan France; each place goes to the nearest one (no `--bassin`), as a national import
+would. The database is a throwaway SQLite file unless `--database-url` names one (use your own PostgreSQL
+database: it is migrated, then filled). Prints the import time (total and per structure), a re-import of the
+same file (idempotent: nothing changes) and the national CSV export. No timed asserts.
+
+`--write-only PATH` writes the file and stops (to try `manage.py import_lieux PATH` by hand).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import sys
+import tempfile
+import time as clock
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICES = [
+    "Aide aux démarches administratives",
+    "Maîtrise des outils numériques du quotidien",
+    "Insertion professionnelle via le numérique",
+    "Utilisation sécurisée du numérique",
+    "Accès internet et matériel informatique",
+]
+TYPES = ["BIB", "EPN", "RFS", "CCAS", "ASSO", "TIERS_LIEUX", "MUNI"]
+NAMES = ["Médiathèque", "Espace France Services", "EPN", "Tiers-lieu numérique", "CCAS", "Maison de quartier"]
+
+
+def synthetic_rows(count: int, columns: list[str], seed: int = 20):
+    rng = random.Random(seed)
+    for index in range(count):
+        latitude = round(rng.uniform(42.5, 51.0), 5)
+        longitude = round(rng.uniform(-4.5, 7.5), 5)
+        department = rng.choice([number for number in range(1, 96) if number != 20])  # Corsica: 2A/2B
+        postal = f"{department:02d}{rng.randint(0, 999):03d}"
+        row = dict.fromkeys(columns, "")
+        row |= {
+            "id": f"lieu-{index:05d}",
+            "pivot": f"{rng.randint(10**13, 10**14 - 1)}"
+            if index % 3
+            else f"W{rng.randint(10**8, 10**9 - 1)}",
+            "nom": f"{rng.choice(NAMES)} n° {index}",
+            "commune": f"Commune {department}-{index % 500}",
+            "code_postal": postal,
+            "code_insee": postal,
+            "adresse": f"{rng.randint(1, 120)} rue de la République",
+            "latitude": str(latitude),
+            "longitude": str(longitude),
+            "typologie": "|".join(rng.sample(TYPES, 2)),
+            "telephone": f"+332{rng.randint(10**7, 10**8 - 1)}",
+            "courriels": f"contact{index}@exemple.fr",
+            "horaires": "Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00",
+            "presentation_resume": "Un lieu pour apprendre à se servir d'un ordinateur.",
+            "date_maj": "2026-11-02",
+            "services": "|".join(rng.sample(SERVICES, 2)),
+            "frais_a_charge": "Gratuit",
+            "modalites_acces": "Se présenter|Téléphoner",
+        }
+        yield row
+
+
+def write_file(path: Path, count: int, columns: list[str]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(synthetic_rows(count, columns))
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="Benchmark de l'import national des lieux (import_lieux).")
+    parser.add_argument("--structures", type=int, default=20_000)
+    parser.add_argument("--bassins", type=int, default=100)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--write-only", default="")
+    args = parser.parse_args(argv)
+
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    tmp_dir = Path(tempfile.mkdtemp(prefix="maillage-national-"))
+    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{tmp_dir / 'bench.sqlite3'}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    from opendata import lieux
+
+    path = Path(args.write_only) if args.write_only else tmp_dir / "national.csv"
+    started = clock.perf_counter()
+    write_file(path, args.structures, lieux.columns())
+    size = path.stat().st_size / 1e6
+    print(f"fichier : {args.structures} lieux, {size:.1f} Mo en {clock.perf_counter() - started:.1f} s")
+    if args.write_only:
+        return
+
+    call_command("migrate", verbosity=0)
+    from home.models import HomePage
+    from network import domain
+    from opendata.importer import import_lieux
+
+    rng = random.Random(100)
+    home = HomePage.objects.get()
+    for index in range(args.bassins):
+        domain.create_bassin(
+            home=home,
+            title=f"Bassin {index}",
+            slug=f"bassin-{index}",
+            latitude=round(rng.uniform(42.5, 51.0), 4),
+            longitude=round(rng.uniform(-4.5, 7.5), 4),
+        )
+    text = path.read_text(encoding="utf-8")
+
+    started = clock.perf_counter()
+    report = import_lieux(text=text)
+    elapsed = clock.perf_counter() - started
+    per_place = elapsed / max(args.structures, 1) * 1000
+    print(f"import : {elapsed:.1f} s ({per_place:.0f} ms par lieu) — {report.summary()}")
+
+    started = clock.perf_counter()
+    report = import_lieux(text=text)
+    print(f"réimport du même fichier : {clock.perf_counter() - started:.1f} s — {report.summary()}")
+
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        started = clock.perf_counter()
+        body = lieux.as_csv([lieux.structure_row(s) for s in lieux.exported_structures()])
+        elapsed = clock.perf_counter() - started
+    print(
+        f"export national CSV : {elapsed * 1000:.0f} ms, {len(queries)} requête(s), {len(body) / 1e6:.1f} Mo"
+    )
+
+
+if __name__ == "__main__":
+    main()

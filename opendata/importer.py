@@ -1,0 +1,397 @@
+"""Import a file of the national « lieux de médiation numérique » schema: create or update structures.
+
+Why this shape:
+- A structure is found by the file's `id` (our `schema_id`, or our `global_id` when the id is one of ours, so
+  that a Maillage export imports back onto the same pages), else by `pivot` when exactly one structure has it.
+  A place missing from the file is never touched: a partial file must not delete anybody's page.
+- Each row is judged alone and rejected with a French reason people can act on; the other rows go on. The
+  model's own validation (`full_clean`) gives the reasons, so that an import accepts exactly what the edit
+  form accepts.
+- Files in the wild are older than the schema (the standard's own example uses `,` inside cells and values
+  off the lists): values that are not in a list are left out and reported, instead of rejecting the place.
+- Importing the same file twice changes nothing the second time (no new revision when nothing differs).
+"""
+
+import csv
+import io
+import re
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from network import domain
+from network.communes import distance_km, point_from_commune
+from network.models import BassinPage, StructurePage
+from network.validators import normalize_phone, validate_phone
+
+from .lieux import DEFAULT_SOURCE, LIST_FIELDS, PLAIN_FIELDS
+
+# Header spellings seen in files of the standard (its own example included), mapped to the schema's names.
+HEADER_ALIASES = {"modalite_acces": "modalites_acces", "itinérance": "itinerance"}
+# List fields whose values may be written with `,` or `;` by older files (no value of theirs holds one).
+LOOSE_SEPARATORS = re.compile(r"[|;,]")
+UPDATABLE_FIELDS = (
+    *PLAIN_FIELDS,
+    *LIST_FIELDS,
+    "title",
+    "latitude",
+    "longitude",
+    "telephone",
+    "source",
+)
+
+
+@dataclass
+class RowProblem:
+    line: int
+    identifier: str
+    reason: str
+
+    def __str__(self) -> str:
+        return _("Ligne %(line)s (%(id)s) : %(reason)s") % {
+            "line": self.line,
+            "id": self.identifier or _("sans identifiant"),
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool = False
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rejected: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = _(
+            "%(created)s structure(s) créée(s), %(updated)s mise(s) à jour, %(unchanged)s inchangée(s), "
+            "%(rejected)s ligne(s) rejetée(s)."
+        ) % {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "rejected": len(self.rejected),
+        }
+        if self.dry_run:
+            text = _("Simulation, rien n'a été enregistré : %(summary)s") % {"summary": text}
+        return text
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (encoding, no header, no `nom` column…)."""
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 as the standard asks (with or without BOM); a file saved by a spreadsheet in Windows-1252 is
+    still read rather than refused."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) pairs, header names normalised; `,` separated, or `;` if the header says so."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as error:
+        raise ImportFileError(_("Le fichier est vide ou n'est pas un CSV lisible.")) from error
+    names = [HEADER_ALIASES.get(name.strip().lower(), name.strip().lower()) for name in header]
+    if "nom" not in names:
+        raise ImportFileError(
+            _("La première ligne du fichier doit nommer les colonnes du schéma national (id, pivot, nom…).")
+        )
+    rows = []
+    try:
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            row = {
+                name: (cells[index].strip() if index < len(cells) else "") for index, name in enumerate(names)
+            }
+            rows.append((reader.line_num, row))
+    except csv.Error as error:
+        raise ImportFileError(
+            _("Le fichier CSV est mal formé vers la ligne %(line)s.") % {"line": reader.line_num}
+        ) from error
+    return rows
+
+
+def _choices(name: str) -> list[str]:
+    return StructurePage._meta.get_field(name).allowed_values
+
+
+def _list_values(name: str, raw: str) -> tuple[list[str], list[str]]:
+    """(kept values, values left out) of a list cell."""
+    if not raw:
+        return [], []
+    if name in ("site_web",):
+        return [part.strip() for part in raw.split("|") if part.strip()], []
+    if name == "courriels":
+        return [part.strip() for part in LOOSE_SEPARATORS.split(raw) if part.strip()], []
+    allowed = _choices(name)
+    parts = raw.split("|")
+    if any(part.strip() not in allowed for part in parts):
+        parts = LOOSE_SEPARATORS.split(raw)
+    kept, dropped = [], []
+    for part in (part.strip() for part in parts):
+        if not part:
+            continue
+        # « Gratuit : Je peux accéder gratuitement… » (the value, then its explanation).
+        value = part if part in allowed else part.split(" : ", 1)[0].strip()
+        (kept if value in allowed else dropped).append(part if value not in allowed else value)
+    return kept, dropped
+
+
+def _phones(raw: str) -> tuple[list[str], list[str]]:
+    kept, dropped = [], []
+    for part in (part.strip() for part in LOOSE_SEPARATORS.split(raw or "")):
+        if not part:
+            continue
+        number = normalize_phone(part)
+        if re.fullmatch(r"33\d{9}", number):
+            number = "+" + number
+        try:
+            validate_phone(number)
+        except ValidationError:
+            dropped.append(part)
+        else:
+            kept.append(number)
+    return kept, dropped
+
+
+def _float(raw: str):
+    if not raw:
+        return None
+    try:
+        return float(raw.replace(",", "."))
+    except ValueError as error:
+        raise ValidationError(_("« %(value)s » n'est pas un nombre.") % {"value": raw}) from error
+
+
+def row_fields(row: dict[str, str]) -> tuple[dict, list[str]]:
+    """The structure's field values read from a row, and the French notes on values left out."""
+    values = {name: row.get(name, "") for name in PLAIN_FIELDS}
+    values["title"] = row.get("nom", "")
+    notes = []
+    for name in LIST_FIELDS:
+        kept, dropped = _list_values(name, row.get(name, ""))
+        values[name] = kept
+        if dropped:
+            notes.append(
+                _("valeur(s) ignorée(s) dans %(field)s : %(values)s")
+                % {"field": name, "values": ", ".join(dropped)}
+            )
+    values["telephone"], dropped = _phones(row.get("telephone", ""))
+    if dropped:
+        notes.append(_("téléphone(s) non reconnu(s) ignoré(s) : %(values)s") % {"values": ", ".join(dropped)})
+    source = row.get("source", "")
+    values["source"] = "" if source == DEFAULT_SOURCE else source
+    values["latitude"] = _float(row.get("latitude", ""))
+    values["longitude"] = _float(row.get("longitude", ""))
+    return values, notes
+
+
+def _messages(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return " ; ".join(
+            f"{name} : {' '.join(str(message) for message in messages)}"
+            for name, messages in error.message_dict.items()
+        )
+    return " ".join(str(message) for message in error.messages)
+
+
+class _Index:
+    """Existing structures and bassins, read once, so that matching a row costs no query."""
+
+    def __init__(self):
+        rows = StructurePage.objects.values_list("pk", "schema_id", "global_id", "pivot", "slug", "bassin_id")
+        self.by_schema_id, self.by_global_id, self.by_pivot, self.slugs = {}, {}, {}, set()
+        self.bassin_of = {}
+        for pk, schema_id, global_id, pivot, slug, bassin_id in rows:
+            self.bassin_of[pk] = bassin_id
+            if schema_id:
+                self.by_schema_id[schema_id] = pk
+            self.by_global_id[str(global_id)] = pk
+            if pivot:
+                self.by_pivot.setdefault(pivot, []).append(pk)
+            self.slugs.add(slug)
+        self.bassins = list(BassinPage.objects.all().only("pk", "title", "slug", "latitude", "longitude"))
+
+    def match(self, identifier: str, pivot: str):
+        """(pk or None, reason when the pivot is ambiguous)."""
+        if identifier:
+            pk = self.by_schema_id.get(identifier) or self.by_global_id.get(identifier.lower())
+            if pk:
+                return pk, None
+        if pivot:
+            found = self.by_pivot.get(pivot, [])
+            if len(found) == 1:
+                return found[0], None
+            if len(found) > 1 and not identifier:
+                return None, _(
+                    "plusieurs structures ont ce SIRET ou RNA : donnez un identifiant (colonne id)."
+                )
+        return None, None
+
+    def nearest_bassin(self, latitude, longitude, commune):
+        if latitude is None or longitude is None:
+            point = point_from_commune(commune)
+            if point is None:
+                return None
+            latitude, longitude = point.latitude, point.longitude
+        placed = [b for b in self.bassins if b.latitude is not None and b.longitude is not None]
+        if not placed:
+            return None
+        return min(placed, key=lambda b: distance_km(latitude, longitude, b.latitude, b.longitude))
+
+    def free_slug(self, title: str, identifier: str) -> str:
+        base = slugify(title)[:70] or "structure"
+        slug, number = base, 2
+        while slug in self.slugs:
+            slug = f"{base}-{number}"
+            number += 1
+        self.slugs.add(slug)
+        return slug
+
+
+def _identity(identifier: str) -> dict:
+    """On creation: an id that is a UUID becomes the global identity (a Maillage export importing back, or a
+    peer's structure); any other id is the national one."""
+    try:
+        return {"global_id": uuid.UUID(identifier)}
+    except ValueError:
+        return {"schema_id": identifier}
+
+
+def import_lieux(
+    *, text: str, bassin: BassinPage | None = None, dry_run: bool = False, user=None, allowed_bassin_ids=None
+) -> ImportReport:
+    """Create or update the structures of a schema file (see the module's docstring).
+
+    `allowed_bassin_ids` (a coordinator's bassins, from the admin upload): a row matching a structure of
+    another bassin is rejected, so that an upload never reaches beyond what its author may edit.
+    """
+    report = ImportReport(dry_run=dry_run)
+    index = _Index()
+    seen = set()
+    for line, row in read_rows(text):
+        identifier = row.get("id", "")
+        pivot = row.get("pivot", "")
+        key = identifier or pivot
+        if key and key in seen:
+            report.rejected.append(RowProblem(line, key, _("identifiant en double dans le fichier.")))
+            continue
+        seen.add(key)
+        try:
+            values, notes = row_fields(row)
+        except ValidationError as error:
+            report.rejected.append(RowProblem(line, key, _messages(error)))
+            continue
+        if not values["title"]:
+            report.rejected.append(RowProblem(line, key, _("le nom du lieu (colonne nom) est vide.")))
+            continue
+        if not key:
+            report.rejected.append(RowProblem(line, key, _("ni identifiant (id) ni SIRET ou RNA (pivot).")))
+            continue
+        pk, ambiguity = index.match(identifier, pivot)
+        if ambiguity:
+            report.rejected.append(RowProblem(line, key, ambiguity))
+            continue
+        if (
+            pk is not None
+            and allowed_bassin_ids is not None
+            and index.bassin_of[pk] not in allowed_bassin_ids
+        ):
+            report.rejected.append(
+                RowProblem(line, key, _("ce lieu existe dans un bassin que vous ne coordonnez pas."))
+            )
+            continue
+        report.warnings.extend(RowProblem(line, key, note) for note in notes)
+        try:
+            if pk is None:
+                _create(
+                    index=index,
+                    identifier=identifier,
+                    values=values,
+                    bassin=bassin,
+                    dry_run=dry_run,
+                    user=user,
+                    report=report,
+                )
+            else:
+                _update(pk=pk, values=values, dry_run=dry_run, user=user, report=report)
+        except ValidationError as error:
+            report.rejected.append(RowProblem(line, key, _messages(error)))
+        except _NoBassin:
+            report.rejected.append(
+                RowProblem(
+                    line,
+                    key,
+                    _(
+                        "aucun bassin de vie trouvé pour ce lieu (ni coordonnées ni commune connue) : "
+                        "choisissez un bassin."
+                    ),
+                )
+            )
+    return report
+
+
+class _NoBassin(Exception):
+    pass
+
+
+def _create(*, index, identifier, values, bassin, dry_run, user, report):
+    target = bassin or index.nearest_bassin(values["latitude"], values["longitude"], values["commune"])
+    if target is None:
+        raise _NoBassin
+    fields = dict(values)
+    title = fields.pop("title")
+    slug = index.free_slug(title, identifier)
+    identity = _identity(identifier) if identifier else {}
+    if dry_run:
+        structure = StructurePage(title=title, slug=slug, **identity, **fields)
+        structure.full_clean(exclude=["path", "depth", "url_path", "bassin", "global_id"])
+        report.created.append(slug)
+        return
+    with transaction.atomic():
+        structure = domain.create_structure(
+            bassin=target, title=title, slug=slug, user=user, **identity, **fields
+        )
+    report.created.append(structure.slug)
+
+
+def _as_stored(name, value):
+    """A list as the field stores it (declaration order, no duplicates), so that a file listing the same
+    values in another order counts as unchanged."""
+    if name in LIST_FIELDS or name == "telephone":
+        return StructurePage._meta.get_field(name)._ordered(value)
+    return value
+
+
+def _update(*, pk, values, dry_run, user, report):
+    structure = StructurePage.objects.get(pk=pk)
+    changed = [
+        name for name in UPDATABLE_FIELDS if getattr(structure, name) != _as_stored(name, values[name])
+    ]
+    if not changed:
+        report.unchanged.append(structure.slug)
+        return
+    for name in changed:
+        setattr(structure, name, values[name])
+    structure.full_clean(exclude=["path", "depth", "url_path", "bassin"])
+    if not dry_run:
+        with transaction.atomic():
+            revision = structure.save_revision(user=user, log_action=False)
+            if structure.live:
+                revision.publish(user=user, log_action=False)
+    report.updated.append(structure.slug)

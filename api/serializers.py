@@ -53,7 +53,9 @@ class IdentitySerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_origin(self, obj) -> str:
-        return own_origin()
+        """Where the object was created: a mirrored copy keeps its peer's address, so that an instance
+        following this one back recognises its own objects and never copies them again."""
+        return getattr(obj, "origin", "") or own_origin()
 
     def public_path(self, obj) -> str:
         return obj.get_url(self.context["request"])

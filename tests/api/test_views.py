@@ -57,6 +57,15 @@ class TestPrivacy:
         assert structure["origin"] == "http://127.0.0.1:8000"
         assert structure["url"] == "http://testserver/bourges/mediatheque-bourges/"
 
+    def test_a_mirrored_copy_keeps_the_origin_of_the_instance_that_created_it(self, api, territory):
+        """A hub re-exporting what it mirrors names the first instance, so that instance skips it."""
+        StructurePage.objects.filter(pk=territory.mediatheque.pk).update(origin="https://maillage.indre.fr")
+
+        origins = {item["id"]: item["origin"] for item in api.get("/api/v1/structures/").json()["results"]}
+
+        assert origins[str(territory.mediatheque.global_id)] == "https://maillage.indre.fr"
+        assert origins[str(territory.epn.global_id)] == "http://127.0.0.1:8000"
+
 
 class TestFilters:
     def test_structures_by_bassin(self, api, territory):

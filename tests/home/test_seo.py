@@ -180,8 +180,13 @@ def test_sitemap_lists_pages_ateliers_and_lists_on_the_public_address(client, ho
             f"{BASE}/ateliers/{atelier.pk}/",
         ]
     )
-    assert entries[f"{BASE}/issoudun/mediatheque/"] == place.last_published_at.date().isoformat()
-    assert entries[f"{BASE}/ateliers/{atelier.pk}/"] == atelier.updated_at.date().isoformat()
+    assert (
+        entries[f"{BASE}/issoudun/mediatheque/"]
+        == timezone.localtime(place.last_published_at).date().isoformat()
+    )
+    assert (
+        entries[f"{BASE}/ateliers/{atelier.pk}/"] == timezone.localtime(atelier.updated_at).date().isoformat()
+    )
     assert entries[f"{BASE}/human-tech-days-2027/"] is not None
     assert entries[f"{BASE}/agenda/"] is None
     assert network.live

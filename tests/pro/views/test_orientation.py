@@ -204,7 +204,7 @@ def test_sending_is_bounded_per_member_and_hour(member_client, offer, settings):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ({"email": "pas-une-adresse"}, "Saisissez une adresse de courriel valide."),
+        ({"email": "pas-une-adresse"}, "Saisissez une adresse e-mail valide."),
         ({"jeton": "court"}, "Le formulaire n'est plus valable"),
         ({"lieu": [], "seance": []}, "Choisissez au moins un lieu ou un atelier à envoyer."),
     ],

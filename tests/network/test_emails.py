@@ -1,7 +1,7 @@
 """The network's e-mails (invitations, requests to join, decisions): who is told, what they read (French,
 plain text and HTML), and that an e-mail whose reason went away before it left is not sent."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -202,6 +202,22 @@ def test_invitation_email_sends_link_in_french(invitation):
     assert "en tant que Responsable" in message.body
     assert link in message.body
     assert link in message.alternatives[0].content
+
+
+def test_invitation_email_writes_the_first_of_the_month_in_french(db, settings, time_machine):
+    # Noon in Paris, 14 days before 1 March: the link expires on « 1er mars 2027 », not « 1 mars ».
+    time_machine.move_to(datetime(2027, 2, 15, 11, 0, tzinfo=UTC), tick=False)
+    settings.MAILLAGE_INVITATION_DAYS = 14
+    structure = StructureFactory(title="EPN de Châteauroux")
+    inviter = UserFactory()
+    domain.add_member(structure=structure, user=inviter)
+    domain.invite_member(structure=structure, email="camille@exemple.fr", invited_by=inviter)
+
+    send_due()
+
+    message = mail.outbox[0]
+    assert "Ce lien est valable jusqu'au 1er mars 2027." in message.body
+    assert "jusqu'au 1er mars 2027." in message.alternatives[0].content
 
 
 def test_invitation_email_link_opens_invitation_page(client, invitation):

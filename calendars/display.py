@@ -8,13 +8,13 @@ touching the flow; the listing's columns and the detail page read the same funct
 from datetime import date, datetime
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from events import enums
 from events.recurrence import format_time
+from network.text import french_date
 
 from .models import FeedStatus
 from .sync import MANUAL_FEED_NAME
@@ -186,9 +186,9 @@ def moment_label(value) -> str:
             return value
     if isinstance(value, datetime):
         local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return date_format(local.date(), "l j F Y") + " " + _("à") + " " + format_time(local.time())
+        return french_date(local.date(), "l j F Y") + " " + _("à") + " " + format_time(local.time())
     if isinstance(value, date):
-        return date_format(value, "l j F Y")
+        return french_date(value, "l j F Y")
     return ""
 
 

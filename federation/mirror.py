@@ -122,7 +122,7 @@ def item_title(item: dict) -> str:
 
 
 def invalid_reason(error: ValidationError) -> str:
-    details = "; ".join(message for messages in error.message_dict.values() for message in messages)
+    details = " ; ".join(error.messages)
     return (_("Refusé par les contrôles de cette instance : %(details)s") % {"details": details})[:500]
 
 

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from events.models import Atelier
 from calendars import fetch
+from events.models import Atelier
 from federation.client import failure_message
 from federation.models import Peer, PeerStatus
 from federation.sync import sync_peer

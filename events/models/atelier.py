@@ -53,7 +53,6 @@ class AtelierQuerySet(models.QuerySet):
         return self.update(sessions_changed_at=timezone.now())
 
 
-
 class Atelier(models.Model):
     structure = models.ForeignKey(
         "network.StructurePage",

@@ -115,11 +115,31 @@ class StructureSerializer(IdentitySerializer):
     date_maj = serializers.DateField(allow_null=True)
 
 
+class SessionChangeSerializer(serializers.Serializer):
+    """One session of a series that differs from the series: cancelled or full, moved, held elsewhere, under
+    its own title. `session` names it by its planned start (its RECURRENCE-ID), which stays when it moves;
+    `start` and `end` are its new times when moved, else null; empty place fields: the series' place."""
+
+    session = moment(source="original_start")
+    status = serializers.CharField()
+    start = moment(source="new_start", allow_null=True)
+    end = moment(source="new_end", allow_null=True)
+    title = serializers.CharField()
+    note = serializers.CharField()
+    place_name = serializers.CharField()
+    address = serializers.CharField()
+    commune = serializers.CharField()
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    seats_taken = serializers.IntegerField()
+
+
 class AtelierSerializer(IdentitySerializer):
-    """A public atelier (one session or a series): what its public page shows."""
+    """A public atelier (one session or a series): what its public page shows, its sessions' changes
+    included, so that a peer rebuilds the same sessions. `updated_at` moves when the series or one of its
+    sessions changes."""
 
     id = serializers.CharField(source="uid")
-    updated_at = moment()
     structure = serializers.UUIDField(source="structure.global_id")
     title = serializers.CharField()
     summary = serializers.CharField()
@@ -151,6 +171,13 @@ class AtelierSerializer(IdentitySerializer):
     end_date = serializers.DateField(allow_null=True)
     all_day = serializers.BooleanField()
     rrule = serializers.CharField()
+    rdates = serializers.ListField(
+        child=serializers.CharField(), help_text="Séances ajoutées (heure de Paris)."
+    )
+    exdates = serializers.ListField(
+        child=serializers.CharField(), help_text="Séances retirées (heure de Paris)."
+    )
+    session_changes = SessionChangeSerializer(source="overrides", many=True)
     schedule = serializers.CharField(source="describe_schedule")
     status = serializers.CharField()
 
@@ -169,7 +196,6 @@ class SessionSerializer(IdentitySerializer):
     """One dated session of a public atelier; `id` stays the same as long as the session is not moved."""
 
     id = serializers.SerializerMethodField()
-    updated_at = moment(source="atelier.updated_at")
     atelier = serializers.CharField(source="atelier.uid")
     title = serializers.CharField(source="display_title")
     start = moment()

@@ -7,7 +7,7 @@ number of queries whatever its size (rows joined with `select_related`, never re
 
 from datetime import UTC, datetime
 
-from django.db.models import Q, Value
+from django.db.models import Prefetch, Q, Value
 from django.db.models.functions import Coalesce, Greatest
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -15,7 +15,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 
-from events.models import Atelier, Occurrence
+from events.models import Atelier, Occurrence, SessionOverride
 from network.fields import has_any
 from network.models import BassinPage, StructurePage
 
@@ -49,6 +49,13 @@ ERROR_RESPONSES = {
     404: OpenApiResponse(OpenApiTypes.OBJECT, description="Page de résultats inexistante."),
     429: OpenApiResponse(OpenApiTypes.OBJECT, description="Trop de requêtes : réessayez plus tard."),
 }
+
+
+def atelier_changed_at(prefix: str = ""):
+    """When a series or one of its sessions last changed (`Atelier.sessions_changed_at`): what peers read
+    as `updated_at`, so that a moved or cancelled session reaches them (`prefix`: the path to the atelier)."""
+    updated = f"{prefix}updated_at"
+    return Greatest(updated, Coalesce(f"{prefix}sessions_changed_at", updated))
 
 
 def public_structures():
@@ -173,10 +180,16 @@ class AtelierList(ApiListView):
 
     serializer_class = serializers.AtelierSerializer
     filters_class = filters.AtelierFilters
-    ordering = ("updated_at", "uid")
+    ordering = ("api_updated_at", "uid")
 
     def base_queryset(self):
-        return Atelier.objects.public().filter(structure__in=public_structures()).select_related("structure")
+        return (
+            Atelier.objects.public()
+            .filter(structure__in=public_structures())
+            .annotate(api_updated_at=atelier_changed_at())
+            .select_related("structure")
+            .prefetch_related(Prefetch("overrides", SessionOverride.objects.order_by("original_start")))
+        )
 
     def filter_by(self, queryset, values):
         if values["bassin"]:
@@ -184,9 +197,6 @@ class AtelierList(ApiListView):
         if values["structure"]:
             queryset = queryset.filter(structure__global_id=values["structure"])
         return queryset
-
-    def updated_at(self, atelier):
-        return atelier.updated_at
 
 
 @extend_schema(
@@ -205,12 +215,13 @@ class SessionList(ApiListView):
 
     serializer_class = serializers.SessionSerializer
     filters_class = filters.SessionFilters
-    ordering = ("atelier__updated_at", "atelier__uid", "recurrence_id", "pk")
+    ordering = ("api_updated_at", "atelier__uid", "recurrence_id", "pk")
 
     def base_queryset(self):
         return (
             Occurrence.objects.public()
             .filter(atelier__structure__in=public_structures())
+            .annotate(api_updated_at=atelier_changed_at("atelier__"))
             .select_related("atelier")
         )
 
@@ -226,6 +237,3 @@ class SessionList(ApiListView):
         if values["start_before"]:
             queryset = queryset.filter(start__lt=values["start_before"])
         return queryset
-
-    def updated_at(self, session):
-        return session.atelier.updated_at

@@ -110,6 +110,7 @@ class FeedImport:
         self.written_overrides: dict[tuple, SessionOverride] = {}  # new or changed: upserted in one query
         self.restamped_overrides: list[SessionOverride] = []  # same change, new block: bookkeeping only
         self.deleted_overrides: set[int] = set()
+        self.sessions_changed: set[int] = set()  # ateliers one of whose session changes came or went
         self.many_dates: list[str] = []  # titles of the series whose RDATEs or EXDATEs were cut
 
     def run(self, data: bytes) -> SyncReport:
@@ -408,8 +409,10 @@ class FeedImport:
             SessionOverride.objects.bulk_update(self.restamped_overrides, ["remote_sequence", "block_hash"])
 
     def _touch(self, atelier: Atelier) -> None:
-        """Its sessions are rebuilt: a new atelier too, since it was written without this override."""
+        """Its sessions are rebuilt (a new atelier too, since it was written without this override), and
+        its `sessions_changed_at` stamped (`_write`), which peers following this instance read."""
         self.touched[atelier.pk] = atelier
+        self.sessions_changed.add(atelier.pk)
         self.updated.add(atelier.pk)  # the new ones are counted as created, not updated
 
     def _vanish(self) -> None:
@@ -462,6 +465,8 @@ class FeedImport:
         restamped = [atelier for pk, atelier in self.restamped.items() if pk not in self.saved]
         if restamped:
             Atelier.objects.bulk_update(restamped, BOOKKEEPING_FIELDS, batch_size=LOAD_BATCH)
+        if self.sessions_changed:
+            Atelier.objects.filter(pk__in=self.sessions_changed).mark_sessions_changed()
 
     def _materialise(self) -> None:
         """Changed ateliers get their sessions rebuilt together, by the events app's public

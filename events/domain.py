@@ -231,6 +231,7 @@ def update_session(*, atelier: Atelier, original_start: datetime, **changes) -> 
     override.full_clean()
     override.save()
     rebuild_sessions(atelier=atelier)
+    Atelier.objects.filter(pk=atelier.pk).mark_sessions_changed()
     return override
 
 
@@ -257,4 +258,5 @@ def restore_session(*, atelier: Atelier, original_start: datetime) -> SessionOve
     else:
         override.save()
     rebuild_sessions(atelier=atelier)
+    Atelier.objects.filter(pk=atelier.pk).mark_sessions_changed()
     return override

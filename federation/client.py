@@ -5,7 +5,9 @@ once, every address vetted, redirects judged alike), one deadline per request an
 and once decompressed. A listing is read page by page up to `MAILLAGE_PEER_MAX_PAGES`, and the whole sync
 shares one time budget (`MAILLAGE_PEER_SYNC_DEADLINE_SECONDS`), so that no peer holds a worker for long.
 Any failure raises `PeerError` with a French message for the administrator; nothing is applied until every
-listing has been read (`federation.sync`).
+listing has been read (`federation.sync`). The messages are federation's own, chosen by the type of the
+fetch's exception (`failure_message`): the fetch's messages speak of « le calendrier » to a structure,
+whereas here an administrator reads about « l'instance suivie ».
 """
 
 import json
@@ -16,7 +18,17 @@ from urllib.parse import urlencode, urljoin, urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from calendars.fetch import FetchError, fetch_feed
+from calendars.fetch import (
+    BlockedAddress,
+    FetchError,
+    FetchTimeout,
+    HTTPStatusError,
+    InvalidURL,
+    NetworkError,
+    TooLarge,
+    TooManyRedirects,
+    fetch_feed,
+)
 
 
 class PeerError(Exception):
@@ -59,14 +71,16 @@ class PeerClient:
                     return listing
             results = payload.get("results") if isinstance(payload, dict) else None
             if not isinstance(results, list) or not all(isinstance(item, dict) for item in results):
-                raise PeerError(_("L'instance %(host)s a envoyé une liste illisible.") % {"host": self.host})
+                raise PeerError(
+                    _("L'instance suivie %(host)s a envoyé une liste illisible.") % {"host": self.host}
+                )
             listing.results.extend(results)
             next_url = payload.get("next")
             if not next_url:
                 return listing
             url = self._same_instance(urljoin(url, str(next_url)))
         raise PeerError(
-            _("L'instance %(host)s envoie plus de %(pages)s pages : la synchronisation s'arrête là.")
+            _("L'instance suivie %(host)s envoie plus de %(pages)s pages : la synchronisation s'arrête là.")
             % {"host": self.host, "pages": self.max_pages}
         )
 
@@ -78,7 +92,7 @@ class PeerClient:
         """A `next` link must stay on the peer: it is fetched with the same guard, but never elsewhere."""
         if urlsplit(url).netloc != self.host:
             raise PeerError(
-                _("L'instance %(host)s renvoie vers un autre site : la synchronisation s'arrête.")
+                _("L'instance suivie %(host)s renvoie vers un autre site : la synchronisation s'arrête.")
                 % {"host": self.host}
             )
         return url
@@ -86,23 +100,91 @@ class PeerClient:
     def _get(self, url: str, *, etag: str) -> tuple[object, str, bool]:
         if time.monotonic() > self.ends_at:
             raise PeerError(
-                _("L'instance %(host)s répond trop lentement : la synchronisation a dépassé son délai.")
+                _(
+                    "L'instance suivie %(host)s répond trop lentement : la synchronisation a dépassé "
+                    "son délai."
+                )
                 % {"host": self.host}
             )
         try:
             result = fetch_feed(url, etag=etag, max_bytes=self.max_bytes)
         except FetchError as error:
-            raise PeerError(
-                _("L'instance %(host)s n'a pas répondu correctement : %(error)s")
-                % {"host": self.host, "error": error.message}
-            ) from error
+            raise PeerError(failure_message(error, host=self.host, max_bytes=self.max_bytes)) from error
         if result.not_modified:
             return None, result.etag, True
         try:
             payload = json.loads(result.body)
         except (ValueError, UnicodeDecodeError) as error:
             raise PeerError(
-                _("L'instance %(host)s a envoyé une réponse qui n'est pas du JSON valide.")
+                _("L'instance suivie %(host)s a envoyé une réponse qui n'est pas du JSON valide.")
                 % {"host": self.host}
             ) from error
         return payload, result.etag, False
+
+
+def failure_message(error: FetchError, *, host: str, max_bytes: int) -> str:
+    """What a failed fetch of a peer means for the administrator, in French, naming the peer's host (never
+    the address it resolved to). Chosen by the exception's type only, never by its text, which is written
+    for a structure's calendar."""
+    values = {"host": host}
+    if isinstance(error, BlockedAddress):
+        message = _(
+            "L'adresse de l'instance suivie %(host)s mène à un réseau privé ou réservé : pour des raisons "
+            "de sécurité, Maillage ne s'y connecte pas. Indiquez l'adresse publique de l'instance."
+        )
+    elif isinstance(error, InvalidURL):
+        message = _("L'adresse de l'instance suivie %(host)s n'est pas valide : vérifiez-la.")
+    elif isinstance(error, TooLarge):
+        message = _(
+            "L'instance suivie %(host)s a envoyé une réponse plus grande que la taille acceptée "
+            "(%(size)s Mo) : la synchronisation s'arrête là."
+        )
+        values["size"] = f"{max_bytes / 1_000_000:g}"
+    elif isinstance(error, TooManyRedirects):
+        message = _(
+            "L'instance suivie %(host)s redirige trop de fois, ou sans dire vers où : vérifiez son adresse."
+        )
+    elif isinstance(error, HTTPStatusError):
+        return status_message(error.status, host=host)
+    elif isinstance(error, FetchTimeout):
+        message = _("L'instance suivie %(host)s n'a pas répondu à temps : Maillage réessaiera plus tard.")
+    elif isinstance(error, NetworkError):
+        message = _(
+            "La connexion avec l'instance suivie %(host)s a échoué ou a été coupée : Maillage réessaiera "
+            "plus tard."
+        )
+    else:
+        message = _("L'instance suivie %(host)s a envoyé une réponse illisible.")
+    return message % values
+
+
+def status_message(status: int, *, host: str) -> str:
+    """An HTTP error status of a peer, and what the administrator can do about it."""
+    values = {"host": host, "status": status}
+    if status in (401, 403):
+        return (
+            _("L'instance suivie %(host)s a répondu %(status)s (accès refusé) : son API doit être publique.")
+            % values
+        )
+    if status in (404, 410):
+        return (
+            _(
+                "L'instance suivie %(host)s a répondu %(status)s (page introuvable) : vérifiez que son "
+                "adresse est bien celle d'une instance Maillage."
+            )
+            % values
+        )
+    if status == 429:
+        return (
+            _("L'instance suivie %(host)s a répondu 429 (trop de demandes) : Maillage réessaiera plus tard.")
+            % values
+        )
+    if status >= 500:
+        return (
+            _(
+                "L'instance suivie %(host)s a répondu %(status)s (erreur de son côté) : Maillage réessaiera "
+                "plus tard."
+            )
+            % values
+        )
+    return _("L'instance suivie %(host)s a répondu %(status)s au lieu d'envoyer ses données.") % values

@@ -4,6 +4,11 @@ Identity is global (`global_id` of bassins and structures, `uid` of ateliers): a
 no local row already has its id, it is not already copied from another peer, and it was not created here
 (its `origin` is not this instance). Following a hub that follows you back thus creates no duplicate and no
 loop. Only rows recorded in `Mirror` for this peer are ever changed or deleted.
+
+Every object read ends either `settled` (copied, or left out for good on purpose) or in `retry`, with a
+French reason, when what kept it out may pass (its bassin or structure not copied yet, refused by this
+instance's checks, a write that failed): `federation.sync` records those and reads them again next time.
+Each object is written under its own savepoint, so that one failed write leaves the others applied.
 """
 
 import uuid
@@ -11,8 +16,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from events import enums as event_enums
 from events.domain import rebuild_sessions
@@ -21,6 +28,7 @@ from network.fields import ChoiceListField, StringListField
 from network.models import BassinPage, StructurePage
 
 from .models import Mirror, MirrorKind, Peer, normalise_base_url
+from .sessions import apply_session_changes
 
 STRUCTURE_FIELDS = (
     "adresse",
@@ -89,7 +97,33 @@ def own_origin() -> str:
 
 def parse_updated_at(item: dict) -> datetime | None:
     value = item.get("updated_at")
-    return parse_datetime(value) if isinstance(value, str) else None
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
+
+
+def remote_id(kind: str, item: dict) -> str | None:
+    """The object's global identity as stored here (a UUID's canonical spelling), or None if unusable."""
+    value = item.get("id")
+    if not isinstance(value, str) or not value:
+        return None
+    if kind == MirrorKind.ATELIER:
+        return value[:255]
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
+def item_title(item: dict) -> str:
+    return str(item.get("nom") or item.get("title") or "")[:255]
+
+
+def invalid_reason(error: ValidationError) -> str:
+    details = " ; ".join(error.messages)
+    return (_("Refusé par les contrôles de cette instance : %(details)s") % {"details": details})[:500]
 
 
 class Mirroring:
@@ -99,6 +133,23 @@ class Mirroring:
         self.peer = peer
         self.own = own_origin()
         self.counts = {"created": 0, "updated": 0, "deleted": 0, "skipped": 0}
+        # Per kind: ids copied or left out for good; (item, reason) of those to try again.
+        self.settled: dict[str, set[str]] = {kind: set() for kind in MirrorKind.values}
+        self.retry: dict[str, list[tuple[dict, str]]] = {kind: [] for kind in MirrorKind.values}
+
+    def _done(self, kind: str, item: dict) -> None:
+        self.settled[kind].add(remote_id(kind, item))
+
+    def _skip(self, kind: str, item: dict, reason: str = "") -> None:
+        """Leave `item` out: for good without a `reason`, else to be tried again (`federation.sync`)."""
+        self.counts["skipped"] += 1
+        key = remote_id(kind, item)
+        if key is None:
+            return
+        if reason and parse_updated_at(item) is not None:
+            self.retry[kind].append((item, reason))
+        else:
+            self.settled[kind].add(key)
 
     # -- which items are ours to copy ------------------------------------------------------------------
 
@@ -109,37 +160,26 @@ class Mirroring:
         """
         by_id = {}
         for item in items:
-            remote_id = self._remote_id(kind, item)
+            key = remote_id(kind, item)
             origin = normalise_base_url(str(item.get("origin") or ""))
-            if remote_id is None or origin == self.own:
-                self.counts["skipped"] += 1
+            if key is None or origin == self.own:
+                self._skip(kind, item)
                 continue
-            by_id[remote_id] = item
+            by_id[key] = item
         mirrors = {
             mirror.remote_id: mirror.peer_id
             for mirror in Mirror.objects.filter(kind=kind, remote_id__in=list(by_id))
         }
         existing = self._objects(kind, list(by_id))
         copyable = []
-        for remote_id, item in by_id.items():
-            mine = mirrors.get(remote_id) == self.peer.pk
-            current = existing.get(remote_id)
-            if (remote_id in mirrors and not mine) or (current is not None and not mine):
-                self.counts["skipped"] += 1  # someone else's copy, or a local object: never touched
+        for key, item in by_id.items():
+            mine = mirrors.get(key) == self.peer.pk
+            current = existing.get(key)
+            if (key in mirrors and not mine) or (current is not None and not mine):
+                self._skip(kind, item)  # someone else's copy, or a local object: never touched
                 continue
             copyable.append((item, current))
         return copyable
-
-    def _remote_id(self, kind: str, item: dict) -> str | None:
-        value = item.get("id")
-        if not isinstance(value, str) or not value:
-            return None
-        if kind == MirrorKind.ATELIER:
-            return value[:255]
-        try:
-            return str(uuid.UUID(value))
-        except ValueError:
-            return None
 
     def _objects(self, kind: str, ids: list[str]) -> dict:
         if kind == MirrorKind.ATELIER:
@@ -155,7 +195,7 @@ class Mirroring:
     def apply_bassins(self, items: list[dict], home) -> None:
         for item, current in self._copyable(MirrorKind.BASSIN, items):
             page = current or BassinPage(global_id=item["id"])
-            page.title = str(item.get("nom") or item.get("title") or "")[:255] or str(item["id"])
+            page.title = item_title(item) or str(item["id"])
             page.departements = _known(BassinPage, "departements", item.get("departements"))
             page.latitude = _number(item.get("latitude"))
             page.longitude = _number(item.get("longitude"))
@@ -167,8 +207,12 @@ class Mirroring:
         bassins = {str(b.global_id): b for b in BassinPage.objects.filter(global_id__in=_uuids(bassin_ids))}
         for item, current in copyable:
             bassin = bassins.get(str(item.get("bassin")))
-            if bassin is None:
-                self.counts["skipped"] += 1  # its bassin is neither here nor mirrored: nowhere to put it
+            if bassin is None:  # nowhere to put it yet: its bassin may come later (another peer, a retry)
+                self._skip(
+                    MirrorKind.STRUCTURE,
+                    item,
+                    _("Son bassin de vie n'est ni ici ni copié d'une instance suivie (pas encore ?)."),
+                )
                 continue
             page = current or StructurePage(global_id=item["id"])
             page.title = str(item.get("nom") or "")[:255] or str(item["id"])
@@ -183,18 +227,25 @@ class Mirroring:
         page.source_url = _url(item.get("url"))
         try:
             page.full_clean(exclude=["path", "depth", "url_path", "slug", "title"])
-        except ValidationError:
-            self.counts["skipped"] += 1
+        except ValidationError as error:
+            self._skip(kind, item, invalid_reason(error))
             return
-        if page.pk is None:
-            page.slug = f"{slugify(page.title)[:60] or kind}-{str(item['id'])[:8]}"
-            page.live = True
-            parent.add_child(instance=page)
-            Mirror.objects.create(peer=self.peer, kind=kind, remote_id=str(page.global_id))
-            self.counts["created"] += 1
-        else:
-            self.counts["updated"] += 1
-        page.save_revision(log_action=False).publish(log_action=False)
+        created = page.pk is None
+        try:
+            with transaction.atomic():
+                if created:
+                    page.slug = f"{slugify(page.title)[:60] or kind}-{str(item['id'])[:8]}"
+                    page.live = True
+                    parent.add_child(instance=page)
+                    Mirror.objects.create(peer=self.peer, kind=kind, remote_id=str(page.global_id))
+                page.save_revision(log_action=False).publish(log_action=False)
+        except (ValidationError, DatabaseError):
+            if created:
+                page.pk = page.id = None  # rolled back with its savepoint
+            self._skip(kind, item, write_failed())
+            return
+        self.counts["created" if created else "updated"] += 1
+        self._done(kind, item)
 
     # -- ateliers and their sessions ------------------------------------------------------------------
 
@@ -206,36 +257,51 @@ class Mirroring:
         }
         for item, current in copyable:
             structure = structures.get(str(item.get("structure")))
-            if structure is None or not structure.origin:
-                # Unknown, or a local structure: a local page never gets another instance's ateliers.
-                self.counts["skipped"] += 1
+            if structure is None:  # may come later (another peer, a retry of the structure)
+                self._skip(
+                    MirrorKind.ATELIER,
+                    item,
+                    _("Sa structure n'est ni ici ni copiée d'une instance suivie (pas encore ?)."),
+                )
+                continue
+            if not structure.origin:  # a local page never gets another instance's ateliers
+                self._skip(MirrorKind.ATELIER, item)
                 continue
             atelier = current or Atelier(uid=item["id"][:255])
             atelier.structure = structure
             for name in ATELIER_FIELDS:
                 if name in item and item[name] is not None:
                     setattr(atelier, name, _value(Atelier, name, item[name]))
+            atelier.rdates, atelier.exdates = _wall_clock(atelier.rdates), _wall_clock(atelier.exdates)
             atelier.source = event_enums.Source.INSTANCE
             atelier.visibility = event_enums.Visibility.PUBLIC  # the API never lists pro-only ateliers
             atelier.origin = self._origin(item)
             atelier.source_url = _url(item.get("url"))
             try:
                 atelier.full_clean(exclude=["structure", "uid", "feed"])
-            except ValidationError:
-                self.counts["skipped"] += 1
+            except ValidationError as error:
+                self._skip(MirrorKind.ATELIER, item, invalid_reason(error))
                 continue
             created = atelier.pk is None
-            atelier.save()
-            rebuild_sessions(atelier=atelier)
-            if created:
-                Mirror.objects.create(peer=self.peer, kind=MirrorKind.ATELIER, remote_id=atelier.uid)
+            try:
+                with transaction.atomic():
+                    atelier.save()
+                    if "session_changes" in item:
+                        apply_session_changes(atelier=atelier, items=item["session_changes"])
+                    rebuild_sessions(atelier=atelier)
+                    if created:
+                        Mirror.objects.create(peer=self.peer, kind=MirrorKind.ATELIER, remote_id=atelier.uid)
+            except (ValidationError, DatabaseError):
+                self._skip(MirrorKind.ATELIER, item, write_failed())
+                continue
             self.counts["created" if created else "updated"] += 1
+            self._done(MirrorKind.ATELIER, item)
 
     # -- what vanished upstream -----------------------------------------------------------------------
 
     def remove_missing(self, kind: str, upstream_ids: set[str]) -> None:
         """Delete this peer's copies whose id the peer no longer lists (never a local object)."""
-        upstream_ids = {self._remote_id(kind, {"id": value}) for value in upstream_ids}
+        upstream_ids = {remote_id(kind, {"id": value}) for value in upstream_ids}
         gone = self.peer.mirrors.filter(kind=kind).exclude(remote_id__in=upstream_ids - {None})
         gone_ids = list(gone.values_list("remote_id", flat=True))
         if not gone_ids:
@@ -251,6 +317,24 @@ class Mirroring:
                     page.delete()
         self.counts["deleted"] += len(gone_ids)
         self.peer.mirrors.filter(kind=kind, remote_id__in=gone_ids).delete()
+
+
+def _wall_clock(values) -> list[str]:
+    """Added or removed sessions as the schedule reads them (Paris wall-clock ISO strings): anything else
+    a peer sends is left out, at most `MAILLAGE_FEED_MAX_DATES_PER_SERIES` of them."""
+    kept = []
+    for value in values if isinstance(values, list) else []:
+        try:
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            continue
+        if moment is not None and moment.tzinfo is None:
+            kept.append(moment.isoformat())
+    return kept[: settings.MAILLAGE_FEED_MAX_DATES_PER_SERIES]
+
+
+def write_failed() -> str:
+    return _("L'enregistrement ici a échoué ; nouvel essai à la prochaine synchronisation.")
 
 
 def _uuids(values: list[str]) -> list[str]:

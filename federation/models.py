@@ -7,6 +7,7 @@ listed in `Mirror` are ever changed or deleted by a sync: a local object is neve
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -92,3 +93,47 @@ class Mirror(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.remote_id}"
+
+
+class SkippedItemQuerySet(models.QuerySet):
+    def retrying(self):
+        """Still tried at each sync: they hold their listing's `updated_since` back to their own date."""
+        return self.filter(attempts__lt=settings.MAILLAGE_PEER_MAX_ATTEMPTS)
+
+    def given_up(self):
+        return self.filter(attempts__gte=settings.MAILLAGE_PEER_MAX_ATTEMPTS)
+
+
+class SkippedItem(models.Model):
+    """An object of `peer` left out of a sync for a reason that may pass: its bassin or structure not copied
+    yet, refused by this instance's checks (a value this version does not know), a write that failed.
+
+    The incremental reading (`updated_since`) would never bring it again unless it changes upstream, so
+    the next syncs read its listing from its own `updated_at` and try it again, up to
+    `MAILLAGE_PEER_MAX_ATTEMPTS` times. Then it is given up: it holds the listing back no more, and is
+    reported in the peer's error until it changes upstream (its attempts start over) or vanishes there.
+    Objects left out for good on purpose (our own objects coming back, another peer's copy, a local
+    object) are never recorded here.
+    """
+
+    peer = models.ForeignKey(Peer, on_delete=models.CASCADE, related_name="skipped_items")
+    kind = models.CharField(_("type"), max_length=10, choices=MirrorKind.choices)
+    remote_id = models.CharField(_("identifiant"), max_length=255)
+    title = models.CharField(_("nom"), max_length=255, blank=True)
+    updated_at = models.DateTimeField(_("modifié sur l'instance suivie le"))
+    attempts = models.PositiveIntegerField(_("essais"), default=0)
+    reason = models.TextField(_("raison"))
+    last_attempt_at = models.DateTimeField(_("dernier essai"), auto_now=True)
+
+    objects = SkippedItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("objet non copié")
+        verbose_name_plural = _("objets non copiés")
+        ordering = ["kind", "updated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["peer", "kind", "remote_id"], name="one_skip_per_peer_object")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} « {self.title or self.remote_id} »"

@@ -7,7 +7,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from wagtail.admin.views.generic import DeleteView
+from wagtail.admin.views.generic import DeleteView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .models import Peer
@@ -38,6 +38,31 @@ class PeerDeleteView(DeleteView):
         unfollow(peer=self.object)
 
 
+class PeerInspectView(InspectView):
+    """The peer's page also lists the objects left out of its syncs, with their tries and reason, so that
+    the administrator sees what is still retried and what was given up (`federation.models.SkippedItem`)."""
+
+    shown = 20
+
+    def get_field_label(self, field_name, field):
+        if field_name == "skipped_items":
+            return _("Objets non copiés")
+        return super().get_field_label(field_name, field)
+
+    def get_skipped_items_display_value(self):
+        items = list(self.object.skipped_items.all()[: self.shown + 1])
+        if not items:
+            return "-"
+        lines = [
+            _("%(item)s, %(attempts)s essai(s) : %(reason)s")
+            % {"item": item, "attempts": item.attempts, "reason": item.reason}
+            for item in items[: self.shown]
+        ]
+        if len(items) > self.shown:
+            lines.append("…")
+        return " ; ".join(lines)
+
+
 class PeerViewSet(ModelViewSet):
     model = Peer
     icon = "globe"
@@ -48,6 +73,7 @@ class PeerViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     delete_view_class = PeerDeleteView
+    inspect_view_class = PeerInspectView
     form_fields = ["url", "name", "active"]
     list_display = ["__str__", "url", "active", "status", "last_sync_at", "last_error"]
     list_filter = ["status", "active"]
@@ -60,6 +86,7 @@ class PeerViewSet(ModelViewSet):
         "last_report",
         "last_sync_at",
         "last_success_at",
+        "skipped_items",
         "created_at",
     ]
 

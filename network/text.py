@@ -8,8 +8,10 @@ look for, and queries are folded the same way before they are sent.
 
 import unicodedata
 
-from django.utils.dateformat import format as date_format
 from django.utils.text import Truncator
+
+# French dates live in the outbox, the lowest layer, so that e-mails sent from there write « 1er » too.
+from outbox.dates import french_date as french_date
 
 # Search engines show about this many characters of a page's meta description; longer text is cut by them.
 META_DESCRIPTION_LENGTH = 160
@@ -201,20 +203,3 @@ def bassin_name(title: str) -> str:
     if rest.casefold().startswith(("de ", "d'", "d’", "du ", "des ")):
         return f"bassin {rest}"
     return f"bassin {de_name(rest)}"
-
-
-# ---- dates ---------------------------------------------------------------------------------------------
-
-
-def french_date(value, pattern: str) -> str:
-    """`value` formatted with Django's date `pattern`, writing the first of the month « 1er » as French
-    does (« mardi 1er décembre »): the day token `j` becomes an escaped literal on that day."""
-    if value is None or value == "":
-        return ""
-    if getattr(value, "day", None) == 1:
-        escaped, previous = [], ""
-        for char in pattern:
-            escaped.append(r"\1\e\r" if char == "j" and previous != "\\" else char)
-            previous = char
-        pattern = "".join(escaped)
-    return date_format(value, pattern)

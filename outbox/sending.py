@@ -16,9 +16,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import get_connection
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from .dates import french_date
 from .models import Message, MessageStatus
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def send_queued(*, message_id: int, connection=None) -> SendResult:
     if message.is_expired():
         message.cancel(
             reason=gettext("Sans objet : non envoyé avant le %(date)s.")
-            % {"date": date_format(timezone.localtime(message.expires_at), "j F Y à H:i")}
+            % {"date": french_date(timezone.localtime(message.expires_at), "j F Y à H:i")}
         )
         return SendResult(MessageStatus.CANCELLED)
     try:

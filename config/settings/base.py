@@ -455,6 +455,9 @@ MAILLAGE_FETCH_DEADLINE_SECONDS = float(os.environ.get("MAILLAGE_FETCH_DEADLINE_
 MAILLAGE_PEER_MAX_BYTES = int(os.environ.get("MAILLAGE_PEER_MAX_BYTES", "20000000"))
 MAILLAGE_PEER_MAX_PAGES = int(os.environ.get("MAILLAGE_PEER_MAX_PAGES", "200"))
 MAILLAGE_PEER_SYNC_DEADLINE_SECONDS = float(os.environ.get("MAILLAGE_PEER_SYNC_DEADLINE_SECONDS", "180"))
+# An object of a peer left out for a reason that may pass (its bassin not copied yet…) is tried again at
+# this many syncs, then given up and reported on the peer (federation.models.SkippedItem).
+MAILLAGE_PEER_MAX_ATTEMPTS = int(os.environ.get("MAILLAGE_PEER_MAX_ATTEMPTS", "5"))
 # Open data (opendata app): the producer id in the national file name, the territory of the whole export,
 # and the largest file `import_lieux` reads (a URL is fetched through the calendars' SSRF guard).
 MAILLAGE_OPENDATA_PRODUCER = os.environ.get("MAILLAGE_OPENDATA_PRODUCER", "maillage")

@@ -14,6 +14,7 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField
 
@@ -44,6 +45,12 @@ class AtelierQuerySet(models.QuerySet):
 
     def in_bassin(self, bassin):
         return self.filter(structure__bassin=bassin)
+
+    def mark_sessions_changed(self) -> int:
+        """Stamp `sessions_changed_at` now: one of their sessions was changed, restored or its change
+        removed. Not `updated_at`, which says the series itself changed (digests mark every session of a
+        changed series « modifié », the .ics bumps the series' LAST-MODIFIED)."""
+        return self.update(sessions_changed_at=timezone.now())
 
 
 class Atelier(models.Model):
@@ -191,6 +198,9 @@ class Atelier(models.Model):
     is_demo = models.BooleanField(_("contenu de démonstration"), default=False, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    # Last change of one of its sessions (`SessionOverride` created, changed or removed): the API's
+    # `updated_at` is the later of the two, so that a peer following this instance sees a moved session.
+    sessions_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = AtelierQuerySet.as_manager()
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from events import domain
 from events.models import Atelier
 from network.models import StructurePage
 from tests.factories import AtelierFactory, add_listed_structures
@@ -152,6 +153,19 @@ class TestUpdatedSince:
             item["atelier"] for item in api.get("/api/v1/sessions/", {"updated_since": cut}).json()["results"]
         } == {territory.orleans.uid}
 
+    def test_a_changed_session_moves_its_atelier_and_its_sessions(self, api, territory):
+        """A peer reading `updated_since` must see a cancelled or moved session of an unchanged series."""
+        Atelier.objects.update(updated_at=timezone.now() - timedelta(days=3))
+        cut = (timezone.now() - timedelta(days=2)).isoformat()
+        first = territory.orleans.occurrences.order_by("start").first()
+
+        domain.cancel_session(atelier=territory.orleans, original_start=first.recurrence_id)
+
+        assert ids(api.get("/api/v1/ateliers/", {"updated_since": cut})) == [territory.orleans.uid]
+        sessions = api.get("/api/v1/sessions/", {"updated_since": cut}).json()["results"]
+        assert {item["atelier"] for item in sessions} == {territory.orleans.uid}
+        assert Atelier.objects.get(pk=territory.orleans.pk).updated_at < timezone.now() - timedelta(days=2)
+
     def test_structures_changed_when_published_again(self, api, territory):
         StructurePage.objects.update(last_published_at=timezone.now() - timedelta(days=3))
         cut = timezone.now() - timedelta(days=2)
@@ -167,6 +181,59 @@ class TestUpdatedSince:
         later = ids(api.get("/api/v1/bassins/", {"updated_since": first["updated_at"]}))
 
         assert first["id"] not in later
+
+
+class TestSessionChanges:
+    def test_an_atelier_lists_its_changed_sessions_and_added_or_removed_dates(self, api, territory):
+        atelier = territory.orleans
+        second, third = [row.recurrence_id for row in atelier.occurrences.order_by("start")][1:3]
+        domain.cancel_session(atelier=atelier, original_start=third)
+        domain.update_session(
+            atelier=atelier,
+            original_start=second,
+            new_start=second + timedelta(days=1),
+            new_end=second + timedelta(days=1, hours=2),
+            title="Séance spéciale",
+            place_name="Salle des fêtes",
+            commune="Olivet",
+        )
+
+        item = next(i for i in api.get("/api/v1/ateliers/").json()["results"] if i["id"] == atelier.uid)
+
+        assert item["session_changes"] == [
+            {
+                "session": second.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                "status": "programme",
+                "start": (second + timedelta(days=1)).astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                "end": (second + timedelta(days=1, hours=2))
+                .astimezone(UTC)
+                .isoformat()
+                .replace("+00:00", "Z"),
+                "title": "Séance spéciale",
+                "note": "",
+                "place_name": "Salle des fêtes",
+                "address": "",
+                "commune": "Olivet",
+                "latitude": None,
+                "longitude": None,
+                "seats_taken": 0,
+            },
+            {
+                "session": third.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                "status": "annule",
+                "start": None,
+                "end": None,
+                "title": "",
+                "note": "",
+                "place_name": "",
+                "address": "",
+                "commune": "",
+                "latitude": None,
+                "longitude": None,
+                "seats_taken": 0,
+            },
+        ]
+        assert (item["rdates"], item["exdates"]) == ([], [])
 
 
 class TestOrderAndPages:

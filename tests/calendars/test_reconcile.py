@@ -524,3 +524,17 @@ def test_first_import_of_a_series_with_a_moved_session_records_the_moved_day(str
     last = Occurrence.objects.filter(atelier=atelier).latest("start")
     assert (last.is_moved, last.local_date) == (True, DAY + timedelta(weeks=3, days=2))
     assert atelier.last_session_date == DAY + timedelta(weeks=3, days=2)
+
+
+def test_a_session_changed_in_the_calendar_is_stamped_for_peers_the_series_is_not(structure):
+    """A peer following this instance reads `sessions_changed_at` (api.views): a feed's moved or cancelled
+    session must move it, while `updated_at` (the series' own change, digests, LAST-MODIFIED) stays."""
+    import_calendar(structure=structure, data=series())
+    Atelier.objects.update(updated_at=timezone.now() - timedelta(days=2), sessions_changed_at=None)
+    before = Atelier.objects.get(structure=structure).updated_at
+
+    import_calendar(structure=structure, data=series(override(2, extra="STATUS:CANCELLED")))
+
+    atelier = Atelier.objects.get(structure=structure)
+    assert atelier.updated_at == before
+    assert atelier.sessions_changed_at > before

@@ -241,3 +241,17 @@ def test_create_ateliers_without_sessions_inserts_the_ateliers_only(clock, struc
 
     assert domain.create_ateliers(ateliers=[atelier], sessions=False) == 0
     assert (Atelier.objects.filter(pk=atelier.pk).exists(), Occurrence.objects.count()) == (True, 0)
+
+
+def test_a_session_change_is_stamped_for_peers_the_series_is_not(atelier):
+    """Federation reads `sessions_changed_at`; `updated_at` stays the series' own (digests, LAST-MODIFIED)."""
+    Atelier.objects.filter(pk=atelier.pk).update(updated_at=timezone.now() - timedelta(days=2))
+    before = Atelier.objects.get(pk=atelier.pk).updated_at
+
+    domain.cancel_session(atelier=atelier, original_start=session_start(atelier))
+    cancelled = Atelier.objects.get(pk=atelier.pk).sessions_changed_at
+    domain.restore_session(atelier=atelier, original_start=session_start(atelier))
+    restored = Atelier.objects.get(pk=atelier.pk)
+
+    assert restored.updated_at == before
+    assert before < cancelled <= restored.sessions_changed_at

@@ -8,7 +8,9 @@ import json
 
 import pytest
 
+from calendars import fetch
 from events.models import Atelier
+from federation.client import failure_message
 from federation.models import Peer, PeerStatus
 from federation.sync import sync_peer
 from network.models import BassinPage, StructurePage
@@ -71,8 +73,9 @@ def test_a_bad_answer_keeps_every_copy_and_marks_the_peer_in_error(
 
     peer.refresh_from_db()
     assert peer.status == PeerStatus.ERROR
-    assert peer.last_error.startswith("L'instance pair.test:")
+    assert peer.last_error.startswith("L'instance suivie pair.test:")
     assert message in peer.last_error
+    assert "calendrier" not in peer.last_error
     assert counts() == before
     assert StructurePage.objects.get(global_id=structure["id"]).title == "Médiathèque de Vierzon"
     assert Atelier.objects.filter(uid=atelier["id"]).exists()
@@ -100,7 +103,7 @@ def test_a_slow_peer_is_cut_at_the_deadline(fake_peer, peer, mirrored, settings,
 
     peer.refresh_from_db()
     assert peer.status == PeerStatus.ERROR
-    assert peer.last_error.startswith("L'instance pair.test:")
+    assert peer.last_error.startswith("L'instance suivie pair.test:")
     assert counts() == before
 
 
@@ -116,6 +119,7 @@ def test_a_peer_on_an_internal_address_is_refused_without_a_connection(
     assert peer.status == PeerStatus.ERROR
     assert "interne.test" in peer.last_error
     assert "10.20.30.40" not in peer.last_error
+    assert peer.last_error.startswith("L'adresse de l'instance suivie interne.test mène à un réseau privé")
     assert loopback_only == []
 
 
@@ -132,3 +136,27 @@ def test_a_next_link_to_another_site_is_not_followed(fake_peer, peer, home_page)
     assert peer.status == PeerStatus.ERROR
     assert "renvoie vers un autre site" in peer.last_error
     assert not any("ailleurs" in str(request["headers"]) for request in fake_peer.server.requests)
+
+
+@pytest.mark.parametrize(
+    "error, expected",
+    [
+        (fetch.BlockedAddress("…calendrier…"), "L'adresse de l'instance suivie pair.test mène à un réseau"),
+        (fetch.InvalidURL("…calendrier…"), "L'adresse de l'instance suivie pair.test n'est pas valide"),
+        (fetch.TooLarge("…calendrier…"), "L'instance suivie pair.test a envoyé une réponse plus grande"),
+        (fetch.TooManyRedirects("…calendrier…"), "L'instance suivie pair.test redirige trop de fois"),
+        (fetch.FetchTimeout("…calendrier…"), "L'instance suivie pair.test n'a pas répondu à temps"),
+        (fetch.NetworkError("…calendrier…"), "La connexion avec l'instance suivie pair.test a échoué"),
+        (fetch.HTTPStatusError(403), "L'instance suivie pair.test a répondu 403 (accès refusé)"),
+        (fetch.HTTPStatusError(404), "L'instance suivie pair.test a répondu 404 (page introuvable)"),
+        (fetch.HTTPStatusError(429), "L'instance suivie pair.test a répondu 429 (trop de demandes)"),
+        (fetch.HTTPStatusError(503), "L'instance suivie pair.test a répondu 503 (erreur de son côté)"),
+        (fetch.HTTPStatusError(418), "L'instance suivie pair.test a répondu 418 au lieu d'envoyer"),
+        (fetch.FetchError("…calendrier…"), "L'instance suivie pair.test a envoyé une réponse illisible"),
+    ],
+)
+def test_every_fetch_failure_names_the_followed_instance_never_a_calendar(error, expected):
+    message = failure_message(error, host="pair.test", max_bytes=20_000_000)
+
+    assert message.startswith(expected)
+    assert "calendrier" not in message

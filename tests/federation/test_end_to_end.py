@@ -1,4 +1,5 @@
-"""Two real Maillage instances on 127.0.0.1, each with its own database, following each other.
+"""Two real Maillage instances on 127.0.0.1, each with its own database, following each other: creation,
+session changes (cancelled, moved), update and deletion propagate; mutual following makes no loop.
 
 The other instance is this project run by `manage.py runserver` in a subprocess, on a SQLite file of its
 own (migrated once per module, about a minute); this instance is the test database behind `live_server`.
@@ -45,6 +46,22 @@ atelier = save_atelier(atelier=Atelier(
 ))
 ids = {"bassin": str(bassin.global_id), "structure": str(structure.global_id), "atelier": atelier.uid}
 print(json.dumps(ids))
+"""
+
+SESSIONS = """
+import json
+from datetime import timedelta
+from events.domain import cancel_session, update_session
+from events.models import Atelier
+atelier = Atelier.objects.get()
+first, second = atelier.occurrences.order_by("recurrence_id").values_list("recurrence_id", flat=True)[:2]
+cancel_session(atelier=atelier, original_start=first)
+moved = second + timedelta(days=1, hours=2)
+update_session(
+    atelier=atelier, original_start=second, new_start=moved, new_end=moved + timedelta(hours=2),
+    title="Séance déplacée",
+)
+print(json.dumps({"first": first.isoformat(), "second": second.isoformat(), "moved": moved.isoformat()}))
 """
 
 CHANGE = """
@@ -143,6 +160,22 @@ def test_two_instances_follow_each_other_without_duplicates_or_loops(
     assert (copy.title, copy.origin, copy.live) == ("Médiathèque de Vierzon", other.base, True)
     assert copy.source_url.startswith(other.base)
     assert Atelier.objects.get(uid=ids["atelier"]).occurrences.count() == 4
+
+    # A session cancelled and another moved and renamed there, the series itself unchanged: same here.
+    changed = other.shell(SESSIONS)
+    counts = sync_peer(peer=peer)
+    copies = {
+        row.recurrence_id.isoformat(): row
+        for row in Atelier.objects.get(uid=ids["atelier"]).occurrences.all()
+    }
+    first, second = copies[changed["first"]], copies[changed["second"]]
+    assert counts == {"created": 0, "updated": 1, "deleted": 0, "skipped": 0}
+    assert (len(copies), first.status, second.status) == (4, "annule", "programme")
+    assert (second.start.isoformat(), second.is_moved, second.title) == (
+        changed["moved"],
+        True,
+        "Séance déplacée",
+    )
 
     # Update and deletion propagate.
     other.shell(CHANGE)

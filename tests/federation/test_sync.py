@@ -1,5 +1,7 @@
 """Mirroring a peer through its API (federation.sync): creation, update, deletion, identity, ETags."""
 
+import uuid
+
 import pytest
 from django.db import connection
 from django.test import override_settings
@@ -176,3 +178,123 @@ def test_an_unchanged_peer_costs_the_same_queries_whatever_its_size(fake_peer, p
         return len(queries)
 
     assert unchanged_sync_queries(1) == unchanged_sync_queries(4)
+
+
+# -- objects left out are tried again, within bounds --------------------------------------------------
+
+
+def structure_without_its_bassin(fake_peer):
+    """A structure listed before its bassin is (unpublished there, or relayed by another peer)."""
+    bassin = payloads.bassin(fake_peer.base) | {"updated_at": payloads.stamp(30)}
+    structure = payloads.structure(fake_peer.base, bassin["id"])
+    fake_peer.structures.append(structure)
+    return bassin, structure
+
+
+def test_a_structure_whose_bassin_comes_later_is_copied_at_a_later_sync(fake_peer, peer, home_page):
+    bassin, structure = structure_without_its_bassin(fake_peer)
+    first = sync_peer(peer=peer)
+    peer.refresh_from_db()
+    skipped = peer.skipped_items.get()
+    fake_peer.bassins.append(bassin)  # newer than the structure, which does not change upstream
+    fake_peer.server.requests.clear()
+
+    second = sync_peer(peer=peer)
+
+    assert first["skipped"] == 1
+    assert (skipped.kind, skipped.remote_id, skipped.attempts, skipped.title) == (
+        "structure",
+        structure["id"],
+        1,
+        "Médiathèque de Vierzon",
+    )
+    assert skipped.reason.startswith("Son bassin de vie n'est ni ici ni copié")
+    assert second == {"created": 2, "updated": 0, "deleted": 0, "skipped": 0}
+    assert StructurePage.objects.get(global_id=structure["id"]).bassin.global_id == uuid.UUID(bassin["id"])
+    assert peer.skipped_items.count() == 0
+    changes = [path for path in fake_peer.requests_to("structures") if "updated_since" in path]
+    assert len(changes) == 1  # asked again from just before the structure's own date
+
+
+def test_objects_read_again_for_a_retry_are_not_applied_twice(fake_peer, peer, home_page):
+    bassin, structure, atelier = populate(fake_peer)
+    _bassin, waiting = structure_without_its_bassin(fake_peer)
+    waiting["updated_at"] = payloads.stamp(-10)  # older than the rest: they are read again with it
+    sync_peer(peer=peer)
+
+    again = sync_peer(peer=peer)
+
+    assert again == {"created": 0, "updated": 0, "deleted": 0, "skipped": 1}
+    peer.refresh_from_db()
+    assert peer.last_report == "0 ajouté(s), 0 mis à jour, 0 retiré(s), 1 ignoré(s), dont 1 à réessayer"
+    assert peer.skipped_items.get().attempts == 2
+
+
+def test_an_object_is_given_up_after_the_last_try_and_shown_on_the_peer(fake_peer, peer, home_page, settings):
+    settings.MAILLAGE_PEER_MAX_ATTEMPTS = 2
+    _bassin, structure = structure_without_its_bassin(fake_peer)
+    populate(fake_peer)
+    sync_peer(peer=peer)
+    sync_peer(peer=peer)
+    peer.refresh_from_db()
+    given_up_status = (peer.status, peer.last_error)
+    fake_peer.server.requests.clear()
+
+    third = sync_peer(peer=peer)
+
+    assert given_up_status == (
+        PeerStatus.ERROR,
+        "1 objet de l'instance suivie n'a pas pu être copié après 2 essais (il sera repris s'il change "
+        "là-bas) : structure « Médiathèque de Vierzon » : Son bassin de vie n'est ni ici ni copié d'une "
+        "instance suivie (pas encore ?).",
+    )
+    assert third["skipped"] == 0  # no longer read again: the listing's cursor moved past it
+    assert all("If-None-Match" in request["headers"] for request in fake_peer.server.requests)
+    assert peer.skipped_items.get().attempts == 2
+    assert StructurePage.objects.filter(global_id=structure["id"]).count() == 0
+
+
+def test_a_given_up_object_that_changes_upstream_is_tried_again(fake_peer, peer, home_page, settings):
+    settings.MAILLAGE_PEER_MAX_ATTEMPTS = 1
+    bassin, structure = structure_without_its_bassin(fake_peer)
+    sync_peer(peer=peer)
+    fake_peer.bassins.append(bassin)
+    structure["updated_at"] = payloads.stamp(60)
+
+    sync_peer(peer=peer)
+
+    peer.refresh_from_db()
+    assert (peer.status, peer.last_error) == (PeerStatus.OK, "")
+    assert StructurePage.objects.filter(global_id=structure["id"]).count() == 1
+    assert peer.skipped_items.count() == 0
+
+
+def test_an_object_to_retry_that_vanishes_upstream_is_forgotten(fake_peer, peer, home_page):
+    structure_without_its_bassin(fake_peer)
+    sync_peer(peer=peer)
+    fake_peer.structures.clear()
+
+    sync_peer(peer=peer)
+
+    assert peer.skipped_items.count() == 0
+
+
+def test_an_object_refused_by_our_checks_is_tried_again_with_the_reason(fake_peer, peer, home_page):
+    bassin, structure, atelier = populate(fake_peer)
+    atelier["end_time"] = "13:00:00"  # ends before it starts
+
+    sync_peer(peer=peer)
+
+    skipped = peer.skipped_items.get()
+    assert (skipped.kind, skipped.remote_id) == ("atelier", atelier["id"])
+    assert skipped.reason.startswith("Refusé par les contrôles de cette instance : ")
+
+
+def test_our_own_objects_coming_back_are_never_tried_again(fake_peer, peer, home_page, settings):
+    settings.WAGTAILADMIN_BASE_URL = OWN_URL
+    fake_peer.bassins.append(payloads.bassin(fake_peer.base, origin=OWN_URL))
+
+    counts = sync_peer(peer=peer)
+
+    assert counts["skipped"] == 1
+    assert peer.skipped_items.count() == 0

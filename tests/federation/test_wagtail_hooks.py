@@ -13,6 +13,7 @@ from network.models import StructurePage
 from network.permissions import can_manage_structure, manageable_structures
 from tests.factories import UserFactory
 
+from . import payloads
 from .test_sync import populate
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +140,17 @@ def test_sync_now_enqueues_a_sync_for_an_administrator_only(client, superuser, p
 
     assert response.status_code == 302
     assert enqueued == [{"peer_id": peer.pk}]
+
+
+def test_the_peer_page_lists_the_objects_left_out_with_their_reason(
+    client, superuser, fake_peer, peer, home_page
+):
+    bassin = payloads.bassin(fake_peer.base)
+    fake_peer.structures.append(payloads.structure(fake_peer.base, bassin["id"], nom="Tiers-lieu"))
+    sync_peer(peer=peer)
+    client.force_login(superuser)
+
+    page = client.get(reverse("federation:inspect", args=[peer.pk])).content.decode()
+
+    assert "Objets non copiés" in page
+    assert "structure « Tiers-lieu », 1 essai(s) : Son bassin de vie n&#x27;est ni ici" in page

@@ -161,7 +161,7 @@ def test_step_two_asks_the_commune_and_offers_around_me_only_with_javascript(cli
     assert commune_form.action == MATTERS
     assert commune_form.hidden == [("besoin", "demarches")]
     assert [field["name"] for field in commune_form.inputs] == ["pres"]
-    # « Autour de moi » needs the browser's position: the form is hidden until guide.js shows it.
+    # « Autour de moi » needs the browser's position: the form is hidden until js/near-me.js shows it.
     assert "hidden" in around_form.attrs
     assert [name for name, _value in around_form.hidden] == ["besoin", "lat", "lon"]
     assert f'href="{GUIDE}?besoin=demarches"' in content  # « Retour » keeps the answers

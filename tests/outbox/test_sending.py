@@ -3,7 +3,7 @@ e-mail leaves once, a failed send waits in the outbox and leaves on a later try,
 half-sent is never sent twice."""
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -163,6 +163,15 @@ def test_an_email_past_its_expiry_is_cancelled_not_sent(smtp_sink):
     assert send_queued(message_id=message.pk).status == ST.CANCELLED
     assert (smtp_sink.recipients(), row(message).status) == ([], ST.CANCELLED)
     assert row(message).last_error.startswith("Sans objet : non envoyé avant le ")
+
+
+def test_an_expiry_on_the_first_of_the_month_is_written_1er(smtp_sink):
+    expired = timezone.make_aware(datetime(2026, 12, 1, 9, 30))
+    message = queued(expires_at=expired)
+
+    send_queued(message_id=message.pk)
+
+    assert row(message).last_error == "Sans objet : non envoyé avant le 1er décembre 2026 à 09:30."
 
 
 # Never twice ------------------------------------------------------------------------------------------------

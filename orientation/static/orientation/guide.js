@@ -1,11 +1,9 @@
 /*
  * Maillage — the guided path « Trouver de l'aide » (/aide/ and the kiosk /borne/…/).
  *
- * Progressive enhancement only: every screen is a plain GET form that works without JavaScript. With it:
- * - « Autour de moi » appears, asks the browser for the position and sends it as lat/lon (rounded to about
- *   10 m, and never stored); when the browser refuses, it says so and the commune field stays the way;
- * - « Imprimer la fiche » appears and opens the print dialog (the slip is the print style of the result).
- * Every text comes from data-label-* attributes, translated by the template.
+ * Progressive enhancement only: every screen is a plain GET form that works without JavaScript. With it,
+ * « Imprimer la fiche » appears and opens the print dialog (the slip is the print style of the result).
+ * « Autour de moi » is the site's one position script, static/js/near-me.js, like every « Près de chez moi ».
  */
 (function () {
   "use strict";
@@ -19,31 +17,4 @@
       hint.hidden = true;
     });
   }
-
-  const form = document.querySelector("[data-around-me]");
-  if (!form || !("geolocation" in navigator)) {
-    return;
-  }
-  const status = form.querySelector("[data-around-me-status]");
-  const latitude = form.querySelector("input[name=lat]");
-  const longitude = form.querySelector("input[name=lon]");
-  form.hidden = false;
-  form.addEventListener("submit", (event) => {
-    if (latitude.value && longitude.value) {
-      return;
-    }
-    event.preventDefault();
-    status.textContent = form.dataset.labelSearching;
-    navigator.geolocation.getCurrentPosition(
-      (position) => {
-        latitude.value = position.coords.latitude.toFixed(4);
-        longitude.value = position.coords.longitude.toFixed(4);
-        form.submit();
-      },
-      () => {
-        status.textContent = form.dataset.labelFailed;
-      },
-      { timeout: 15000, maximumAge: 600000 }
-    );
-  });
 })();

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from modelcluster.models import get_all_child_relations
 from wagtail.models import Page, ReferenceIndex
 from wagtail.search.backends import get_search_backends
 from wagtail.signal_handlers import disable_reference_index_auto_update
@@ -121,8 +122,12 @@ def create_structures(*, bassin: BassinPage, structures: list[StructurePage]) ->
     grant_structures_permissions(bassin=bassin, structures=structures)
     for backend in get_search_backends(with_auto_update=True):
         backend.add_bulk(StructurePage, structures)
-    for structure in structures:
+    # The reference index reads every child relation of a page: read them once for the batch.
+    relations = [relation.get_accessor_name() for relation in get_all_child_relations(StructurePage)]
+    written = StructurePage.objects.filter(pk__in=[structure.pk for structure in structures])
+    for structure in written.prefetch_related(*relations):
         ReferenceIndex.create_or_update_for_object(structure)
+    for structure in structures:
         page_published.send(sender=StructurePage, instance=structure, revision=None)
     return structures
 

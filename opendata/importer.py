@@ -400,8 +400,10 @@ def _apply_creations(creations, *, index, dry_run, report):
     if dry_run:
         report.created.extend(pending.slug for pending in creations)
         return
+    # In name order: each new image collection then goes after its siblings (Wagtail keeps collections sorted
+    # by name, and inserting one before others moves them all).
     by_bassin = {}
-    for pending in creations:
+    for pending in sorted(creations, key=lambda pending: pending.values["title"]):
         by_bassin.setdefault(pending.bassin.pk, []).append(pending)
     created = []
     for batch in (

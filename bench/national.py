@@ -12,7 +12,8 @@ would. The database is a throwaway SQLite file unless `--database-url` names one
 database: it is migrated, then filled, and left filled for other benches; it must hold no structure unless
 `--yes`). Prints the import time (total, per structure, SQL queries per structure), a re-import of the same
 file (idempotent: nothing changes) and the national CSV export, with the machine's load average before and
-after (a shared machine: the figures depend on it). No timed asserts.
+after (a shared machine: the figures depend on it), and the processor time of the bench's own process (what
+Maillage's code costs, without the wait for a free processor nor PostgreSQL's own work). No timed asserts.
 
 `--write-only PATH` writes the file and stops (to try `manage.py import_lieux PATH` by hand).
 """
@@ -135,6 +136,8 @@ def main(argv=None) -> None:
         )
     text = path.read_text(encoding="utf-8")
 
+    cpu_times = []
+
     def measured(action):
         """(result, seconds, SQL queries) of `action()`; queries counted, not kept (there are many)."""
         count = [0]
@@ -144,9 +147,10 @@ def main(argv=None) -> None:
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(counter):
-            started = clock.perf_counter()
+            started, cpu = clock.perf_counter(), clock.process_time()
             result = action()
-            elapsed = clock.perf_counter() - started
+            elapsed, cpu = clock.perf_counter() - started, clock.process_time() - cpu
+        cpu_times.append(cpu)
         return result, elapsed, count[0]
 
     report, elapsed, queries = measured(lambda: import_lieux(text=text))
@@ -154,6 +158,10 @@ def main(argv=None) -> None:
     print(
         f"import : {elapsed:.1f} s ({elapsed / created * 1000:.1f} ms et {queries / created:.1f} requêtes "
         f"SQL par lieu créé, {queries} en tout) — {report.summary()}"
+    )
+    print(
+        f"  dont temps processeur du banc : {cpu_times[-1]:.1f} s "
+        f"({cpu_times[-1] / created * 1000:.1f} ms par lieu)"
     )
 
     report, elapsed, queries = measured(lambda: import_lieux(text=text))

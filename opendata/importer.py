@@ -5,8 +5,11 @@ Why this shape:
   that a Maillage export imports back onto the same pages), else by `pivot` when exactly one structure has it.
   A place missing from the file is never touched: a partial file must not delete anybody's page.
 - Each row is judged alone and rejected with a French reason people can act on; the other rows go on. The
-  model's own validation (`full_clean`) gives the reasons, so that an import accepts exactly what the edit
-  form accepts.
+  model's own validation gives the reasons (its fields' validators for a new place, whose slug the import
+  chooses free; `full_clean` for an update), so that an import accepts exactly what the edit form accepts.
+- A national file holds some 20,000 places: rows are judged before anything is written, known places are
+  read a few thousand per query, and new ones are created in batches (`network.domain.create_structures`,
+  without a revision per page: see there why).
 - Files in the wild are older than the schema (the standard's own example uses `,` inside cells and values
   off the lists): values that are not in a list are left out and reported, instead of rejecting the place.
 - Importing the same file twice changes nothing the second time (no new revision when nothing differs).
@@ -319,7 +322,7 @@ def import_lieux(
         text=text, index=index, bassin=bassin, report=report, allowed=allowed_bassin_ids
     )
     _apply_updates(updates, dry_run=dry_run, user=user, report=report)
-    _apply_creations(creations, index=index, dry_run=dry_run, report=report)
+    _apply_creations(creations, dry_run=dry_run, report=report)
     for problems in (report.rejected, report.warnings):
         problems.sort(key=lambda problem: problem.line)
     return report
@@ -391,7 +394,7 @@ def _new_structure(pending: _Pending, *, slug: str = "") -> StructurePage:
     return structure
 
 
-def _apply_creations(creations, *, index, dry_run, report):
+def _apply_creations(creations, *, dry_run, report):
     """Create the new structures, bassin by bassin, `BATCH_SIZE` per transaction.
 
     A batch that fails as a whole (a slug taken meanwhile by someone editing the admin…) is retried one row

@@ -9,7 +9,9 @@ is judged like the first URL. The body is capped both as received and once un-gz
 expand a thousandfold). The whole fetch, redirects included, has one deadline that the sockets enforce on
 every call (`MAILLAGE_FETCH_DEADLINE_SECONDS`), so that no server, however slow, holds a worker longer.
 Every failure carries a message in plain French that the structure can act on, naming the URL's host (never
-the address it resolved to), plus whether trying again later may help (`retryable`).
+the address it resolved to), plus whether trying again later may help (`retryable`). The messages name what
+was fetched through a `Wording` (a calendar by default): the same guard fetches other things (a file of
+places for `opendata`), whose messages must not speak of a calendar.
 """
 
 import http.client
@@ -21,7 +23,9 @@ from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import netguard
 from .models import normalise_feed_url
@@ -32,6 +36,51 @@ MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
 CHUNK_SIZE = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How the French messages of a failed fetch name what was fetched, in the forms their sentences need.
+
+    Each field is a translated fragment or sentence; they are masculine singular nouns (« le calendrier »,
+    « le fichier des lieux »), which the sentences around them agree with.
+    """
+
+    the: str  # « le calendrier »
+    of_the: str  # « du calendrier »
+    retry: str  # « Maillage réessaiera plus tard » (no final stop)
+    private_advice: str  # after a 401/403
+    down_advice: str  # after a 5xx
+    blocked_advice: str  # when the address leads to a private network
+    redirect_advice: str  # after too many redirections (no final stop)
+    too_large_advice: str
+    certificate_advice: str  # after a certificate error
+
+
+CALENDAR = Wording(
+    the=gettext_lazy("le calendrier"),
+    of_the=gettext_lazy("du calendrier"),
+    retry=gettext_lazy("Maillage réessaiera plus tard"),
+    private_advice=gettext_lazy("Utilisez son adresse « publique » ou « secrète » au format iCal."),
+    down_advice=gettext_lazy("Si cela dure, vérifiez que votre agenda en ligne fonctionne."),
+    blocked_advice=gettext_lazy("Utilisez l'adresse publique de votre agenda en ligne."),
+    redirect_advice=gettext_lazy("copiez l'adresse finale depuis votre agenda en ligne"),
+    too_large_advice=gettext_lazy("Publiez un agenda plus court, par exemple sans les événements passés."),
+    certificate_advice=gettext_lazy(
+        "Si l'agenda s'ouvre sans alerte dans votre navigateur, Maillage réessaiera plus tard."
+    ),
+)
+
+
+def _words(wording: Wording, **values) -> dict:
+    """The fragments a message template may use: %(the)s, %(The)s, %(of_the)s, %(retry)s…"""
+    return {
+        "the": wording.the,
+        "The": capfirst(str(wording.the)),
+        "of_the": wording.of_the,
+        "retry": wording.retry,
+        **values,
+    }
 
 
 class FetchError(Exception):
@@ -80,7 +129,7 @@ class HTTPStatusError(FetchError):
     status=404)`; without a message, the standard French explanation of the status is used.
     """
 
-    def __init__(self, *args, status: int | None = None):
+    def __init__(self, *args, status: int | None = None, wording: Wording = CALENDAR):
         message = ""
         for arg in args:
             if isinstance(arg, int):
@@ -91,30 +140,30 @@ class HTTPStatusError(FetchError):
             raise TypeError("HTTPStatusError needs a status")
         self.status = status
         self.retryable = status >= 500 or status == 429
-        super().__init__(message or status_message(status))
+        super().__init__(message or status_message(status, wording))
 
 
-def status_message(status: int) -> str:
+def status_message(status: int, wording: Wording = CALENDAR) -> str:
     """What an HTTP error status means for the structure, and what to do about it."""
+    words = _words(wording, status=status)
     if status in (401, 403):
         return _(
-            "Le serveur a répondu %(status)s (accès refusé) : le calendrier est sans doute privé. "
-            "Utilisez son adresse « publique » ou « secrète » au format iCal."
-        ) % {"status": status}
+            "Le serveur a répondu %(status)s (accès refusé) : %(the)s est sans doute privé. %(advice)s"
+        ) % {**words, "advice": wording.private_advice}
     if status in (404, 410):
-        return _("Le serveur a répondu %(status)s (page introuvable) : vérifiez l'adresse du calendrier.") % {
-            "status": status
-        }
+        return (
+            _("Le serveur a répondu %(status)s (page introuvable) : vérifiez l'adresse %(of_the)s.") % words
+        )
     if status == 429:
-        return _("Le serveur a répondu 429 (trop de demandes) : Maillage réessaiera plus tard.")
+        return _("Le serveur a répondu 429 (trop de demandes) : %(retry)s.") % words
     if status >= 500:
         return _(
-            "Le serveur du calendrier a répondu %(status)s (erreur de son côté) : Maillage réessaiera "
-            "plus tard. Si cela dure, vérifiez que votre agenda en ligne fonctionne."
-        ) % {"status": status}
-    return _(
-        "Le serveur a répondu %(status)s au lieu d'envoyer le calendrier : vérifiez l'adresse du calendrier."
-    ) % {"status": status}
+            "Le serveur %(of_the)s a répondu %(status)s (erreur de son côté) : %(retry)s. %(advice)s"
+        ) % {**words, "advice": wording.down_advice}
+    return (
+        _("Le serveur a répondu %(status)s au lieu d'envoyer %(the)s : vérifiez l'adresse %(of_the)s.")
+        % words
+    )
 
 
 @dataclass
@@ -147,7 +196,8 @@ class _Deadline:
     line, headers or body one byte at a time is cut when the budget is spent, not after each slow read.
     """
 
-    def __init__(self):
+    def __init__(self, wording: Wording = CALENDAR):
+        self.wording = wording
         self.seconds = float(getattr(settings, "MAILLAGE_FETCH_DEADLINE_SECONDS", 30))
         self.connect, self.read = _timeouts()
         self.expires = time.monotonic() + self.seconds
@@ -158,7 +208,7 @@ class _Deadline:
 
     def check(self) -> None:
         if self.expired:
-            raise FetchTimeout(timeout_message())
+            raise FetchTimeout(timeout_message(self.wording))
 
 
 def _timeouts() -> tuple[float, float]:
@@ -170,30 +220,34 @@ def _timeouts() -> tuple[float, float]:
     return float(connect), float(read)
 
 
-def timeout_message() -> str:
+def timeout_message(wording: Wording = CALENDAR) -> str:
     return _(
-        "Le serveur du calendrier n'a pas répondu à temps : Maillage réessaiera plus tard. "
+        "Le serveur %(of_the)s n'a pas répondu à temps : %(retry)s. "
         "Si cela dure, vérifiez que l'adresse s'ouvre dans votre navigateur."
-    )
+    ) % _words(wording)
 
 
-def _parse(url: str) -> _Target:
+def invalid_url(wording: Wording = CALENDAR) -> InvalidURL:
+    return InvalidURL(_("L'adresse %(of_the)s n'est pas valide : vérifiez-la.") % _words(wording))
+
+
+def _parse(url: str, wording: Wording) -> _Target:
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as error:
-        raise InvalidURL(_("L'adresse du calendrier n'est pas valide : vérifiez-la.")) from error
+        raise invalid_url(wording) from error
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise InvalidURL(_("L'adresse doit commencer par http://, https:// ou webcal://."))
     if not parts.hostname:
-        raise InvalidURL(_("L'adresse du calendrier n'indique pas de serveur : vérifiez-la."))
+        raise InvalidURL(_("L'adresse %(of_the)s n'indique pas de serveur : vérifiez-la.") % _words(wording))
     try:  # accented domain names travel as IDNA (xn--…), in DNS, SNI and the Host header alike
         host = (
             parts.hostname.encode("idna").decode("ascii") if not parts.hostname.isascii() else parts.hostname
         )
     except UnicodeError as error:
-        raise InvalidURL(_("L'adresse du calendrier n'est pas valide : vérifiez-la.")) from error
+        raise invalid_url(wording) from error
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
@@ -202,17 +256,17 @@ def _parse(url: str) -> _Target:
     return _Target(scheme=scheme, host=host, port=port or default_port, path=path)
 
 
-def _vetted_addresses(target: _Target) -> list[str]:
+def _vetted_addresses(target: _Target, wording: Wording) -> list[str]:
     """Resolve the host and vet every address: one forbidden address refuses the whole host."""
     try:
         addresses = netguard.resolve(target.host, target.port)
     except (OSError, UnicodeError) as error:
         raise NetworkError(
             _(
-                "Le nom de domaine « %(host)s » est introuvable : vérifiez l'adresse du calendrier. "
-                "Si elle est juste, Maillage réessaiera plus tard."
+                "Le nom de domaine « %(host)s » est introuvable : vérifiez l'adresse %(of_the)s. "
+                "Si elle est juste, %(retry)s."
             )
-            % {"host": target.host}
+            % _words(wording, host=target.host)
         ) from error
     allow_loopback = getattr(settings, "MAILLAGE_FEED_ALLOW_LOOPBACK", False)
     for address in addresses:
@@ -223,11 +277,10 @@ def _vetted_addresses(target: _Target) -> list[str]:
             )
             raise BlockedAddress(
                 _(
-                    "L'adresse du calendrier mène à un réseau privé ou réservé (le serveur « %(host)s ») : "
-                    "pour des raisons de sécurité, Maillage ne s'y connecte pas. Utilisez l'adresse publique "
-                    "de votre agenda en ligne."
+                    "L'adresse %(of_the)s mène à un réseau privé ou réservé (le serveur « %(host)s ») : "
+                    "pour des raisons de sécurité, Maillage ne s'y connecte pas. %(advice)s"
                 )
-                % {"host": target.host}
+                % _words(wording, host=target.host, advice=wording.blocked_advice)
             )
     if not addresses:
         raise NetworkError(_("Le nom de domaine « %(host)s » est introuvable.") % {"host": target.host})
@@ -247,13 +300,10 @@ def _headers(etag: str, last_modified: str) -> dict[str, str]:
     return headers
 
 
-def too_large(max_bytes: int) -> TooLarge:
+def too_large(max_bytes: int, wording: Wording = CALENDAR) -> TooLarge:
     return TooLarge(
-        _(
-            "Le calendrier dépasse la taille maximale acceptée (%(size)s Mo). Publiez un agenda plus "
-            "court, par exemple sans les événements passés."
-        )
-        % {"size": f"{max_bytes / 1_000_000:g}"}
+        _("%(The)s dépasse la taille maximale acceptée (%(size)s Mo). %(advice)s")
+        % _words(wording, size=f"{max_bytes / 1_000_000:g}", advice=wording.too_large_advice)
     )
 
 
@@ -261,7 +311,7 @@ def _read_body(response: http.client.HTTPResponse, max_bytes: int, deadline: _De
     """Read the body chunk by chunk, capping the raw and the decoded size, decoding gzip on the fly."""
     declared = response.getheader("Content-Length")
     if declared and declared.strip().isdigit() and int(declared) > max_bytes:
-        raise too_large(max_bytes)
+        raise too_large(max_bytes, deadline.wording)
     encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
     if encoding in ("gzip", "x-gzip", "deflate"):
         decoder = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib header, detected
@@ -269,8 +319,8 @@ def _read_body(response: http.client.HTTPResponse, max_bytes: int, deadline: _De
         decoder = None
     else:
         raise FetchError(
-            _("Le serveur a envoyé le calendrier dans un format compressé non pris en charge (%(encoding)s).")
-            % {"encoding": encoding}
+            _("Le serveur a envoyé %(the)s dans un format compressé non pris en charge (%(encoding)s).")
+            % _words(deadline.wording, encoding=encoding)
         )
     raw_size = 0
     parts: list[bytes] = []
@@ -282,7 +332,7 @@ def _read_body(response: http.client.HTTPResponse, max_bytes: int, deadline: _De
             break
         raw_size += len(chunk)
         if raw_size > max_bytes:
-            raise too_large(max_bytes)
+            raise too_large(max_bytes, deadline.wording)
         if decoder is None:
             parts.append(chunk)
             decoded_size += len(chunk)
@@ -293,18 +343,20 @@ def _read_body(response: http.client.HTTPResponse, max_bytes: int, deadline: _De
                 # max_length bounds memory: a bomb is refused after max_bytes + 1 decoded bytes.
                 piece = decoder.decompress(data, max_bytes - decoded_size + 1)
             except zlib.error as error:
-                raise NetworkError(_("Le calendrier reçu est mal compressé : il est illisible.")) from error
+                raise NetworkError(
+                    _("%(The)s reçu est mal compressé : il est illisible.") % _words(deadline.wording)
+                ) from error
             parts.append(piece)
             decoded_size += len(piece)
             if decoded_size > max_bytes:
-                raise too_large(max_bytes)
+                raise too_large(max_bytes, deadline.wording)
             if decoder.eof and decoder.unused_data:  # concatenated gzip members
                 data = decoder.unused_data
                 decoder = zlib.decompressobj(zlib.MAX_WBITS | 32)
             else:
                 data = decoder.unconsumed_tail
     if decoder is not None and not decoder.eof and raw_size:
-        raise NetworkError(_("Le calendrier a été reçu incomplet : Maillage réessaiera plus tard."))
+        raise NetworkError(_("%(The)s a été reçu incomplet : %(retry)s.") % _words(deadline.wording))
     return b"".join(parts)
 
 
@@ -313,7 +365,7 @@ def _request(target: _Target, headers: dict[str, str], deadline: _Deadline, max_
 
     Returns (status, location, etag, last_modified, body).
     """
-    addresses = _vetted_addresses(target)
+    addresses = _vetted_addresses(target, deadline.wording)
     kind = netguard.PinnedHTTPSConnection if target.scheme == "https" else netguard.PinnedHTTPConnection
     connection = kind(
         target.host,
@@ -337,72 +389,78 @@ def _request(target: _Target, headers: dict[str, str], deadline: _Deadline, max_
     except (OSError, ValueError, http.client.HTTPException) as error:
         # Past the deadline, whatever the socket said (timed out, reset, closed) is the deadline's doing.
         if isinstance(error, TimeoutError) or deadline.expired:
-            raise FetchTimeout(timeout_message()) from error
-        raise _connection_error(error, target, url) from error
+            raise FetchTimeout(timeout_message(deadline.wording)) from error
+        raise _connection_error(error, target, url, deadline.wording) from error
     finally:
         connection.close()
 
 
-def _connection_error(error: Exception, target: _Target, url: str) -> FetchError:
+def _connection_error(error: Exception, target: _Target, url: str, wording: Wording) -> FetchError:
     """What went wrong on the connection, in French, naming the URL's host, never the address it resolved
     to."""
     if isinstance(error, ssl.SSLCertVerificationError):
         return NetworkError(
             _(
                 "Le certificat de sécurité du serveur « %(host)s » n'est pas valide (%(detail)s) : la "
-                "connexion a été refusée. Si l'agenda s'ouvre sans alerte dans votre navigateur, "
-                "Maillage réessaiera plus tard."
+                "connexion a été refusée. %(advice)s"
             )
-            % {"host": target.host, "detail": error.verify_message or error.reason}
+            % _words(
+                wording,
+                host=target.host,
+                detail=error.verify_message or error.reason,
+                advice=wording.certificate_advice,
+            )
         )
     if isinstance(error, ssl.SSLError):
         return NetworkError(
-            _("La connexion sécurisée (https) avec « %(host)s » a échoué : Maillage réessaiera plus tard.")
-            % {"host": target.host}
+            _("La connexion sécurisée (https) avec « %(host)s » a échoué : %(retry)s.")
+            % _words(wording, host=target.host)
         )
     if isinstance(error, ConnectionRefusedError):
         return NetworkError(
-            _("Le serveur « %(host)s » refuse la connexion : Maillage réessaiera plus tard.")
-            % {"host": target.host}
+            _("Le serveur « %(host)s » refuse la connexion : %(retry)s.") % _words(wording, host=target.host)
         )
     if isinstance(error, ValueError):
         # http.client.InvalidURL, an illegal header value: a retry would not help. Checked after the TLS
         # errors, as SSLCertVerificationError is a ValueError too.
-        return InvalidURL(_("L'adresse du calendrier n'est pas valide : vérifiez-la."))
+        return invalid_url(wording)
     logger.info("Feed fetch %s failed: %r", url, error)
     return NetworkError(
-        _(
-            "La connexion avec le serveur « %(host)s » a échoué ou a été coupée : Maillage réessaiera "
-            "plus tard."
-        )
-        % {"host": target.host}
+        _("La connexion avec le serveur « %(host)s » a échoué ou a été coupée : %(retry)s.")
+        % _words(wording, host=target.host)
     )
 
 
 def fetch_feed(
-    url: str, *, etag: str = "", last_modified: str = "", max_bytes: int | None = None
+    url: str,
+    *,
+    etag: str = "",
+    last_modified: str = "",
+    max_bytes: int | None = None,
+    wording: Wording = CALENDAR,
 ) -> FetchResult:
     """GET the feed at `url` (http, https or webcal), conditionally when validators are given.
 
     Returns a `FetchResult` (status 200 with the decoded body, or 304 without one); raises a `FetchError`
-    subclass otherwise. Never connects to an address refused by `netguard`, redirects included.
+    subclass otherwise, whose message names what was fetched as `wording` says. Never connects to an
+    address refused by `netguard`, redirects included.
     """
     if max_bytes is None:
         max_bytes = settings.MAILLAGE_FEED_MAX_BYTES
-    deadline = _Deadline()
+    deadline = _Deadline(wording)
     headers = _headers(etag, last_modified)
     current = normalise_feed_url(url)
     permanent = None  # whether every redirection so far was permanent; None: no redirection yet
     for _hop in range(MAX_REDIRECTS + 1):
         deadline.check()
-        target = _parse(current)
+        target = _parse(current, wording)
         status, location, new_etag, new_last_modified, body = _request(
             target, headers, deadline, max_bytes, current
         )
         if status in REDIRECT_STATUSES:
             if not location:
                 raise TooManyRedirects(
-                    _("Le serveur redirige le calendrier sans dire vers où : vérifiez l'adresse.")
+                    _("Le serveur redirige %(the)s sans dire vers où : vérifiez l'adresse.") % _words(wording)
                 )
             current = normalise_feed_url(urljoin(current, location.strip()))
             permanent = status in PERMANENT_REDIRECTS and permanent is not False
@@ -426,11 +484,8 @@ def fetch_feed(
                 final_url=current,
                 moved_to=moved_to,
             )
-        raise HTTPStatusError(status)
+        raise HTTPStatusError(status, wording=wording)
     raise TooManyRedirects(
-        _(
-            "L'adresse du calendrier redirige plus de %(count)s fois : vérifiez-la, ou copiez l'adresse "
-            "finale depuis votre agenda en ligne."
-        )
-        % {"count": MAX_REDIRECTS}
+        _("L'adresse %(of_the)s redirige plus de %(count)s fois : vérifiez-la, ou %(advice)s.")
+        % _words(wording, count=MAX_REDIRECTS, advice=wording.redirect_advice)
     )

@@ -62,29 +62,48 @@ def _ensure_collection(current: Collection | None, parent: Collection, name: str
     return existing or parent.add_child(name=name)
 
 
-def _grant(
-    group: Group, page, page_codenames, collection: Collection, image_codenames=IMAGE_PERMISSIONS
-) -> None:
-    """Give `group` its rights on `page` and `collection`; rows it already has are left as they are."""
-    group.permissions.add(*_permissions("wagtailadmin", ["access_admin"]))
+def _grant_all(grants) -> None:
+    """Give each group its rights on its page and collection; rows a group already has are left as they are.
+
+    `grants` holds (group, page, page codenames, collection, image codenames): one query per table for all
+    of them, so that granting the rights of a whole import costs no more than granting one structure's.
+    """
+    permissions = {}
+
+    def rows(app_label, codenames):
+        if (app_label, codenames) not in permissions:
+            permissions[app_label, codenames] = _permissions(app_label, codenames)
+        return permissions[app_label, codenames]
+
+    through = Group.permissions.through
+    through.objects.bulk_create(
+        [
+            through(group_id=group.pk, permission_id=permission.pk)
+            for group in {grant[0] for grant in grants}
+            for permission in rows("wagtailadmin", ("access_admin",))
+        ],
+        ignore_conflicts=True,
+    )
     GroupPagePermission.objects.bulk_create(
         [
             GroupPagePermission(group=group, page=page, permission=permission)
-            for permission in _permissions("wagtailcore", page_codenames)
+            for group, page, page_codenames, _collection, _images in grants
+            for permission in rows("wagtailcore", page_codenames)
         ],
         ignore_conflicts=True,
     )
     GroupCollectionPermission.objects.bulk_create(
         [
             GroupCollectionPermission(group=group, collection=collection, permission=permission)
-            for permission in _permissions("wagtailimages", image_codenames)
+            for group, _page, _codenames, collection, image_codenames in grants
+            for permission in rows("wagtailimages", image_codenames)
         ],
         ignore_conflicts=True,
     )
 
 
-def _ensure_review_workflow(structure: StructurePage) -> Workflow:
-    """Put the structure's page under the one review workflow of the structures (created on first use).
+def _ensure_review_workflow(structures) -> Workflow:
+    """Put the structures' pages under the one review workflow of the structures (created on first use).
 
     Its one task, `StructureApprovalTask`, is approved by those who may publish the page; publishers
     (editors, coordinators) still publish directly: only the volunteers must submit.
@@ -95,7 +114,12 @@ def _ensure_review_workflow(structure: StructurePage) -> Workflow:
     if not workflow.workflow_tasks.exists():
         task = StructureApprovalTask.objects.create(name=str(_("Validation par la structure")))
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    WorkflowPage.objects.update_or_create(page=structure, defaults={"workflow": workflow})
+    WorkflowPage.objects.bulk_create(
+        [WorkflowPage(page=structure, workflow=workflow) for structure in structures],
+        update_conflicts=True,
+        unique_fields=["page"],
+        update_fields=["workflow"],
+    )
     return workflow
 
 
@@ -107,7 +131,9 @@ def grant_bassin_permissions(bassin: BassinPage) -> Group:
     BassinPage.objects.filter(pk=bassin.pk).update(
         collection=bassin.collection, coordinators_group=bassin.coordinators_group
     )
-    _grant(bassin.coordinators_group, bassin, BASSIN_PAGE_PERMISSIONS, bassin.collection)
+    _grant_all(
+        [(bassin.coordinators_group, bassin, BASSIN_PAGE_PERMISSIONS, bassin.collection, IMAGE_PERMISSIONS)]
+    )
     return bassin.coordinators_group
 
 
@@ -117,31 +143,76 @@ def grant_structure_permissions(structure: StructurePage) -> Group:
 
     The group is found through the page's own foreign key, so renaming the structure never orphans it.
     """
-    bassin = structure.bassin
+    grant_structures_permissions(bassin=structure.bassin, structures=[structure])
+    return structure.editors_group
+
+
+def _structure_groups(structures) -> None:
+    """Set each structure's missing editors and volunteers groups: found by name, else created in bulk."""
+    wanted = {}
+    for structure in structures:
+        if structure.editors_group_id is None:
+            name = f"Structure · {structure.title} ({structure.slug})"[:GROUP_NAME_MAX]
+            wanted.setdefault(name, []).append((structure, "editors_group"))
+        if structure.volunteers_group_id is None:
+            name = f"{VOLUNTEERS_GROUP_PREFIX} · {structure.title} ({structure.slug})"[:GROUP_NAME_MAX]
+            wanted.setdefault(name, []).append((structure, "volunteers_group"))
+    groups = {group.name: group for group in Group.objects.filter(name__in=wanted)}
+    created = Group.objects.bulk_create([Group(name=name) for name in wanted if name not in groups])
+    groups |= {group.name: group for group in created}
+    for name, links in wanted.items():
+        for structure, attribute in links:
+            setattr(structure, attribute, groups[name])
+
+
+@transaction.atomic
+def grant_structures_permissions(*, bassin: BassinPage, structures) -> None:
+    """`grant_structure_permissions` for structures of one bassin at once (an import creates thousands).
+
+    The same rows, written in bulk: a few queries for the whole batch, plus one insertion in Wagtail's
+    collection tree per new image collection (a tree node has no bulk insertion). Collections are added in
+    name order, so that in a new bassin each goes after its siblings and none has to move.
+    """
+    structures = list(structures)
     if bassin.collection is None or bassin.coordinators_group is None:
         grant_bassin_permissions(bassin)
-    structure.collection = _ensure_collection(structure.collection, bassin.collection, structure.title)
-    structure.editors_group = _ensure_group(
-        structure.editors_group, f"Structure · {structure.title} ({structure.slug})"
+    homeless = [structure for structure in structures if structure.collection_id is None]
+    if homeless:
+        collections = {
+            collection.name: collection
+            for collection in bassin.collection.get_children().filter(
+                name__in={structure.title for structure in homeless}
+            )
+        }
+        for structure in sorted(homeless, key=lambda structure: structure.title):
+            if structure.title not in collections:
+                collections[structure.title] = bassin.collection.add_child(name=structure.title)
+            structure.collection = collections[structure.title]
+    _structure_groups(structures)
+    StructurePage.objects.bulk_update(structures, ["collection", "editors_group", "volunteers_group"])
+    _grant_all(
+        [
+            grant
+            for structure in structures
+            for grant in (
+                (
+                    structure.editors_group,
+                    structure,
+                    STRUCTURE_PAGE_PERMISSIONS,
+                    structure.collection,
+                    IMAGE_PERMISSIONS,
+                ),
+                (
+                    structure.volunteers_group,
+                    structure,
+                    VOLUNTEER_PAGE_PERMISSIONS,
+                    structure.collection,
+                    VOLUNTEER_IMAGE_PERMISSIONS,
+                ),
+            )
+        ]
     )
-    structure.volunteers_group = _ensure_group(
-        structure.volunteers_group, f"{VOLUNTEERS_GROUP_PREFIX} · {structure.title} ({structure.slug})"
-    )
-    StructurePage.objects.filter(pk=structure.pk).update(
-        collection=structure.collection,
-        editors_group=structure.editors_group,
-        volunteers_group=structure.volunteers_group,
-    )
-    _grant(structure.editors_group, structure, STRUCTURE_PAGE_PERMISSIONS, structure.collection)
-    _grant(
-        structure.volunteers_group,
-        structure,
-        VOLUNTEER_PAGE_PERMISSIONS,
-        structure.collection,
-        VOLUNTEER_IMAGE_PERMISSIONS,
-    )
-    _ensure_review_workflow(structure)
-    return structure.editors_group
+    _ensure_review_workflow(structures)
 
 
 def _managed_groups() -> set[int]:

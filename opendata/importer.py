@@ -5,8 +5,11 @@ Why this shape:
   that a Maillage export imports back onto the same pages), else by `pivot` when exactly one structure has it.
   A place missing from the file is never touched: a partial file must not delete anybody's page.
 - Each row is judged alone and rejected with a French reason people can act on; the other rows go on. The
-  model's own validation (`full_clean`) gives the reasons, so that an import accepts exactly what the edit
-  form accepts.
+  model's own validation gives the reasons (its fields' validators for a new place, whose slug the import
+  chooses free; `full_clean` for an update), so that an import accepts exactly what the edit form accepts.
+- A national file holds some 20,000 places: rows are judged before anything is written, known places are
+  read a few thousand per query, and new ones are created in batches (`network.domain.create_structures`,
+  without a revision per page: see there why).
 - Files in the wild are older than the schema (the standard's own example uses `,` inside cells and values
   off the lists): values that are not in a list are left out and reported, instead of rejecting the place.
 - Importing the same file twice changes nothing the second time (no new revision when nothing differs).
@@ -19,9 +22,10 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from network import domain
 from network.communes import distance_km, point_from_commune
@@ -226,6 +230,8 @@ class _Index:
                 self.by_pivot.setdefault(pivot, []).append(pk)
             self.slugs.add(slug)
         self.bassins = list(BassinPage.objects.all().only("pk", "title", "slug", "latitude", "longitude"))
+        # A file lists many places of one commune: each commune is looked up once.
+        self.commune_points = {}
 
     def match(self, identifier: str, pivot: str):
         """(pk or None, reason when the pivot is ambiguous)."""
@@ -245,7 +251,9 @@ class _Index:
 
     def nearest_bassin(self, latitude, longitude, commune):
         if latitude is None or longitude is None:
-            point = point_from_commune(commune)
+            if commune not in self.commune_points:
+                self.commune_points[commune] = point_from_commune(commune)
+            point = self.commune_points[commune]
             if point is None:
                 return None
             latitude, longitude = point.latitude, point.longitude
@@ -254,7 +262,7 @@ class _Index:
             return None
         return min(placed, key=lambda b: distance_km(latitude, longitude, b.latitude, b.longitude))
 
-    def free_slug(self, title: str, identifier: str) -> str:
+    def free_slug(self, title: str) -> str:
         base = slugify(title)[:70] or "structure"
         slug, number = base, 2
         while slug in self.slugs:
@@ -273,6 +281,28 @@ def _identity(identifier: str) -> dict:
         return {"schema_id": identifier}
 
 
+# Structures created per transaction: big enough that the work done once per batch (rights, search index)
+# is shared by many pages, small enough that a failing batch retried row by row costs little.
+BATCH_SIZE = 200
+# Structures read per query when comparing the file with what is stored.
+READ_CHUNK = 2000
+# Fields Wagtail sets when the page enters its tree, not validated on an unsaved structure.
+NOT_VALIDATED = ["path", "depth", "url_path", "bassin", "global_id", "locale", "content_type"]
+
+
+@dataclass
+class _Pending:
+    """A valid row waiting to be written: a creation (`bassin`) or an update (`pk`)."""
+
+    line: int
+    key: str
+    values: dict
+    identifier: str = ""
+    pk: int | None = None
+    bassin: BassinPage | None = None
+    slug: str = ""
+
+
 def import_lieux(
     *, text: str, bassin: BassinPage | None = None, dry_run: bool = False, user=None, allowed_bassin_ids=None
 ) -> ImportReport:
@@ -280,9 +310,27 @@ def import_lieux(
 
     `allowed_bassin_ids` (a coordinator's bassins, from the admin upload): a row matching a structure of
     another bassin is rejected, so that an upload never reaches beyond what its author may edit.
+
+    The rows are judged first, without writing; then the updates are compared with what is stored, read a
+    few thousand at a time; then the new structures are written bassin by bassin, in batches
+    (`network.domain.create_structures`), so that a national file costs one tree insertion per new page and
+    a handful of queries per batch rather than dozens of queries per row.
     """
     report = ImportReport(dry_run=dry_run)
     index = _Index()
+    creations, updates = _judge_rows(
+        text=text, index=index, bassin=bassin, report=report, allowed=allowed_bassin_ids
+    )
+    _apply_updates(updates, dry_run=dry_run, user=user, report=report)
+    _apply_creations(creations, dry_run=dry_run, report=report)
+    for problems in (report.rejected, report.warnings):
+        problems.sort(key=lambda problem: problem.line)
+    return report
+
+
+def _judge_rows(*, text, index, bassin, report, allowed):
+    """Read and check every row: (creations, updates) to write, rejections and warnings in `report`."""
+    creations, updates = [], []
     seen = set()
     for line, row in read_rows(text):
         identifier = row.get("id", "")
@@ -307,67 +355,90 @@ def import_lieux(
         if ambiguity:
             report.rejected.append(RowProblem(line, key, ambiguity))
             continue
-        if (
-            pk is not None
-            and allowed_bassin_ids is not None
-            and index.bassin_of[pk] not in allowed_bassin_ids
-        ):
+        if pk is not None and allowed is not None and index.bassin_of[pk] not in allowed:
             report.rejected.append(
                 RowProblem(line, key, _("ce lieu existe dans un bassin que vous ne coordonnez pas."))
             )
             continue
-        report.warnings.extend(RowProblem(line, key, note) for note in notes)
-        try:
-            if pk is None:
-                _create(
-                    index=index,
-                    identifier=identifier,
-                    values=values,
-                    bassin=bassin,
-                    dry_run=dry_run,
-                    user=user,
-                    report=report,
-                )
-            else:
-                _update(pk=pk, values=values, dry_run=dry_run, user=user, report=report)
-        except ValidationError as error:
-            report.rejected.append(RowProblem(line, key, _messages(error)))
-        except _NoBassin:
-            report.rejected.append(
-                RowProblem(
-                    line,
-                    key,
-                    _(
-                        "aucun bassin de vie trouvé pour ce lieu (ni coordonnées ni commune connue) : "
-                        "choisissez un bassin."
-                    ),
-                )
+        pending = _Pending(line=line, key=key, values=values, identifier=identifier, pk=pk)
+        if pk is None:
+            pending.bassin = bassin or index.nearest_bassin(
+                values["latitude"], values["longitude"], values["commune"]
             )
-    return report
+            if pending.bassin is None:
+                report.rejected.append(RowProblem(line, key, _NO_BASSIN))
+                continue
+            try:
+                _new_structure(pending, slug=index.free_slug(values["title"]))
+            except ValidationError as error:
+                report.rejected.append(RowProblem(line, key, _messages(error)))
+                continue
+        report.warnings.extend(RowProblem(line, key, note) for note in notes)
+        (creations if pk is None else updates).append(pending)
+    return creations, updates
 
 
-class _NoBassin(Exception):
-    pass
+_NO_BASSIN = gettext_lazy(
+    "aucun bassin de vie trouvé pour ce lieu (ni coordonnées ni commune connue) : choisissez un bassin."
+)
 
 
-def _create(*, index, identifier, values, bassin, dry_run, user, report):
-    target = bassin or index.nearest_bassin(values["latitude"], values["longitude"], values["commune"])
-    if target is None:
-        raise _NoBassin
-    fields = dict(values)
+def _new_structure(pending: _Pending, *, slug: str = "") -> StructurePage:
+    """The unsaved page of a creation, its fields validated as the edit form would (`ValidationError`)."""
+    pending.slug = slug or pending.slug
+    fields = dict(pending.values)
     title = fields.pop("title")
-    slug = index.free_slug(title, identifier)
-    identity = _identity(identifier) if identifier else {}
+    identity = _identity(pending.identifier) if pending.identifier else {}
+    structure = StructurePage(title=title, slug=pending.slug, **identity, **fields)
+    structure.clean_fields(exclude=NOT_VALIDATED)
+    return structure
+
+
+def _apply_creations(creations, *, dry_run, report):
+    """Create the new structures, bassin by bassin, `BATCH_SIZE` per transaction.
+
+    A batch that fails as a whole (a slug taken meanwhile by someone editing the admin…) is retried one row
+    at a time, so that only the faulty row is rejected, with its reason.
+    """
     if dry_run:
-        structure = StructurePage(title=title, slug=slug, **identity, **fields)
-        structure.full_clean(exclude=["path", "depth", "url_path", "bassin", "global_id"])
-        report.created.append(slug)
+        report.created.extend(pending.slug for pending in creations)
         return
-    with transaction.atomic():
-        structure = domain.create_structure(
-            bassin=target, title=title, slug=slug, user=user, **identity, **fields
-        )
-    report.created.append(structure.slug)
+    # In name order: each new image collection then goes after its siblings (Wagtail keeps collections sorted
+    # by name, and inserting one before others moves them all).
+    by_bassin = {}
+    for pending in sorted(creations, key=lambda pending: pending.values["title"]):
+        by_bassin.setdefault(pending.bassin.pk, []).append(pending)
+    created = []
+    for batch in (
+        rows[start : start + BATCH_SIZE]
+        for rows in by_bassin.values()
+        for start in range(0, len(rows), BATCH_SIZE)
+    ):
+        try:
+            _create_batch(batch)
+        except (ValidationError, IntegrityError):
+            for pending in batch:
+                try:
+                    _create_batch([pending])
+                except (ValidationError, IntegrityError) as error:
+                    reason = (
+                        _messages(error)
+                        if isinstance(error, ValidationError)
+                        else _("enregistrement refusé par la base de données (%(error)s).") % {"error": error}
+                    )
+                    report.rejected.append(RowProblem(pending.line, pending.key, reason))
+                else:
+                    created.append(pending)
+        else:
+            created.extend(batch)
+    created.sort(key=lambda pending: pending.line)
+    report.created.extend(pending.slug for pending in created)
+
+
+def _create_batch(batch):
+    domain.create_structures(
+        bassin=batch[0].bassin, structures=[_new_structure(pending) for pending in batch]
+    )
 
 
 def _as_stored(name, value):
@@ -378,8 +449,27 @@ def _as_stored(name, value):
     return value
 
 
-def _update(*, pk, values, dry_run, user, report):
-    structure = StructurePage.objects.get(pk=pk)
+def _apply_updates(updates, *, dry_run, user, report):
+    """Compare each matched row with the stored structure (read `READ_CHUNK` at a time) and update what
+    differs. An update keeps Wagtail's usual path, a revision then its publication: the page is somebody's,
+    its history says what the import changed and lets them go back."""
+    for start in range(0, len(updates), READ_CHUNK):
+        chunk = updates[start : start + READ_CHUNK]
+        stored = StructurePage.objects.in_bulk([pending.pk for pending in chunk])
+        for pending in chunk:
+            try:
+                _update(
+                    structure=stored[pending.pk],
+                    values=pending.values,
+                    dry_run=dry_run,
+                    user=user,
+                    report=report,
+                )
+            except ValidationError as error:
+                report.rejected.append(RowProblem(pending.line, pending.key, _messages(error)))
+
+
+def _update(*, structure, values, dry_run, user, report):
     changed = [
         name for name in UPDATABLE_FIELDS if getattr(structure, name) != _as_stored(name, values[name])
     ]

@@ -30,6 +30,7 @@ from wagtail.search import index
 from .. import enums
 from ..fields import ChoiceListField, StringListField
 from ..horaires import WeeklyHours, parse_opening_hours, validate_opening_hours
+from ..search_index import is_search_index_deferred
 from ..text import fold_accents, lower_first, meta_description
 from ..validators import (
     normalize_phone,
@@ -369,6 +370,12 @@ class StructurePage(RightsLinkedPage, Page):
         self.horaires_parsed = parse_opening_hours(self.horaires).to_json()
         self.bassin_id = self.get_parent().pk
         return super().save(*args, **kwargs)
+
+    def get_indexed_instance(self):
+        """None while the search index is deferred (`network.search_index`): the batch is indexed at once."""
+        if is_search_index_deferred():
+            return None
+        return super().get_indexed_instance()
 
     # Read side -----------------------------------------------------------------------------------------
 

@@ -120,3 +120,16 @@ def test_export_query_count_does_not_grow_with_structures(client, django_assert_
         response = client.get("/donnees/lieux.csv")
     assert response.content.decode().count("\r\n") == 34
     assert len(large) == len(small)
+
+
+def test_a_structure_with_several_phones_exports_its_main_one_and_stays_valid(tmp_path, full_structure):
+    """The schema's `telephone` is one international number (its pattern has no separator): the first
+    number of the page, its main one, is exported; a `|` list would make the file invalid."""
+    full_structure.telephone = ["02 48 00 00 00", "06 12 34 56 78"]
+    full_structure.save_revision().publish()
+    rows = [lieux.structure_row(structure) for structure in lieux.exported_structures()]
+    assert [row["telephone"] for row in rows] == ["+33248000000"]
+    report = _validate(tmp_path, lieux.as_csv(rows).encode("utf-8"))
+    assert report.valid is True
+    pattern = next(f for f in lieux.schema()["fields"] if f["name"] == "telephone")["constraints"]["pattern"]
+    assert re.fullmatch(pattern, "+33248000000|+33612345678") is None

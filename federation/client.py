@@ -6,8 +6,9 @@ and once decompressed. A listing is read page by page up to `MAILLAGE_PEER_MAX_P
 shares one time budget (`MAILLAGE_PEER_SYNC_DEADLINE_SECONDS`), so that no peer holds a worker for long.
 Any failure raises `PeerError` with a French message for the administrator; nothing is applied until every
 listing has been read (`federation.sync`). The messages are federation's own, chosen by the type of the
-fetch's exception (`failure_message`): the fetch's messages speak of « le calendrier » to a structure,
-whereas here an administrator reads about « l'instance suivie ».
+fetch's exception (`failure_message`): the fetch's own messages (`calendars.fetch.Wording`) are written for
+a masculine thing a structure publishes (« le calendrier », « le fichier des lieux ») and give a publisher's
+advice, whereas here an administrator reads about « l'instance suivie » and what to check on a peer.
 """
 
 import json
@@ -125,7 +126,7 @@ class PeerClient:
 def failure_message(error: FetchError, *, host: str, max_bytes: int) -> str:
     """What a failed fetch of a peer means for the administrator, in French, naming the peer's host (never
     the address it resolved to). Chosen by the exception's type only, never by its text, which is written
-    for a structure's calendar."""
+    for a publisher."""
     values = {"host": host}
     if isinstance(error, BlockedAddress):
         message = _(

@@ -26,8 +26,13 @@ HEADER = ",".join(lieux.columns())
 QUERIES_PER_NEW_PLACE = 28
 # Queries per import and per batch (`importer.BATCH_SIZE` new places of one bassin): reading the stored
 # structures and bassins, the slugs check, the batch going live, its groups, rights, workflow, search index,
-# the reference index's read of the pages and their child relations, and the transaction.
+# the reference index's read of the pages and their child relations, and the transaction. Wagtail's SQLite
+# search backend also recomputes its title normalisation over the index once per batch (one more query).
 QUERIES_PER_BATCH = 30
+
+
+def queries_per_batch() -> int:
+    return QUERIES_PER_BATCH + (connection.vendor == "sqlite")
 
 
 def _rows(count: int, prefix: str = "lieu", name: str = "Lieu") -> str:
@@ -51,8 +56,8 @@ def test_import_queries_grow_only_by_the_tree_insertions(bassin):
     five = _queries(lambda: import_lieux(text=_rows(5, "b", "Lieu B"), bassin=bassin))
     twenty = _queries(lambda: import_lieux(text=_rows(20, "c", "Lieu C"), bassin=bassin))
     assert (five - 5 * QUERIES_PER_NEW_PLACE, twenty - 20 * QUERIES_PER_NEW_PLACE) == (
-        QUERIES_PER_BATCH,
-        QUERIES_PER_BATCH,
+        queries_per_batch(),
+        queries_per_batch(),
     )
     assert StructurePage.objects.count() == 26
 

@@ -17,7 +17,7 @@
  * ("125 lieux ici, zoomer"), which zooms in on its position when activated.
  *
  * Once drawn, the container carries data-marker-count: the number of places plotted (end-to-end tests);
- * with remote data, data-cluster-count too (clusters drawn).
+ * with remote data, data-cluster-count (clusters drawn) and data-current-zoom too.
  * All visible text comes from data-label-* attributes, translated by the template.
  */
 (function () {
@@ -480,6 +480,7 @@
             render();
             container.dataset.markerCount = String(markers.length);
             container.dataset.clusterCount = String(remoteClusters.length);
+            container.dataset.currentZoom = String(Math.round(map.getZoom()));
           })
           .catch((error) => {
             if (error && error.name === "AbortError") {

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from network import map as network_map
 from network.enums import Service
-from network.views import map_data
+from network.views import map_json as map_data
 from tests.factories import BassinFactory, StructureFactory, add_listed_structures
 
 MAP_DATA_URL = reverse("network:map_data")
@@ -37,7 +37,7 @@ def two_towns(db):
     StructureFactory(
         bassin=bassin, title="Réseau", commune="Tours", latitude=47.39, longitude=0.69, receives_public=False
     )
-    StructureFactory(bassin=bassin, title="Sans position", commune="Tours")
+    StructureFactory(bassin=bassin, title="Sans position", commune="Tours", latitude=None, longitude=None)
     return bassin
 
 
@@ -48,7 +48,12 @@ def test_map_data_returns_places_when_they_are_few(client, two_towns):
     data = response.json()
     assert data["count"] == 4
     assert data["clusters"] == []
-    assert sorted(marker["name"] for marker in data["markers"]) == ["Bourges 0", "Bourges 1", "Bourges 2", "Tours"]
+    assert sorted(marker["name"] for marker in data["markers"]) == [
+        "Bourges 0",
+        "Bourges 1",
+        "Bourges 2",
+        "Tours",
+    ]
     assert data["truncated"] is False
 
 
@@ -124,12 +129,12 @@ def test_map_data_ignores_unknown_filter_values(client, two_towns):
 
 
 def test_directory_links_the_map_data_instead_of_embedding_many_markers(client, two_towns, monkeypatch):
-    monkeypatch.setattr(network_map, "EMBED_LIMIT", 2)
+    monkeypatch.setattr(network_map, "EMBED_LIMIT", 1)
 
     response = client.get(f"{DIRECTORY_URL}?service={Service.DEMARCHES}&page=1")
 
     assert response.context["map_markers"] == []
-    assert response.context["map_data_url"] == f"{MAP_DATA_URL}?service={Service.DEMARCHES.replace(' ', '+')}"
+    assert response.context["map_data_url"] == f"{MAP_DATA_URL}?{urlencode({'service': Service.DEMARCHES})}"
     assert 'id="map-markers"' not in response.text
     assert "data-markers-url=" in response.text
 
@@ -170,16 +175,17 @@ def populated_map(request, django_db_setup, django_db_blocker):
 @pytest.mark.django_db
 @pytest.mark.usefixtures("populated_map")
 class TestMapDataQueryCount:
-    """Same number of queries for 10 places as for 200, clusters or places: view restrictions, bassins,
-    communes, count, then the clusters or the places (+ 1 for the search)."""
+    """Same number of queries for 10 places as for 200, clusters or places: view restrictions of bassins
+    and structures, bassins, communes, count, then the clusters or the places (+ 2 for the search: its
+    ranking, then the candidates' ids)."""
 
     @pytest.mark.parametrize(
         ("params", "expected_queries"),
         [
-            ({"bbox": FRANCE, "zoom": 6}, 5),
-            ({"bbox": FRANCE, "zoom": 16}, 5),
-            ({"bbox": FRANCE, "zoom": 6, "service": Service.DEMARCHES, "bassin": "bassin-a"}, 5),
-            ({"bbox": FRANCE, "zoom": 6, "q": "lieu"}, 6),
+            ({"bbox": FRANCE, "zoom": 6}, 6),
+            ({"bbox": FRANCE, "zoom": 16}, 6),
+            ({"bbox": FRANCE, "zoom": 6, "service": Service.DEMARCHES, "bassin": "bassin-a"}, 6),
+            ({"bbox": FRANCE, "zoom": 6, "q": "lieu"}, 8),
         ],
         ids=["clusters", "places", "filters", "search"],
     )

@@ -299,7 +299,9 @@ def measure(*, repeat: int = 20, warmup: int = 2, out=print) -> list[tuple[str, 
     client = Client(raise_request_exception=False)
     results = []
     for label, url in cases():
-        results.append((label, url, time_requests(client, url, repeat=repeat, warmup=warmup)))
+        result = time_requests(client, url, repeat=repeat, warmup=warmup)
+        results.append((label, url, result))
+        out(f"  … {label} : médiane {result['median']:.1f} ms, {result['queries']} requêtes", flush=True)
     ics_label, ics_url, ics = results[-1]
     if ics["etag"]:
         conditional = time_requests(

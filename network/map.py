@@ -27,13 +27,16 @@ def map_data_url(query=None) -> str:
 
 
 def map_context(structures, *, count: int, query=None, order=None) -> dict:
-    """`map_markers` and `map_data_url` for a page's map of `structures` (a StructurePage QuerySet of
-    `count` structures): the markers themselves when there are at most `EMBED_LIMIT`, else the data URL.
+    """`map_markers` and `map_data_url` for a page's map of `structures` (a StructurePage QuerySet, or a
+    list the page loaded already, of `count` structures): the markers themselves when there are at most `EMBED_LIMIT`, else the data URL.
 
     `order`, a list of ids, sorts the markers like the page's list (a search ranks them)."""
     if count > EMBED_LIMIT:
         return {"map_markers": [], "map_data_url": map_data_url(query)}
-    markers = structures.map_markers()
+    if isinstance(structures, list):  # Already loaded by the page: no query.
+        markers = [structure.map_marker() for structure in structures if structure.on_public_map]
+    else:
+        markers = structures.map_markers()
     if order is not None:
         rank = {pk: position for position, pk in enumerate(order)}
         markers.sort(key=lambda marker: rank[marker["id"]])

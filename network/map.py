@@ -28,7 +28,8 @@ def map_data_url(query=None) -> str:
 
 def map_context(structures, *, count: int, query=None, order=None) -> dict:
     """`map_markers` and `map_data_url` for a page's map of `structures` (a StructurePage QuerySet, or a
-    list the page loaded already, of `count` structures): the markers themselves when there are at most `EMBED_LIMIT`, else the data URL.
+    list the page loaded already, of `count` structures): the markers themselves when there are at most
+    `EMBED_LIMIT`, else the data URL.
 
     `order`, a list of ids, sorts the markers like the page's list (a search ranks them)."""
     if count > EMBED_LIMIT:

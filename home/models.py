@@ -58,7 +58,7 @@ class HomePage(Page):
             .filter(end_date__gte=timezone.localdate())
             .order_by("start_date")[:MAX_CYCLES]
         )
-        context["next_sessions"] = list(
-            Occurrence.objects.public().upcoming(timezone.now()).for_listing()[:NEXT_SESSIONS]
+        context["next_sessions"] = (
+            Occurrence.objects.public().upcoming(timezone.now()).first_for_listing(NEXT_SESSIONS)
         )
         return context

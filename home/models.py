@@ -1,5 +1,6 @@
 """The site's root page: search, map of every structure, and the bassins with their counts."""
 
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -7,6 +8,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from events.models import Occurrence
+from network.map import map_context
 from network.models import BassinPage, StructurePage
 from programmes.models import CyclePage
 
@@ -41,17 +43,14 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        structures = list(StructurePage.objects.for_listing())
-        # « N lieux » counts the places a person can go to: networks and partners are not places.
-        places = [structure for structure in structures if structure.receives_public]
+        # « N lieux » counts the places a person can go to: networks and partners are not places. Counted in
+        # the database: a national instance holds 20,000 of them.
+        places = StructurePage.objects.for_listing().receiving_public()
         bassins = list(BassinPage.objects.live().public().child_of(self).order_by("title"))
-        counts = {bassin.pk: 0 for bassin in bassins}
-        for structure in places:
-            if structure.bassin_id in counts:
-                counts[structure.bassin_id] += 1
-        context["bassins"] = [(bassin, counts[bassin.pk]) for bassin in bassins]
-        context["structure_count"] = len(places)
-        context["map_markers"] = StructurePage.map_markers(structures)
+        counts = dict(places.order_by().values_list("bassin").annotate(count=Count("pk")))
+        context["bassins"] = [(bassin, counts.get(bassin.pk, 0)) for bassin in bassins]
+        context["structure_count"] = sum(counts.values())
+        context |= map_context(places, count=context["structure_count"])
         # Event cycles still ahead or under way (Human Tech Days…): the public finds their programme here.
         context["cycles"] = list(
             CyclePage.objects.live()
@@ -59,7 +58,7 @@ class HomePage(Page):
             .filter(end_date__gte=timezone.localdate())
             .order_by("start_date")[:MAX_CYCLES]
         )
-        context["next_sessions"] = list(
-            Occurrence.objects.public().upcoming(timezone.now()).for_listing()[:NEXT_SESSIONS]
+        context["next_sessions"] = (
+            Occurrence.objects.public().upcoming(timezone.now()).first_for_listing(NEXT_SESSIONS)
         )
         return context

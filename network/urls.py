@@ -6,6 +6,7 @@ app_name = "network"
 
 urlpatterns = [
     path("structures/", views.directory, name="directory"),
+    path("structures/carte.json", views.map_data, name="map_data"),
     path("communes/suggestions/", views.commune_suggestions, name="commune_suggestions"),
     path("structures/<slug:slug>/rejoindre/", views.join_structure, name="join_structure"),
     path(

@@ -39,6 +39,16 @@ class OccurrenceQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("atelier", "atelier__structure").order_by("start", "atelier__title", "pk")
 
+    def first_for_listing(self, count: int) -> list:
+        """The first `count` sessions in agenda order (`for_listing`), without sorting the whole set.
+
+        Ordering millions of sessions by (start, atelier title) to keep six takes seconds; the `count`-th
+        earliest start, read along the (local_date, start) index, bounds the rows to sort (ties included).
+        """
+        bound = list(self.order_by("local_date", "start").values_list("start", flat=True)[count - 1 : count])
+        rows = self.filter(start__lte=bound[0]) if bound else self
+        return list(rows.for_listing()[:count])
+
     def first_of_each_day(self, limit: int):
         """At most `limit` sessions of each day, in agenda order, each annotated with `day_total`: how many
         sessions that day has in this queryset.

@@ -30,11 +30,11 @@ def bassin_next_sessions(bassin) -> list:
     Bassin and structure pages belong to `network`, which sits below `events`: their templates ask for the
     sessions here rather than their models importing `Occurrence`.
     """
-    return list(
+    return (
         Occurrence.objects.public()
         .in_bassins([bassin])
         .upcoming(timezone.now())
-        .for_listing()[:BASSIN_NEXT_SESSIONS]
+        .first_for_listing(BASSIN_NEXT_SESSIONS)
     )
 
 

@@ -13,10 +13,10 @@ from wagtail.search import index
 
 from ..enums import Departement
 from ..fields import ChoiceListField
+from ..map import map_context
 from ..text import meta_description
 from ..validators import validate_latitude, validate_longitude
 from .rights import RightsLinkedPage
-from .structure import StructurePage
 
 
 class BassinPage(RightsLinkedPage, Page):
@@ -98,7 +98,7 @@ class BassinPage(RightsLinkedPage, Page):
         context = super().get_context(request, *args, **kwargs)
         structures = list(self.structures.for_listing())
         context["structures"] = structures
-        context["map_markers"] = StructurePage.map_markers(structures)
+        context |= map_context(structures, count=len(structures), query={"bassin": self.slug})
         context["meta_description"] = self.meta_description(structures)
         return context
 

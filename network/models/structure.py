@@ -225,6 +225,10 @@ class StructurePage(RightsLinkedPage, Page):
         _("rappel de mise à jour envoyé le"), null=True, blank=True, editable=False
     )
 
+    # The title folded (accents dropped, case folded): lists sort on it in the database the way a French
+    # reader expects, « Écrivain » among the E, on every backend. Always mirrors `title` (see `save`).
+    sort_title = models.CharField(max_length=255, default="", editable=False)
+
     objects = StructurePageManager()
 
     rights_link_fields = ("editors_group", "volunteers_group", "collection")
@@ -361,13 +365,14 @@ class StructurePage(RightsLinkedPage, Page):
             )
 
     def save(self, *args, **kwargs):
-        """Derive `horaires_parsed` and `bassin` before writing.
+        """Derive `horaires_parsed`, `sort_title` and `bassin` before writing.
 
         `bassin` is a value of the tree, like `depth`: it is read from the parent whenever the page is written
         (created by `add_child`, published from a revision that may predate a move, copied). A move writes no
         `StructurePage`, so `network.signals.keep_structure_bassin` follows it.
         """
         self.horaires_parsed = parse_opening_hours(self.horaires).to_json()
+        self.sort_title = fold_accents(self.title)
         self.bassin_id = self.get_parent().pk
         return super().save(*args, **kwargs)
 

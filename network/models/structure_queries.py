@@ -1,6 +1,7 @@
 """Set queries of the structures: the directory's filters, a bassin's structures, the communes of a set."""
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Avg, Case, Count, F, IntegerField, Q, Value, When
+from django.db.models.functions import Floor
 from wagtail.query import PageQuerySet
 
 from .. import enums
@@ -30,8 +31,9 @@ class StructurePageQuerySet(PageQuerySet):
     def for_listing(self):
         """Live, public structures in one query (rows are already StructurePage instances): places that
         receive the public first, then networks and partners, then closed places (the order of
-        `StructurePage.listing_group`), each group in name order."""
-        return self.live().public().order_by(self.listing_group_expression(), "title")
+        `StructurePage.listing_group`), each group in name order, folded (« Écrivain » among the E, on
+        every backend: `StructurePage.sort_title`)."""
+        return self.live().public().order_by(self.listing_group_expression(), "sort_title", "pk")
 
     @staticmethod
     def listing_group_expression():
@@ -83,3 +85,49 @@ class StructurePageQuerySet(PageQuerySet):
     def commune_names(self) -> list[str]:
         """The communes that have at least one structure in this set, once each, in name order."""
         return list(self.order_by("commune").values_list("commune", flat=True).distinct())
+
+    # ---- the map ----
+
+    # What a marker reads (`StructurePage.map_marker`, its `url` included): nothing else is loaded.
+    MARKER_FIELDS = (
+        "title",
+        "commune",
+        "latitude",
+        "longitude",
+        "url_path",
+        "path",
+        "depth",
+        "receives_public",
+    )
+
+    def on_public_map(self):
+        """The places a map shows: they receive the public and have coordinates."""
+        return self.filter(receives_public=True, latitude__isnull=False, longitude__isnull=False)
+
+    def in_bbox(self, *, west: float, south: float, east: float, north: float):
+        return self.filter(latitude__range=(south, north), longitude__range=(west, east))
+
+    def map_markers(self, limit: int | None = None) -> list[dict]:
+        """The markers of the places of this set that a map shows (the first `limit`), in the set's order,
+        in one query."""
+        places = self.on_public_map().only(*self.MARKER_FIELDS)
+        return [structure.map_marker() for structure in places[:limit]]
+
+    def grid_clusters(self, *, cell_lat: float, cell_lon: float, limit: int) -> list[dict]:
+        """Group the places of this set by the grid cell (`cell_lat` × `cell_lon` degrees) they fall in,
+        in the database (one GROUP BY): per cell, how many places and their mean position.
+
+        The `limit` most populated cells are kept, so the answer stays bounded whatever the area asked.
+        """
+        cells = (
+            self.on_public_map()
+            .order_by()
+            .annotate(cell_y=Floor(F("latitude") / cell_lat), cell_x=Floor(F("longitude") / cell_lon))
+            .values("cell_y", "cell_x")
+            .annotate(count=Count("pk"), lat=Avg("latitude"), lon=Avg("longitude"))
+            .order_by("-count", "cell_y", "cell_x")[:limit]
+        )
+        return [
+            {"lat": round(cell["lat"], 5), "lon": round(cell["lon"], 5), "count": cell["count"]}
+            for cell in cells
+        ]

@@ -56,11 +56,15 @@ def labels_of(instance, field_name: str) -> list[str]:
 
 
 @register.inclusion_tag("includes/map.html")
-def structure_map(markers, label, intro=""):
-    """The map block: markers as JSON, tiles and view from the settings (an empty tiles URL means none)."""
+def structure_map(markers, label, intro="", data_url=""):
+    """The map block: markers as JSON, tiles and view from the settings (an empty tiles URL means none).
+
+    With `data_url` (too many places to embed, see `network.map`) the script reads the markers, or their
+    clusters, from that address as the map moves."""
     center_lat, center_lon = settings.MAILLAGE_MAP_CENTER
     return {
         "markers": markers,
+        "data_url": data_url,
         "label": label,
         "intro": intro,
         "tiles_url": settings.MAILLAGE_MAP_TILES_URL,

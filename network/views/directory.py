@@ -1,59 +1,126 @@
 """The public directory of structures (/structures/): filters, full-text search, list and map.
 
-The whole filtered set is loaded once: the map shows every result (not only the current page), "ouvert
-maintenant" is read from the cached parsed hours, and the list is paginated in memory. The number of SQL
-queries therefore does not depend on the number of structures (see the tests).
+Filters, order and pagination run in the database: only the page's rows become `StructurePage` instances,
+and the number of SQL queries does not depend on the number of structures (see the tests). Two steps
+cannot be written in SQL and run on a bounded set of light rows instead:
+
+- the full-text search ranks with Wagtail's search backend; its `SEARCH_LIMIT` best results are the
+  candidates, which the filters then narrow (a broader search shows the most relevant `SEARCH_LIMIT`);
+- « ouvert maintenant » reads the parsed opening hours: one query reads (id, hours) of the filtered set,
+  each distinct week of hours is evaluated once, and only the page's rows are loaded.
+
+The map embeds its markers when the result set is small (`network.map.EMBED_LIMIT`); beyond, it reads
+`/structures/carte.json` with the same filters (clusters computed in the database, see `map_data`).
 """
+
+import json
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
 from ..forms import DirectoryFilterForm
+from ..horaires import WeeklyHours
+from ..map import map_context
 from ..models import BassinPage, StructurePage
 from ..text import fold_accents
 
 PAGE_SIZE = 20
+# The most relevant search results considered: a search matches a few places, rarely thousands.
+SEARCH_LIMIT = 1000
+# Above this many communes (a national directory) only those of the chosen bassins become checkboxes.
+COMMUNE_CHOICES_LIMIT = 300
 
 
 def listing_sort_key(structure) -> tuple[int, str]:
     """Places that receive the public first, then networks and partners, then closed places
     (`StructurePage.listing_group`); in each, alphabetical order as a French reader expects it: "Écrivain"
-    among the E, case ignored."""
+    among the E, case ignored. The database orders on the same key (`StructurePage.sort_title`)."""
     return structure.listing_group, fold_accents(structure.title)
 
 
-def rank_by_search(structures, terms: str) -> list:
-    """Keep the structures that match `terms`, most relevant first (Wagtail search, one query).
+def search_ranks(terms: str) -> dict[int, int]:
+    """{structure id: rank} of the `SEARCH_LIMIT` structures most relevant to `terms` (Wagtail search).
 
     The terms are folded: the index holds an accent-free copy of titles and communes (see network.text).
     """
-    results = StructurePage.objects.live().search(fold_accents(terms), operator="and")
-    rank = {result.pk: position for position, result in enumerate(results)}
-    return sorted((structure for structure in structures if structure.pk in rank), key=lambda s: rank[s.pk])
+    results = StructurePage.objects.live().only("pk").search(fold_accents(terms), operator="and")
+    return {result.pk: position for position, result in enumerate(results[:SEARCH_LIMIT])}
+
+
+def open_ids(rows, moment) -> set[int]:
+    """The ids, among (id, parsed hours) `rows`, of the places open at `moment`; each distinct week of
+    hours is evaluated once (most places share a handful of them)."""
+    verdicts: dict[str, bool] = {}
+    opened = set()
+    for pk, parsed in rows:
+        key = json.dumps(parsed, sort_keys=True)
+        if key not in verdicts:
+            hours = WeeklyHours.from_json(parsed) if parsed else None
+            verdicts[key] = bool(hours and hours.known and hours.is_open_at(moment))
+        if verdicts[key]:
+            opened.add(pk)
+    return opened
+
+
+def commune_choices(listed, bassin_slugs, requested) -> list[str]:
+    """The communes offered as checkboxes: every commune of the directory while they are few; at national
+    scale, those of the chosen bassins, plus any commune already chosen (so the address keeps working)."""
+    names = listed.commune_names()[: COMMUNE_CHOICES_LIMIT + 1]
+    if len(names) <= COMMUNE_CHOICES_LIMIT:
+        return names
+    chosen = listed.filter(commune__in=requested) if requested else listed.none()
+    if bassin_slugs:
+        chosen = chosen | listed.filter(bassin__slug__in=bassin_slugs)
+    return chosen.commune_names()[:COMMUNE_CHOICES_LIMIT] if (requested or bassin_slugs) else []
+
+
+def filtered_directory(request):
+    """(form, bassins, structures): the directory's filters read from `request.GET`, and the filtered
+    structures either as an ordered QuerySet or, with a search or « ouvert maintenant », as an ordered
+    list of ids (see the module docstring)."""
+    bassins = list(BassinPage.objects.live().public().order_by("title"))
+    listed = StructurePage.objects.for_listing()
+    communes = commune_choices(listed, request.GET.getlist("bassin"), request.GET.getlist("commune"))
+    form = DirectoryFilterForm(request.GET, bassins=bassins, communes=communes)
+    form.is_valid()  # Invalid values are dropped by the form; what remains is applied.
+
+    structures = form.filter_structures(listed)
+    if not form.search_terms and not form.wants_open_now:
+        return form, bassins, structures
+    columns = ["pk", "horaires_parsed"]
+    if form.search_terms:
+        ranks = search_ranks(form.search_terms)
+        structures = structures.filter(pk__in=list(ranks))
+        # Most relevant first within each group: a partner never comes before a place to go.
+        rows = structures.annotate(group=StructurePage.objects.listing_group_expression())
+        rows = sorted(rows.values_list(*columns, "group"), key=lambda row: (row[2], ranks[row[0]]))
+    else:
+        rows = list(structures.values_list(*columns))
+    ids = [row[0] for row in rows]
+    if form.wants_open_now:
+        opened = open_ids((row[:2] for row in rows), timezone.now())
+        ids = [pk for pk in ids if pk in opened]
+    return form, bassins, ids
+
+
+def page_rows(structures, page_obj) -> list:
+    """The page's structures as instances: the QuerySet's slice, or the page's ids loaded in one query."""
+    if not isinstance(structures, list):
+        return list(page_obj)
+    by_id = StructurePage.objects.in_bulk(list(page_obj))
+    return [by_id[pk] for pk in page_obj if pk in by_id]
 
 
 def directory(request):
-    bassins = list(BassinPage.objects.live().public().order_by("title"))
-    listed = StructurePage.objects.for_listing()
-    form = DirectoryFilterForm(request.GET, bassins=bassins, communes=listed.commune_names())
-    form.is_valid()  # Invalid values are dropped by the form; what remains is applied.
-
-    structures = list(form.filter_structures(listed))
-    if form.search_terms:
-        # Most relevant first within each group: a partner never comes before a place to go.
-        structures = sorted(
-            rank_by_search(structures, form.search_terms), key=lambda structure: structure.listing_group
-        )
-    else:
-        structures.sort(key=listing_sort_key)
-    if form.wants_open_now:
-        now = timezone.now()
-        structures = [structure for structure in structures if structure.is_open_at(now)]
-
+    form, bassins, structures = filtered_directory(request)
     page_obj = Paginator(structures, PAGE_SIZE).get_page(request.GET.get("page"))
     bassins_by_id = {bassin.pk: bassin for bassin in bassins}
+    page_obj.object_list = page_rows(structures, page_obj)
     rows = [(structure, bassins_by_id.get(structure.bassin_id)) for structure in page_obj]
+    result_count = page_obj.paginator.count
+    order = structures if isinstance(structures, list) else None
+    on_map = StructurePage.objects.filter(pk__in=order) if order is not None else structures
     return render(
         request,
         "network/directory.html",
@@ -61,8 +128,8 @@ def directory(request):
             "form": form,
             "page_obj": page_obj,
             "rows": rows,
-            "result_count": len(structures),
-            "map_markers": StructurePage.map_markers(structures),
+            "result_count": result_count,
+            **map_context(on_map, count=result_count, query=request.GET, order=order),
             "elided_page_range": page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1),
         },
     )

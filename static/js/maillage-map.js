@@ -10,7 +10,14 @@
  * in the same CELL_SIZE × CELL_SIZE square become one round marker showing their count; activating it zooms
  * in on them (or lists them, when they cannot be told apart by zooming).
  *
- * Once drawn, the container carries data-marker-count: the number of places plotted (end-to-end tests).
+ * With data-markers-url (a national directory: too many places to embed in the page), nothing is embedded:
+ * at each move or zoom the script asks that address for the visible area (bbox=west,south,east,north and
+ * zoom, the page's filters already in the URL). The server answers either the places themselves (drawn and
+ * grouped as above) or clusters it computed, each {lat, lon, count}: a round button showing the count
+ * ("125 lieux ici, zoomer"), which zooms in on its position when activated.
+ *
+ * Once drawn, the container carries data-marker-count: the number of places plotted (end-to-end tests);
+ * with remote data, data-cluster-count (clusters drawn) and data-current-zoom too.
  * All visible text comes from data-label-* attributes, translated by the template.
  */
 (function () {
@@ -21,6 +28,7 @@
   const SINGLE_PLACE_ZOOM = 15;
   const MAX_ZOOM = 18;
   const CLUSTER_LIST_LIMIT = 30;
+  const CLUSTER_ZOOM_STEP = 2;
 
   function escapeHtml(text) {
     const element = document.createElement("span");
@@ -247,8 +255,12 @@
       close: container.dataset.labelClose || "×",
       cluster: container.dataset.labelCluster || "{count}",
       clusterList: container.dataset.labelClusterList || "{count}",
+      clusterRemote: container.dataset.labelClusterRemote || "{count}",
+      clusterRemoteOne: container.dataset.labelClusterRemoteOne || "1",
+      loadingError: container.dataset.labelLoadingError || "",
     };
-    const markers = readMarkers();
+    const remoteUrl = container.dataset.markersUrl || "";
+    let markers = remoteUrl ? [] : readMarkers();
 
     const map = L.map(container, {
       zoomControl: false,
@@ -363,11 +375,45 @@
     // further than that margin redraws.
     let drawnZoom = null;
     let drawnBounds = null;
+    let remoteClusters = [];
+
+    /* A cluster computed by the server: activating it zooms in on its position, where it splits. */
+    function addRemoteCluster(cluster) {
+      const name =
+        cluster.count === 1 ? labels.clusterRemoteOne : format(labels.clusterRemote, { count: cluster.count });
+      const leafletMarker = L.marker([cluster.lat, cluster.lon], {
+        icon: clusterIcon(cluster.count),
+        title: name,
+        riseOnHover: true,
+      });
+
+      function activate(byKeyboard) {
+        map.setView([cluster.lat, cluster.lon], Math.min(map.getMaxZoom(), map.getZoom() + CLUSTER_ZOOM_STEP));
+        if (byKeyboard) {
+          map.once("moveend", () => container.focus());
+        }
+      }
+
+      leafletMarker.on("click", () => activate(false));
+      leafletMarker.on("keypress", (event) => {
+        if (isEnter(event)) {
+          activate(true);
+        }
+      });
+      layer.addLayer(leafletMarker);
+      nameMarker(leafletMarker, name);
+      const element = leafletMarker.getElement();
+      if (element) {
+        element.classList.add("map-cluster--remote");
+      }
+      onSpace(leafletMarker, () => activate(true));
+    }
 
     function render() {
       drawnZoom = map.getZoom();
       drawnBounds = map.getBounds().pad(1);
       layer.clearLayers();
+      remoteClusters.forEach(addRemoteCluster);
       groupByCell(map, markers, drawnZoom).forEach((items) => {
         if (!drawnBounds.contains(centerOf(items))) {
           return;
@@ -399,6 +445,63 @@
       }
       returnFocusTo = null;
     });
+    if (remoteUrl) {
+      // Each move asks for the visible area; an answer that arrives after a newer request is dropped.
+      let requestNumber = 0;
+      let controller = null;
+      const load = () => {
+        requestNumber += 1;
+        const number = requestNumber;
+        if (controller) {
+          controller.abort();
+        }
+        controller = typeof AbortController === "function" ? new AbortController() : null;
+        const bounds = map.getBounds();
+        const url = new URL(remoteUrl, window.location.href);
+        url.searchParams.set(
+          "bbox",
+          [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
+            .map((value) => value.toFixed(5))
+            .join(",")
+        );
+        url.searchParams.set("zoom", String(Math.round(map.getZoom())));
+        fetch(url.toString(), {
+          headers: { Accept: "application/json" },
+          signal: controller ? controller.signal : undefined,
+        })
+          .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+          .then((data) => {
+            if (number !== requestNumber) {
+              return;
+            }
+            markers = Array.isArray(data.markers) ? data.markers : [];
+            remoteClusters = Array.isArray(data.clusters) ? data.clusters : [];
+            container.removeAttribute("aria-busy");
+            render();
+            container.dataset.markerCount = String(markers.length);
+            container.dataset.clusterCount = String(remoteClusters.length);
+            container.dataset.currentZoom = String(Math.round(map.getZoom()));
+          })
+          .catch((error) => {
+            if (error && error.name === "AbortError") {
+              return;
+            }
+            container.removeAttribute("aria-busy");
+            if (!container.parentNode.querySelector(".map-block__error")) {
+              const note = document.createElement("p");
+              note.className = "map-block__error";
+              note.setAttribute("role", "status");
+              note.textContent = labels.loadingError;
+              container.parentNode.insertBefore(note, container.nextSibling);
+            }
+          });
+      };
+      container.setAttribute("aria-busy", "true");
+      map.on("moveend", load);
+      load();
+      return map;
+    }
+
     map.on("zoomend", render);
     map.on("moveend", () => {
       if (map.getZoom() === drawnZoom && drawnBounds && !drawnBounds.contains(map.getBounds())) {

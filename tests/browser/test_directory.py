@@ -1,5 +1,7 @@
 """A person finds a place: from the home page by searching, and in the directory by filtering."""
 
+import re
+
 import pytest
 
 from tests.factories import BassinFactory, StructureFactory
@@ -100,3 +102,26 @@ def test_bassin_page_lists_its_structures_accessibly(page, site, territory, axe_
         "Point information jeunesse de Vierzon",
     ]
     axe_check(page)
+
+
+def test_directory_map_reads_clusters_by_zoom_and_a_click_zooms_in(
+    page, site, territory, axe_check, monkeypatch
+):
+    # A national directory, in miniature: too many places to embed, more than the map data sends one by one.
+    monkeypatch.setattr("network.map.EMBED_LIMIT", 1)
+    monkeypatch.setattr("network.views.map_json.MARKER_LIMIT", 1)
+    page.goto(site.url + "/structures/")
+    map_container = page.locator("[data-map]")
+    map_container.and_(page.locator("[data-current-zoom='7']")).wait_for()
+
+    # Vierzon's two places (300 m apart) are grouped whatever the grid; Bourges may share their cell.
+    assert map_container.get_attribute("data-cluster-count") in ("1", "2")
+    assert map_container.get_attribute("data-marker-count") == "0"
+    assert page.locator("#map-markers").count() == 0
+    assert len(_result_titles(page)) == 3
+    axe_check(page)
+
+    page.get_by_role("button", name=re.compile(r"^[23] lieux ici, zoomer$")).first.click()
+
+    map_container.and_(page.locator("[data-current-zoom='9']")).wait_for()
+    assert page.get_by_role("button", name=re.compile(r"lieux? ici, zoomer$")).count() >= 1

@@ -109,10 +109,11 @@ def test_home_page_query_count_does_not_grow_with_structures(
     client.get("/")  # warms the site and content type caches
 
     # Wagtail serving: site, home page, its ancestors and their view restrictions (4); then the page's own:
-    # view restrictions and structures (2), view restrictions and bassins (2); the "Prochains ateliers" block,
-    # sessions joined to their atelier and structure (1); the "Temps forts" cycles (1, with their restrictions
+    # view restrictions and places counted by bassin (2), their markers (1), view restrictions and
+    # bassins (2); the "Prochains ateliers" block: the sixth start as a bound, then the sessions joined to
+    # their atelier and structure (2); the "Temps forts" cycles (1, with their restrictions
     # in the same query as Wagtail's `.public()` reads them: 2).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         response = client.get("/")
 
     assert response.context["structure_count"] == structure_count

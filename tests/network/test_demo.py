@@ -171,7 +171,7 @@ def test_home_map_leaves_out_networks_and_partners(demo, client):
 
 def test_directory_lists_places_then_partners_then_closed_places(demo, client):
     response = client.get(reverse("network:directory"), {"bassin": "bourges", "page": 2})
-    everything = response.context["page_obj"].paginator.object_list
+    everything = list(response.context["page_obj"].paginator.object_list)
 
     groups = [structure.listing_group for structure in everything]
     assert groups == sorted(groups)

@@ -450,14 +450,16 @@ class TestDirectoryQueryCount:
     """The directory runs the same number of queries for 10 structures as for 200.
 
     Page view restrictions for the bassins (`.public()`), the bassins, view restrictions for the structures,
-    the communes, the structures; + 1 for the search when `q` is given. The first request warms the
+    the communes, the count, the page's structures, the map's markers; with « ouvert maintenant » the
+    (id, hours) of the set replace the count and the page is loaded by id; + 1 for the search when `q` is
+    given (its ranking). The first request warms the
     site-root and content-type caches, as in production.
     """
 
     @pytest.mark.parametrize(
         ("params", "expected_queries"),
         [
-            ({}, 5),
+            ({}, 7),
             (
                 {
                     "bassin": "bassin-a",
@@ -467,7 +469,7 @@ class TestDirectoryQueryCount:
                 },
                 5,
             ),
-            ({"q": "numérique", "page": "2"}, 6),
+            ({"q": "numérique", "page": "2"}, 8),
         ],
         ids=["no-filter", "filters-and-open-now", "search-page-2"],
     )

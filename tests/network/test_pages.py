@@ -226,8 +226,8 @@ def test_bassin_page_query_count_does_not_grow_with_structures(
 
     # Wagtail serving: site, home, bassin route, bassin row, ancestors and their view restrictions (6);
     # then the page's own: view restrictions for `.public()`, the structures (2); the "Prochains ateliers"
-    # block, sessions joined to their atelier and structure (1).
-    with django_assert_num_queries(9):
+    # block: the bound (`first_for_listing`), then the sessions joined to their atelier and structure (2).
+    with django_assert_num_queries(10):
         response = client.get(bassin.url)
 
     assert len(response.context["structures"]) == structure_count

@@ -31,6 +31,10 @@ UNREAD_LINE = re.compile(
     r"\n(?i:DTSTAMP|CREATED|TRANSP|CLASS|PRIORITY|ORGANIZER|ATTENDEE|X-(?:MICROSOFT|GOOGLE|APPLE)-[A-Z0-9-]*)"
     r"[;:][^\n]*"
 )
+# Lines that only say what Maillage assumes when they are absent (`calendars.values.build_event`: no STATUS
+# reads as CONFIRMED, no SEQUENCE as 0): Google writes both on every event. Left out of what icalendar reads
+# too; whole lines only, so "SEQUENCE:01" or "STATUS:CONFIRMED;X=1" stay.
+DEFAULT_LINE = re.compile(r"\n(?i:STATUS:CONFIRMED|SEQUENCE:0)[ \t]*(?=\n|\Z)")
 LONE_CR = re.compile(rb"\r(?!\n)")
 FOLD = re.compile(rb"\n[ \t]")  # a folded line goes on after a newline and one space or tab
 
@@ -178,8 +182,9 @@ def block_hash(block: str, *, unfolded: bool = False) -> str:
 
 
 def without_unread_lines(text: str) -> str:
-    """Unfolded VEVENT text without the lines of properties Maillage never reads (`UNREAD_LINE`)."""
-    return UNREAD_LINE.sub("", text)
+    """Unfolded VEVENT text without the lines of properties Maillage never reads (`UNREAD_LINE`) and those
+    that only repeat what it assumes (`DEFAULT_LINE`)."""
+    return DEFAULT_LINE.sub("", UNREAD_LINE.sub("", text))
 
 
 def zone_context(header_lines: list[str], timezones: dict[str, str]) -> str:

@@ -237,7 +237,11 @@ class Reader:
     def __init__(self, found: Scan, notes: Notes) -> None:
         self.found = found
         self.notes = notes
-        self.header = "\n".join(found.header) or FALLBACK_HEADER
+        # Of the calendar's own lines, icalendar is only given the one that changes how its events read
+        # (X-WR-TIMEZONE, for `x_wr_timezone`): PRODID, METHOD, X-WR-CALNAME... are read by the line scan
+        # (`header_values`) or not at all, and a re-sync hands icalendar a few events after them.
+        zone_lines = [line for line in found.header if line[:13].upper() == "X-WR-TIMEZONE"]
+        self.header = "\n".join([FALLBACK_HEADER, *zone_lines])
         wr = header_values(found.header).get("X-WR-TIMEZONE", "")
         self.bare_header = FALLBACK_HEADER + (f"\nX-WR-TIMEZONE:{wr}" if wr else "")
 

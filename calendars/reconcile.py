@@ -75,7 +75,9 @@ def _index(feed: Feed) -> tuple[dict[int, IndexRow], bool]:
     many feeds without any spare a query for them."""
     index: dict[int, IndexRow] = {}
     overrides = False
-    for *row, override in Atelier.objects.filter(feed=feed).values_list(*INDEX_FIELDS, "overrides"):
+    # `order_by()`: the rows go into a dict, the model's default ordering would only add a sort.
+    rows = Atelier.objects.filter(feed=feed).values_list(*INDEX_FIELDS, "overrides").order_by()
+    for *row, override in rows:
         index[row[0]] = IndexRow(*row)
         overrides = overrides or override is not None
     return index, overrides
@@ -91,6 +93,7 @@ class FeedImport:
     def __init__(self, *, feed: Feed, structure, now: datetime, dry_run: bool):
         self.feed, self.structure, self.now, self.dry_run = feed, structure, now, dry_run
         self.report = SyncReport()
+        self.window_start = timezone.localtime(now).replace(tzinfo=None) - timedelta(days=366)
         self.index, has_overrides = _index(feed)
         self.uid_pk = {row.remote_uid: row.id for row in self.index.values()}
         self.loaded: dict[int, Atelier] = {}  # `LOADED_FIELDS` of the ateliers it needs, after parsing
@@ -280,9 +283,8 @@ class FeedImport:
             reason = _("son identifiant (UID) est trop long")
             self.report.warn("skipped_component", skipped_message("", title_of(event), reason))
             return
-        window_start = timezone.localtime(self.now).replace(tzinfo=None) - timedelta(days=366)
         limit = settings.MAILLAGE_FEED_MAX_DATES_PER_SERIES
-        if limits.cap_dates(event, limit=limit, since=window_start):
+        if limits.cap_dates(event, limit=limit, since=self.window_start):
             self.many_dates.append(title_of(event))
         if len(event.rrule) > Atelier._meta.get_field("rrule").max_length:
             self.skipped.add(uid)

@@ -51,7 +51,12 @@ BOOKKEEPING_FIELDS = ("remote_uid", "remote_sequence", "remote_last_modified", "
 # What a run loads of the ateliers it compares, saves, cancels or rebuilds (`reconcile.FeedImport._fetch`):
 # the index, what the calendar owns, the bookkeeping, and what `events.occurrences.build_occurrences` reads;
 # not the thirty fields Maillage owns, which the run never reads.
-LOADED_FIELDS = (*INDEX_FIELDS, *CONTENT_FIELDS, *BOOKKEEPING_FIELDS, "sequence", "updated_at", "structure")
+# Each once (`status`, `remote_uid` and `block_hash` are in two of the groups).
+LOADED_FIELDS = tuple(
+    dict.fromkeys(
+        (*INDEX_FIELDS, *CONTENT_FIELDS, *BOOKKEEPING_FIELDS, "sequence", "updated_at", "structure")
+    )
+)
 # What a per-session change from the calendar holds; upserted on (atelier, original_start).
 OVERRIDE_FIELDS = (
     "status",

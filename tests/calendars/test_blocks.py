@@ -93,3 +93,15 @@ def test_without_unread_lines_drops_whole_lines_of_unread_properties_only():
         "BEGIN:VEVENT\nUID:a@x\nX-ALT-DESC;FMTTYPE=text/html:<p>Texte</p>\nDTSTART:20270112T140000\n"
         "CREATED-BY:garde\nBEGIN:VALARM\nACTION:DISPLAY\nEND:VALARM\nEND:VEVENT"
     )
+
+
+def test_without_unread_lines_drops_lines_that_only_repeat_the_defaults():
+    block = (
+        "BEGIN:VEVENT\nUID:a@x\nSTATUS:CONFIRMED\nSEQUENCE:0\nsequence:0 \nSEQUENCE:01\nSEQUENCE:2\n"
+        "STATUS:CANCELLED\nSTATUS;X-A=1:CONFIRMED\nDESCRIPTION:STATUS:CONFIRMED\nSTATUS:confirmed\nEND:VEVENT"
+    )
+
+    assert without_unread_lines(block) == (
+        "BEGIN:VEVENT\nUID:a@x\nSEQUENCE:01\nSEQUENCE:2\nSTATUS:CANCELLED\nSTATUS;X-A=1:CONFIRMED\n"
+        "DESCRIPTION:STATUS:CONFIRMED\nEND:VEVENT"
+    )

@@ -2,21 +2,24 @@
 
     .venv/bin/python bench/feed_sync.py [--feeds 200] [--events 50] [--rounds 2] [--shape google|simple]
                                         [--changed 0.05] [--changed-feeds 1] [--no-etag] [--cpu]
+                                        [--database-url postgres://…/maillage_feedsync_bench]
 
 Why: feeds are polled every hour and mostly unchanged, so a re-sync must cost next to nothing, and a first
-import must not cost much more than reading the calendars at all. N calendars (French text, Europe/Paris
-TZID, 20 % weekly series) are served by a ThreadingHTTPServer on 127.0.0.1 in another process (a calendar
-host is another machine), DTSTAMP rewritten on every request as Google does, with ETag / 304 (or without,
-`--no-etag`, to measure the content-hash path). By default the events look like Google's exports (about
-800 bytes each: CREATED, LAST-MODIFIED, TRANSP, a folded description, a VTIMEZONE, EXDATEs), which
-icalendar reads at the ~1,000 events per second the targets were set on; `--shape simple` writes bare
-events (about 375 bytes) that it reads twice as fast, which makes every ratio to the floor harder. The sync
-runs for real (`calendars.sync.sync_feed`: fetch, parse, write, occurrences) in a throwaway SQLite
-database, one feed after the other. The floor is `icalendar.Calendar.from_ical` on the same bytes, the
-best of three rounds after a warm-up call; the syncs are run `--rounds` times from an empty table, and each
-keeps its best too (this machine's timings vary up to twofold from one minute to the next); `--cpu` times
-everything in this process's CPU time instead of wall time. Before measuring, the bench does what a feeds
-worker does when it starts (`celery_app.freeze_startup_objects`).
+import must not cost much more than reading the calendars at all. N calendars (French text, Europe/Paris TZID,
+20 % weekly series) are served by a ThreadingHTTPServer on 127.0.0.1 in another process (a calendar host is
+another machine), DTSTAMP rewritten on every request as Google does, with ETag / 304 (or without, `--no-etag`,
+to measure the content-hash path). By default the events look like Google's exports (about 800 bytes each:
+CREATED, LAST-MODIFIED, TRANSP, a folded description, a VTIMEZONE, EXDATEs), which icalendar reads at the
+~1,000 events per second the targets were set on; `--shape simple` writes bare events (about 375 bytes) that
+it reads twice as fast, which makes every ratio to the floor harder. The sync runs for real
+(`calendars.sync.sync_feed`: fetch, parse, write, occurrences) in a throwaway SQLite database, one feed after
+the other, or in the database `--database-url` names (production runs PostgreSQL: give it a throwaway database
+of your own, which the bench migrates and empties; with `--cpu`, the server's own work is then in another
+process and not counted, so read the wall-time run beside it). The floor is `icalendar.Calendar.from_ical` on
+the same bytes, the best of three rounds after a warm-up call; the syncs are run `--rounds` times from an
+empty table, and each keeps its best too (this machine's timings vary up to twofold from one minute to the
+next); `--cpu` times everything in this process's CPU time instead of wall time. Before measuring, the bench
+does what a feeds worker does when it starts (`celery_app.freeze_startup_objects`).
 Targets (issue 16): first sync ≤ 2.5× the floor; unchanged re-sync ≤ 5 % of the first; re-sync after 5 %
 of events changed ≤ 25 % of the floor. Ratios, not seconds, are what to compare between machines and runs.
 """
@@ -78,6 +81,9 @@ def parse_args(argv=None):
         action="store_true",
         help="mesurer en temps processeur de ce processus (plancher compris) plutôt qu'en temps mural",
     )
+    parser.add_argument(
+        "--database-url", default="", help="base jetable (par défaut : un fichier SQLite temporaire)"
+    )
     parser.add_argument("--serve", metavar="DOSSIER", help=argparse.SUPPRESS)  # the server process
     args = parser.parse_args(argv)
     if round(args.feeds * args.changed_feeds) * args.events < int(args.feeds * args.events * args.changed):
@@ -85,11 +91,11 @@ def parse_args(argv=None):
     return args
 
 
-def setup_django() -> Path:
+def setup_django(database_url: str = "") -> Path:
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     tmp_dir = Path(tempfile.mkdtemp(prefix="maillage-feedsync-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp_dir / 'bench.sqlite3'}"
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{tmp_dir / 'bench.sqlite3'}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"  # MAILLAGE_FEED_ALLOW_LOOPBACK = True
     import django
 
@@ -334,7 +340,7 @@ def main(argv=None) -> int:
         return 0
     SHAPE[0], RECURRING[0] = args.shape, args.recurring
     TIMER[0] = clock.process_time if args.cpu else clock.perf_counter
-    tmp_dir = setup_django()
+    tmp_dir = setup_django(args.database_url)
     try:
         return run(args)
     finally:

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/national.py [--structures 20000] [--bassins 100] [--write-only PATH]
                                        [--database-url postgres://…/maillage_bench] [--yes]
+                                       [--series 200000] [--repeat 9]
 
 Why: the national map lists about 20,000 places; a new territory (or a hub) bootstraps from that file, so
 the import must hold that size, and the export of what was imported must stay one query. The file is
@@ -15,7 +16,10 @@ file (idempotent: nothing changes) and the national CSV export, with the machine
 after (a shared machine: the figures depend on it), and the processor time of the bench's own process (what
 Maillage's code costs, without the wait for a free processor nor PostgreSQL's own work). No timed asserts.
 
-`--write-only PATH` writes the file and stops (to try `manage.py import_lieux PATH` by hand).
+`--write-only PATH` writes the file and stops (to try `manage.py import_lieux PATH` by hand). `--series N`
+then gives the imported places N atelier series with their sessions and measures the public reads at that
+scale (directory, map data, agendas, a bassin's .ics: `bench/national_reads.py`, which can also fill and
+measure a database on its own).
 """
 
 from __future__ import annotations
@@ -88,6 +92,14 @@ def main(argv=None) -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--write-only", default="")
     parser.add_argument("--yes", action="store_true", help="Accepte une base qui contient déjà des lieux.")
+    parser.add_argument(
+        "--series",
+        type=int,
+        default=0,
+        help="ensuite, ajoute ce nombre de séries d'ateliers aux lieux importés et mesure les lectures "
+        "publiques (bench/national_reads.py) ; 200000 pour l'échelle nationale",
+    )
+    parser.add_argument("--repeat", type=int, default=9, help="requêtes mesurées par adresse (9)")
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
@@ -177,6 +189,14 @@ def main(argv=None) -> None:
     print(
         "charge de la machine après (1, 5, 15 min) : " + ", ".join(f"{load:.2f}" for load in os.getloadavg())
     )
+    if args.series:
+        # The same reads as bench/national_reads.py, on the places this import created.
+        from bench.national_reads import fill_ateliers, measure
+
+        started = clock.perf_counter()
+        series, sessions = fill_ateliers(series=args.series, seed=20)
+        print(f"ateliers : {series} séries, {sessions} séances en {clock.perf_counter() - started:.0f} s")
+        measure(repeat=args.repeat, warmup=1)
 
 
 if __name__ == "__main__":

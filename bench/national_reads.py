@@ -54,6 +54,12 @@ def parse_args(argv=None):
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--reuse", action="store_true", help="base déjà remplie : mesurer seulement")
     parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="mesurer seulement les adresses dont le libellé contient ce texte",
+    )
     return parser.parse_args(argv)
 
 
@@ -286,7 +292,7 @@ def cases():
     ]
 
 
-def measure(*, repeat: int = 20, warmup: int = 2, out=print) -> list[tuple[str, str, dict]]:
+def measure(*, repeat: int = 20, warmup: int = 2, only=(), out=print) -> list[tuple[str, str, dict]]:
     """Measure every address of `cases()` on the configured (filled) database and print a table."""
     from django.core.management import call_command
     from django.db import connection
@@ -299,11 +305,13 @@ def measure(*, repeat: int = 20, warmup: int = 2, out=print) -> list[tuple[str, 
     client = Client(raise_request_exception=False)
     results = []
     for label, url in cases():
+        if only and not any(part.casefold() in label.casefold() for part in only):
+            continue
         result = time_requests(client, url, repeat=repeat, warmup=warmup)
         results.append((label, url, result))
         out(f"  … {label} : médiane {result['median']:.1f} ms, {result['queries']} requêtes", flush=True)
-    ics_label, ics_url, ics = results[-1]
-    if ics["etag"]:
+    ics_label, ics_url, ics = results[-1] if results else ("", "", {"etag": None})
+    if ics["etag"] and ics_label.startswith("Flux"):
         conditional = time_requests(
             client, ics_url, repeat=repeat, warmup=warmup, headers={"If-None-Match": ics["etag"]}
         )
@@ -337,7 +345,7 @@ def main(argv=None) -> int:
     if not args.reuse:
         seconds = fill(bassins=args.bassins, structures=args.structures, series=args.series, seed=args.seed)
         print(f"Base remplie en {seconds:.0f} s")
-    measure(repeat=args.repeat, warmup=args.warmup)
+    measure(repeat=args.repeat, warmup=args.warmup, only=args.only)
     return 0
 
 

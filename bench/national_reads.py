@@ -268,9 +268,13 @@ def cases():
     from django.urls import reverse
 
     from events import enums
-    from network.models import BassinPage
+    from network.models import BassinPage, StructurePage
 
     bassin = BassinPage.objects.live().order_by("path").first()
+    communes = StructurePage.objects.filter(bassin=bassin).order_by("path").values_list("commune", flat=True)
+    commune = communes[0].replace(" ", "+")
+    near = f"lat={bassin.latitude}&lon={bassin.longitude}&rayon=10"
+    agenda = reverse("events:agenda")
     directory = reverse("network:directory")
     theme = enums.Theme.OUTILS_QUOTIDIEN.value.replace(" ", "+")
     service = "Maîtrise des outils numériques du quotidien"
@@ -286,7 +290,9 @@ def cases():
         ("Accueil", "/"),
         ("Page d'un bassin", bassin.url),
         ("Agenda régional", reverse("events:agenda")),
-        ("Agenda régional filtré (thème + soir)", f"{reverse('events:agenda')}?theme={theme}&soir=on"),
+        ("Agenda régional filtré (thème + soir)", f"{agenda}?theme={theme}&soir=on"),
+        ("Agenda régional, une commune", f"{agenda}?commune={commune}"),
+        ("Agenda régional, près d'une position", f"{agenda}?{near}"),
         ("Agenda d'un bassin", reverse("events:bassin_agenda", kwargs={"slug": bassin.slug})),
         ("Flux .ics d'un bassin", reverse("events:bassin_ics", kwargs={"slug": bassin.slug})),
     ]

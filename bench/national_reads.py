@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/national_reads.py \\
         --database-url postgres://postgres@127.0.0.1:5432/maillage_scale20_bench \\
-        [--bassins 100] [--structures 20000] [--series 200000] [--repeat 20] [--reuse]
+        [--bassins 100] [--structures 20000] [--series 200000] [--repeat 20] [--reuse] \\
+        [--only Agenda]
 
 Why: the national map lists about 20,000 places; with 200,000 atelier series (~2 M sessions over twelve
 months) every public read must still answer in well under 200 ms with a number of SQL queries that does not

@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/national_reads.py \\
         --database-url postgres://postgres@127.0.0.1:5432/maillage_scale20_bench \\
-        [--bassins 100] [--structures 20000] [--series 200000] [--repeat 20] [--reuse]
+        [--bassins 100] [--structures 20000] [--series 200000] [--repeat 20] [--reuse] \\
+        [--only Agenda]
 
 Why: the national map lists about 20,000 places; with 200,000 atelier series (~2 M sessions over twelve
 months) every public read must still answer in well under 200 ms with a number of SQL queries that does not
@@ -54,6 +55,12 @@ def parse_args(argv=None):
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--reuse", action="store_true", help="base déjà remplie : mesurer seulement")
     parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="mesurer seulement les adresses dont le libellé contient ce texte",
+    )
     return parser.parse_args(argv)
 
 
@@ -262,9 +269,13 @@ def cases():
     from django.urls import reverse
 
     from events import enums
-    from network.models import BassinPage
+    from network.models import BassinPage, StructurePage
 
     bassin = BassinPage.objects.live().order_by("path").first()
+    communes = StructurePage.objects.filter(bassin=bassin).order_by("path").values_list("commune", flat=True)
+    commune = communes[0].replace(" ", "+")
+    near = f"lat={bassin.latitude}&lon={bassin.longitude}&rayon=10"
+    agenda = reverse("events:agenda")
     directory = reverse("network:directory")
     theme = enums.Theme.OUTILS_QUOTIDIEN.value.replace(" ", "+")
     service = "Maîtrise des outils numériques du quotidien"
@@ -280,13 +291,15 @@ def cases():
         ("Accueil", "/"),
         ("Page d'un bassin", bassin.url),
         ("Agenda régional", reverse("events:agenda")),
-        ("Agenda régional filtré (thème + soir)", f"{reverse('events:agenda')}?theme={theme}&soir=on"),
+        ("Agenda régional filtré (thème + soir)", f"{agenda}?theme={theme}&soir=on"),
+        ("Agenda régional, une commune", f"{agenda}?commune={commune}"),
+        ("Agenda régional, près d'une position", f"{agenda}?{near}"),
         ("Agenda d'un bassin", reverse("events:bassin_agenda", kwargs={"slug": bassin.slug})),
         ("Flux .ics d'un bassin", reverse("events:bassin_ics", kwargs={"slug": bassin.slug})),
     ]
 
 
-def measure(*, repeat: int = 20, warmup: int = 2, out=print) -> list[tuple[str, str, dict]]:
+def measure(*, repeat: int = 20, warmup: int = 2, only=(), out=print) -> list[tuple[str, str, dict]]:
     """Measure every address of `cases()` on the configured (filled) database and print a table."""
     from django.core.management import call_command
     from django.db import connection
@@ -299,11 +312,13 @@ def measure(*, repeat: int = 20, warmup: int = 2, out=print) -> list[tuple[str, 
     client = Client(raise_request_exception=False)
     results = []
     for label, url in cases():
+        if only and not any(part.casefold() in label.casefold() for part in only):
+            continue
         result = time_requests(client, url, repeat=repeat, warmup=warmup)
         results.append((label, url, result))
         out(f"  … {label} : médiane {result['median']:.1f} ms, {result['queries']} requêtes", flush=True)
-    ics_label, ics_url, ics = results[-1]
-    if ics["etag"]:
+    ics_label, ics_url, ics = results[-1] if results else ("", "", {"etag": None})
+    if ics["etag"] and ics_label.startswith("Flux"):
         conditional = time_requests(
             client, ics_url, repeat=repeat, warmup=warmup, headers={"If-None-Match": ics["etag"]}
         )
@@ -337,7 +352,7 @@ def main(argv=None) -> int:
     if not args.reuse:
         seconds = fill(bassins=args.bassins, structures=args.structures, series=args.series, seed=args.seed)
         print(f"Base remplie en {seconds:.0f} s")
-    measure(repeat=args.repeat, warmup=args.warmup)
+    measure(repeat=args.repeat, warmup=args.warmup, only=args.only)
     return 0
 
 

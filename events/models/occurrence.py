@@ -39,15 +39,18 @@ class OccurrenceQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("atelier", "atelier__structure").order_by("start", "atelier__title", "pk")
 
-    def first_for_listing(self, count: int) -> list:
-        """The first `count` sessions in agenda order (`for_listing`), without sorting the whole set.
+    def first_for_listing(self, count: int, *, offset: int = 0) -> list:
+        """`count` sessions in agenda order (`for_listing`) after the first `offset`, without sorting the
+        whole set.
 
-        Ordering millions of sessions by (start, atelier title) to keep six takes seconds; the `count`-th
-        earliest start, read along the (local_date, start) index, bounds the rows to sort (ties included).
+        Ordering millions of sessions by (start, atelier title) to keep six takes seconds; the
+        (`offset` + `count`)-th earliest start, read along the (local_date, start) index, bounds the rows to
+        sort (ties included). Its day bounds them too, so that PostgreSQL reads that index as a range.
         """
-        bound = list(self.order_by("local_date", "start").values_list("start", flat=True)[count - 1 : count])
-        rows = self.filter(start__lte=bound[0]) if bound else self
-        return list(rows.for_listing()[:count])
+        last = offset + count
+        bound = list(self.order_by("local_date", "start").values_list("local_date", "start")[last - 1 : last])
+        rows = self.filter(local_date__lte=bound[0][0], start__lte=bound[0][1]) if bound else self
+        return list(rows.for_listing()[offset:last])
 
     def first_of_each_day(self, limit: int):
         """At most `limit` sessions of each day, in agenda order, each annotated with `day_total`: how many
@@ -164,6 +167,9 @@ class Occurrence(models.Model):
         indexes = [
             models.Index(fields=["local_date", "start"]),
             models.Index(fields=["atelier", "start"]),
+            # The agenda filtered by commune reads its page along this one, already in agenda order:
+            # walking the (local_date, start) index for one commune's sessions among millions took seconds.
+            models.Index(fields=["commune", "local_date", "start"], name="occurrence_commune_day"),
         ]
 
     def __str__(self):

@@ -22,7 +22,6 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import get_object_or_404, render
@@ -40,6 +39,7 @@ from .. import enums
 from ..forms import AgendaFilterForm
 from ..models import Atelier, Occurrence
 from .agenda_filters import active_filters, clear_filters_url, quick_periods
+from .agenda_pages import SessionPaginator
 
 PAGE_SIZE = 30
 MONTH_CELL_LIMIT = 3
@@ -160,11 +160,13 @@ def group_by_day(occurrences) -> list[tuple[date, list]]:
 def _list_context(request, form, sessions):
     if not form.start_date:
         sessions = sessions.upcoming(timezone.now())
-    page_obj = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = SessionPaginator(sessions, PAGE_SIZE, page_number=request.GET.get("page"))
+    page_obj = paginator.get_page(request.GET.get("page"))
     return {
         "page_obj": page_obj,
         "days": group_by_day(page_obj.object_list),
-        "result_count": page_obj.paginator.count,
+        "result_count": paginator.count,
+        "result_count_capped": paginator.is_capped,
         "elided_page_range": page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1),
     }
 

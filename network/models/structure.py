@@ -347,6 +347,16 @@ class StructurePage(RightsLinkedPage, Page):
     class Meta:
         verbose_name = _("structure")
         verbose_name_plural = _("structures")
+        # The directory's order (`StructurePageQuerySet.for_listing`): a page of it, even the fiftieth of
+        # 20,000 structures, is read along this index instead of sorting every structure.
+        indexes = [
+            models.Index(
+                StructurePageQuerySet.listing_group_expression(),
+                "sort_title",
+                "page_ptr",
+                name="structure_listing_order",
+            )
+        ]
 
     def clean(self):
         super().clean()

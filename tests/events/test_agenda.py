@@ -424,6 +424,34 @@ def test_list_is_paginated_and_pages_keep_the_filters(client, mediatheque, tuesd
     assert "Séances 1 à 30 sur 40" in first.text
 
 
+def test_list_pages_keep_agenda_order_across_equal_starts(client, mediatheque, tuesday):
+    # Two series at the same hours: the page's last start is shared, the order is start then title.
+    for title in ("Bureautique", "Atelier mails"):
+        AtelierFactory(structure=mediatheque, title=title, start_date=tuesday, rrule="FREQ=DAILY;COUNT=20")
+
+    first = client.get("/agenda/", {"du": tuesday.isoformat()})
+    second = client.get("/agenda/", {"du": tuesday.isoformat(), "page": "2"})
+
+    assert listed_titles(first) == ["Atelier mails", "Bureautique"] * 15
+    assert listed_titles(second) == ["Atelier mails", "Bureautique"] * 5
+
+
+def test_list_count_stops_a_few_pages_ahead(client, mediatheque, tuesday):
+    AtelierFactory(structure=mediatheque, title="Quotidien", start_date=tuesday, rrule="FREQ=DAILY;COUNT=200")
+
+    first = client.get("/agenda/", {"du": tuesday.isoformat()})
+    third = client.get("/agenda/", {"du": tuesday.isoformat(), "page": "3"})
+
+    # Page 1 counts five pages (150 sessions) at most: « plus de 150 ».
+    assert first.context["result_count"] == 150
+    assert "Plus de 150 séances trouvées" in first.text
+    assert "Séances 1 à 30 sur plus de 150" in first.text
+    # Page 3 counts up to seven pages: all 200 are counted.
+    assert third.context["result_count"] == 200
+    assert "200 séances trouvées" in third.text
+    assert "Séances 61 à 90 sur 200" in third.text
+
+
 # ---- feeds links ----
 
 
@@ -496,17 +524,17 @@ def sessions_of_size(bourges, tuesday):
 @pytest.mark.parametrize(
     ("url", "params", "queries"),
     [
-        # Bassins offered as filters (view restrictions, bassins: 2), communes (1), count and page (2).
-        ("/agenda/", {}, 5),
+        # Bassins offered as filters (view restrictions, bassins: 2), communes (1), count, bound, page (3).
+        ("/agenda/", {}, 6),
         # The week's first sessions of each day with the day's count (1), then those sessions (1).
         ("/agenda/", {"vue": "semaine", "gratuit": "on"}, 5),
         ("/agenda/", {"vue": "mois", "theme": Service.OUTILS_QUOTIDIEN}, 5),
-        # The bassin (view restrictions, row: 2), communes (1), count and page (2).
-        ("/bassins/bourges/agenda/", {}, 5),
-        # The structure with its bassin (view restrictions, row: 2), communes (1), count and page (2).
-        ("/structures/lieu-a/agenda/", {"page": "2"}, 5),
-        # A text search is a subquery of the same count and page.
-        ("/agenda/", {"q": "Atelier numérique lieu"}, 5),
+        # The bassin (view restrictions, row: 2), communes (1), count, page bound and page (3).
+        ("/bassins/bourges/agenda/", {}, 6),
+        # The structure with its bassin (view restrictions, row: 2), communes (1), count, bound, page (3).
+        ("/structures/lieu-a/agenda/", {"page": "2"}, 6),
+        # A text search is a subquery of the same count, page bound and page.
+        ("/agenda/", {"q": "Atelier numérique lieu"}, 6),
         # No week asked for: the first day with sessions (1) opens the week.
         ("/agenda/", {"vue": "semaine", "du": None}, 6),
     ],

@@ -286,10 +286,10 @@ def sessions_near(indre, day):
 @pytest.mark.parametrize(
     ("params", "queries"),
     [
-        # Bassins (2), communes offered (1), the commune typed (1), count and page (2).
-        ({"pres": "Issoudun", "rayon": "40"}, 6),
-        # A position costs no query: bassins (2), communes (1), count and page (2).
-        ({"lat": "46.95", "lon": "1.99"}, 5),
+        # Bassins (2), communes offered (1), the commune typed (1), count, page bound and page (3).
+        ({"pres": "Issoudun", "rayon": "40"}, 7),
+        # A position costs no query: bassins (2), communes (1), count, page bound and page (3).
+        ({"lat": "46.95", "lon": "1.99"}, 6),
         # The week: its first sessions by day (1), then those sessions (1).
         ({"pres": "Issoudun", "rayon": "40", "vue": "semaine"}, 6),
         ({"pres": "Issoudun", "rayon": "40", "vue": "mois"}, 6),

@@ -11,7 +11,8 @@ from .membership import (
 )
 from .profile import MemberProfile, ProfileVisibility, member_name
 from .review import StructureApprovalTask
-from .structure import ItinerantStop, StructurePage, StructurePageQuerySet, StructurePhoto
+from .structure import StructurePage, StructurePageQuerySet
+from .structure_children import ItinerantStop, StructurePhoto
 
 __all__ = [
     "BassinPage",

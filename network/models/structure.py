@@ -14,17 +14,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import (
-    FieldPanel,
-    FieldRowPanel,
-    HelpPanel,
-    InlinePanel,
-    MultiFieldPanel,
-    ObjectList,
-    TabbedInterface,
-)
-from wagtail.models import Collection, Orderable, Page, PageManager
+from wagtail.models import Collection, Page, PageManager
 from wagtail.search import index
 
 from .. import enums
@@ -41,7 +31,7 @@ from ..validators import (
     validate_phone,
     validate_pivot,
 )
-from ..widgets import AddressLookupWidget, OpeningHoursWidget
+from . import structure_panels
 from .rights import RightsLinkedPage
 from .structure_queries import StructurePageQuerySet
 
@@ -249,92 +239,8 @@ class StructurePage(RightsLinkedPage, Page):
     subpage_types = []
     template = "network/structure_page.html"
 
-    content_panels = Page.content_panels + [
-        MultiFieldPanel(
-            [FieldPanel("presentation_resume"), FieldPanel("presentation_detail"), InlinePanel("photos")],
-            heading=_("Présentation"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("adresse", widget=AddressLookupWidget),
-                FieldPanel("complement_adresse"),
-                FieldRowPanel([FieldPanel("code_postal"), FieldPanel("commune"), FieldPanel("code_insee")]),
-                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
-            ],
-            heading=_("Adresse"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("telephone"),
-                FieldPanel("courriels"),
-                FieldPanel("site_web"),
-                FieldPanel("prise_rdv"),
-                FieldPanel(
-                    "horaires",
-                    widget=OpeningHoursWidget,
-                    help_text=_(
-                        "Jour par jour, une plage par période d'ouverture (le matin, l'après-midi) ; "
-                        "un jour sans plage est fermé."
-                    ),
-                ),
-                FieldPanel("waiting_list"),
-            ],
-            heading=_("Contact et horaires"),
-        ),
-    ]
-    offer_panels = [
-        FieldPanel("services"),
-        FieldPanel("publics_specifiquement_adresses"),
-        FieldPanel("prise_en_charge_specifique"),
-        FieldPanel("frais_a_charge"),
-        FieldPanel("modalites_acces"),
-        FieldPanel("modalites_accompagnement"),
-        FieldPanel("fiche_acces_libre"),
-        MultiFieldPanel(
-            [FieldPanel("itinerance"), InlinePanel("stops", label=_("Étape"))],
-            heading=_("Itinérance"),
-        ),
-    ]
-    equipment_panels = [
-        FieldRowPanel([FieldPanel("computers"), FieldPanel("laptops"), FieldPanel("tablets")]),
-        FieldRowPanel([FieldPanel("has_printer"), FieldPanel("has_free_wifi")]),
-        FieldPanel("equipment_note"),
-    ]
-    identity_panels = [
-        FieldPanel("status"),
-        FieldPanel("receives_public"),
-        FieldPanel("typologie"),
-        FieldPanel("pivot"),
-        FieldPanel("structure_parente"),
-        FieldPanel("dispositif_programmes_nationaux"),
-        FieldPanel("formations_labels"),
-        FieldPanel("autres_formations_labels"),
-        FieldPanel("labels_regionaux"),
-        FieldPanel("schema_id"),
-        FieldPanel("source"),
-    ]
-    internal_panels = [
-        HelpPanel(
-            content=_(
-                "<p>Ces informations ne sont <strong>jamais publiées</strong> : ni sur la fiche publique, ni "
-                "dans l'annuaire, ni dans les données ouvertes. Seuls les membres du réseau les voient, dans "
-                "l'espace professionnel (« Structures du réseau »), pour orienter une personne vers vous.</p>"
-            )
-        ),
-        FieldPanel("referral_contact"),
-        FieldPanel("intake_capacity"),
-    ]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Fiche")),
-            ObjectList(offer_panels, heading=_("Offre")),
-            ObjectList(equipment_panels, heading=_("Équipement")),
-            ObjectList(internal_panels, heading=_("Réseau (interne)")),
-            ObjectList(identity_panels, heading=_("Identité et labels")),
-            ObjectList(Page.promote_panels, heading=_("Référencement")),
-            ObjectList(Page.settings_panels, heading=_("Publication")),
-        ]
-    )
+    content_panels = structure_panels.CONTENT_PANELS
+    edit_handler = structure_panels.EDIT_HANDLER
 
     search_fields = Page.search_fields + [
         index.SearchField("commune", boost=3),
@@ -525,62 +431,3 @@ class StructurePage(RightsLinkedPage, Page):
         if self.membership_requests.pending().filter(user=user).exists():
             return "pending"
         return "none"
-
-
-class StructurePhoto(Orderable):
-    """A photo of the place, taken from the structure's own image collection."""
-
-    page = ParentalKey(StructurePage, on_delete=models.CASCADE, related_name="photos")
-    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
-    caption = models.CharField(
-        _("description de la photo"),
-        max_length=255,
-        help_text=_("Décrivez ce que montre la photo, pour les personnes qui ne la voient pas."),
-    )
-
-    panels = [FieldPanel("image"), FieldPanel("caption")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("photo")
-        verbose_name_plural = _("photos")
-
-
-class ItinerantStop(Orderable):
-    """A commune where an itinerant service (a bus, a mobile EPN) stops."""
-
-    page = ParentalKey(StructurePage, on_delete=models.CASCADE, related_name="stops")
-    commune = models.CharField(_("commune"), max_length=120)
-    code_insee = models.CharField(_("code INSEE"), max_length=5, blank=True, validators=[validate_code_insee])
-    latitude = models.FloatField(_("latitude"), null=True, blank=True, validators=[validate_latitude])
-    longitude = models.FloatField(_("longitude"), null=True, blank=True, validators=[validate_longitude])
-    schedule_note = models.CharField(
-        _("passage"),
-        max_length=255,
-        blank=True,
-        help_text=_("Par exemple : le 2e mardi du mois, 9 h – 12 h."),
-    )
-
-    panels = [
-        FieldPanel("commune"),
-        FieldPanel("schedule_note"),
-        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude"), FieldPanel("code_insee")]),
-    ]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("étape")
-        verbose_name_plural = _("étapes")
-
-    @property
-    def has_coordinates(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
-
-    def map_marker(self) -> dict:
-        """A marker of the stop on the structure's map, pointing back to the structure's page."""
-        return {
-            "id": f"etape-{self.pk}",
-            "name": f"{self.page.title} – {self.commune}",
-            "url": self.page.url,
-            "commune": self.commune,
-            "lat": self.latitude,
-            "lon": self.longitude,
-        }

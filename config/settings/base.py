@@ -458,6 +458,9 @@ MAILLAGE_PEER_SYNC_DEADLINE_SECONDS = float(os.environ.get("MAILLAGE_PEER_SYNC_D
 # An object of a peer left out for a reason that may pass (its bassin not copied yet…) is tried again at
 # this many syncs, then given up and reported on the peer (federation.models.SkippedItem).
 MAILLAGE_PEER_MAX_ATTEMPTS = int(os.environ.get("MAILLAGE_PEER_MAX_ATTEMPTS", "5"))
+# A given-up object is still tried once more every this many hours (a fault upstream that lasts must not
+# leave it missing for ever); administrators may also re-queue them at once (« Réessayer »).
+MAILLAGE_PEER_GIVEN_UP_RETRY_HOURS = float(os.environ.get("MAILLAGE_PEER_GIVEN_UP_RETRY_HOURS", "24"))
 # Open data (opendata app): the producer id in the national file name, the territory of the whole export,
 # and the largest file `import_lieux` reads (a URL is fetched through the calendars' SSRF guard).
 MAILLAGE_OPENDATA_PRODUCER = os.environ.get("MAILLAGE_OPENDATA_PRODUCER", "maillage")

@@ -107,9 +107,7 @@ class SkippedItemQuerySet(models.QuerySet):
         every attempt does not leave the object missing until it happens to change there.
         """
         due = timezone.now() - timedelta(hours=settings.MAILLAGE_PEER_GIVEN_UP_RETRY_HOURS)
-        return self.filter(
-            Q(attempts__lt=settings.MAILLAGE_PEER_MAX_ATTEMPTS) | Q(last_attempt_at__lte=due)
-        )
+        return self.filter(Q(attempts__lt=settings.MAILLAGE_PEER_MAX_ATTEMPTS) | Q(last_attempt_at__lte=due))
 
     def given_up(self):
         return self.filter(attempts__gte=settings.MAILLAGE_PEER_MAX_ATTEMPTS)

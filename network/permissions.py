@@ -65,8 +65,9 @@ def _ensure_collection(current: Collection | None, parent: Collection, name: str
 def _grant_all(grants) -> None:
     """Give each group its rights on its page and collection; rows a group already has are left as they are.
 
-    `grants` holds (group, page, page codenames, collection or None, image codenames): one query per table
-    for all of them, so that granting the rights of a whole import costs no more than granting one structure's.
+    `grants` holds (group, page, page codenames, collection or None, image codenames): one query per
+    table for all of them, so that granting the rights of a whole import costs no more than granting one
+    structure's.
     """
     permissions = {}
 
@@ -192,7 +193,7 @@ def grant_structures_permissions(*, bassin: BassinPage, structures, image_collec
     structures = list(structures)
     if bassin.collection is None or bassin.coordinators_group is None:
         grant_bassin_permissions(bassin)
-    homeless = [structure for structure in structures if structure.collection_id is None and image_collections]
+    homeless = [s for s in structures if image_collections and s.collection_id is None]
     if homeless:
         collections = {
             collection.name: collection

@@ -247,8 +247,8 @@ def test_an_object_is_given_up_after_the_last_try_and_shown_on_the_peer(fake_pee
     assert given_up_status == (
         PeerStatus.ERROR,
         "1 objet de l'instance suivie n'a pas pu être copié après 2 essais (il sera réessayé plus tard, ou "
-        "dès qu'il change là-bas) : structure « Médiathèque de Vierzon » : Son bassin de vie n'est ni ici ni copié d'une "
-        "instance suivie (pas encore ?).",
+        "dès qu'il change là-bas) : structure « Médiathèque de Vierzon » : Son bassin de vie n'est ni ici "
+        "ni copié d'une instance suivie (pas encore ?).",
     )
     assert third["skipped"] == 0  # no longer read again: the listing's cursor moved past it
     assert all("If-None-Match" in request["headers"] for request in fake_peer.server.requests)

@@ -475,7 +475,8 @@ def test_copying_structure_is_refused(client, coordinator):
 
 def test_imported_structure_gets_its_collection_when_first_edited(client, coordinator):
     (structure,) = domain.create_structures(
-        bassin=coordinator.bassin, structures=[StructurePage(title="Lieu importé", slug="lieu-importe", commune="Vierzon")],
+        bassin=coordinator.bassin,
+        structures=[StructurePage(title="Lieu importé", slug="lieu-importe", commune="Vierzon")],
     )
     assert structure.collection_id is None
     client.force_login(coordinator)

@@ -113,11 +113,8 @@ def test_ensure_structure_collection_is_idempotent(db):
     with CaptureQueriesContext(connection) as queries:
         ensure_structure_collection(structure)
 
-    assert (len(queries), structure.collection_id, Collection.objects.filter(name="Lieu importé").count()) == (
-        0,
-        collection_id,
-        1,
-    )
+    same_name = Collection.objects.filter(name="Lieu importé").count()
+    assert (len(queries), structure.collection_id, same_name) == (0, collection_id, 1)
 
 
 # Requests and the professional area ------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Celery task of open data: the import of a file of places uploaded in the admin (`opendata.runs`).
 
-On the feeds queue (see `CELERY_TASK_ROUTES`): a national file holds its worker for minutes, never one of the
-e-mails'. `acks_late` with `reject_on_worker_lost`: a run whose worker dies comes back to a worker, which marks
-it failed (`run_import`), so that it is never left « en cours ».
+On the feeds queue (see `CELERY_TASK_ROUTES`): a national file holds its worker for minutes, never one of
+the e-mails'. `acks_late` with `reject_on_worker_lost`: a run whose worker dies comes back to a worker,
+which marks it failed (`run_import`), so that it is never left « en cours ».
 """
 
 import logging

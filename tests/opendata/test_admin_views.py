@@ -18,15 +18,9 @@ CSV = "id,pivot,nom,commune,latitude,longitude\nx-1,,Lieu un,Vierzon,47.22,2.07\
 
 
 @pytest.fixture(autouse=True)
-def eager_imports(settings, tmp_path):
-    """Tasks run in-process; uploaded files go to this test's own folder."""
+def eager_imports(settings):
+    """Tasks run in-process, as soon as the upload's transaction commits."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.STORAGES = settings.STORAGES | {
-        "imports": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "imports")},
-        }
-    }
 
 
 @pytest.fixture

@@ -17,16 +17,6 @@ from tests.factories import UserFactory
 CSV = "id,nom,commune,latitude,longitude\nx-1,Lieu un,Vierzon,47.22,2.07\n"
 
 
-@pytest.fixture(autouse=True)
-def own_imports_folder(settings, tmp_path):
-    settings.STORAGES = settings.STORAGES | {
-        "imports": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "imports")},
-        }
-    }
-
-
 @pytest.fixture
 def admin(db):
     return UserFactory(is_superuser=True, is_staff=True, email="admin@example.fr")

@@ -2,7 +2,8 @@
 requests to join).
 
 Each function is keyword-only and atomic; views, admin hooks, commands and tasks call these, never the ORM
-steps one by one, so that every structure always has its group, its collection and its rights.
+steps one by one, so that every structure always has its groups and rights (and its image collection, from
+creation or, for an imported one, from when it is first needed: `permissions.ensure_structure_collection`).
 """
 
 from allauth.account.models import EmailAddress

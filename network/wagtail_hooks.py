@@ -42,7 +42,7 @@ def grant_rights_to_new_page(request, page):
 def give_imported_structure_its_collection(request, page):
     """An imported structure gets its image collection when first edited (`ensure_structure_collection`),
     so that the photos chosen or uploaded in its form go to a collection of its own."""
-    if isinstance(page, StructurePage):
+    if isinstance(page, StructurePage) and not page.origin:  # a mirrored copy is refused by federation
         ensure_structure_collection(page)
 
 

@@ -97,7 +97,8 @@ def run_import(*, run_id: int) -> ImportRun | None:
             % {"error": error.__class__.__name__, "advice": _RERUN_ADVICE},
         )
         return run
-    run.status, run.finished_at = ImportRunStatus.DONE, timezone.now()
+    # `error` cleared: a run taken for stalled (`fail_stalled`) that still ends is done after all.
+    run.status, run.finished_at, run.error = ImportRunStatus.DONE, timezone.now(), ""
     run.created, run.updated = len(report.created), len(report.updated)
     run.unchanged, run.rejected = len(report.unchanged), len(report.rejected)
     run.summary = report.summary()

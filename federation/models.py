@@ -5,11 +5,14 @@ row; `Mirror` records the peer it was read from, which may differ (a hub relays 
 listed in `Mirror` are ever changed or deleted by a sync: a local object is never touched.
 """
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -97,8 +100,14 @@ class Mirror(models.Model):
 
 class SkippedItemQuerySet(models.QuerySet):
     def retrying(self):
-        """Still tried at each sync: they hold their listing's `updated_since` back to their own date."""
-        return self.filter(attempts__lt=settings.MAILLAGE_PEER_MAX_ATTEMPTS)
+        """Tried at the next sync: they hold their listing's `updated_since` back to their own date.
+
+        Those not given up yet, and the given-up ones last tried more than
+        `MAILLAGE_PEER_GIVEN_UP_RETRY_HOURS` ago: one more try each, so that a fault upstream that outlasted
+        every attempt does not leave the object missing until it happens to change there.
+        """
+        due = timezone.now() - timedelta(hours=settings.MAILLAGE_PEER_GIVEN_UP_RETRY_HOURS)
+        return self.filter(Q(attempts__lt=settings.MAILLAGE_PEER_MAX_ATTEMPTS) | Q(last_attempt_at__lte=due))
 
     def given_up(self):
         return self.filter(attempts__gte=settings.MAILLAGE_PEER_MAX_ATTEMPTS)
@@ -111,7 +120,9 @@ class SkippedItem(models.Model):
     The incremental reading (`updated_since`) would never bring it again unless it changes upstream, so
     the next syncs read its listing from its own `updated_at` and try it again, up to
     `MAILLAGE_PEER_MAX_ATTEMPTS` times. Then it is given up: it holds the listing back no more, and is
-    reported in the peer's error until it changes upstream (its attempts start over) or vanishes there.
+    reported in the peer's error until it changes upstream (its attempts start over) or vanishes there. A
+    given-up object is still tried once every `MAILLAGE_PEER_GIVEN_UP_RETRY_HOURS`, and an administrator
+    may re-queue them all (`federation.sync.retry_given_up`, « Réessayer »).
     Objects left out for good on purpose (our own objects coming back, another peer's copy, a local
     object) are never recorded here.
     """

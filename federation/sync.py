@@ -210,11 +210,19 @@ def given_up_message(peer: Peer, *, shown: int = 5) -> str:
         details += " ; …"
     return ngettext(
         "%(count)s objet de l'instance suivie n'a pas pu être copié après %(attempts)s essais (il sera "
-        "repris s'il change là-bas) : %(details)s",
+        "réessayé plus tard, ou dès qu'il change là-bas) : %(details)s",
         "%(count)s objets de l'instance suivie n'ont pas pu être copiés après %(attempts)s essais (ils "
-        "seront repris s'ils changent là-bas) : %(details)s",
+        "seront réessayés plus tard, ou dès qu'ils changent là-bas) : %(details)s",
         count,
     ) % {"count": count, "attempts": settings.MAILLAGE_PEER_MAX_ATTEMPTS, "details": details}
+
+
+def retry_given_up(*, peer: Peer) -> int:
+    """Give the objects of `peer` given up after every try their full count of tries again, from the next
+    sync; returns how many. For an administrator who fixed the cause (a value this version now knows, a
+    bassin now copied) and does not want to wait for the periodic try (`MAILLAGE_PEER_GIVEN_UP_RETRY_HOURS`).
+    """
+    return peer.skipped_items.given_up().update(attempts=0)
 
 
 @transaction.atomic

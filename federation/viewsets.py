@@ -1,18 +1,19 @@
 """The « Instances suivies » admin section (Paramètres): administrators add the Maillage instances to follow,
 see each one's state (à jour / en erreur, last error in French, last sync) and may ask for a sync now."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from wagtail.admin.views.generic import DeleteView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .models import Peer
 from .permissions import PeerPermissionPolicy
-from .sync import unfollow
+from .sync import retry_given_up, unfollow
 from .tasks import sync_peer_task
 
 
@@ -30,6 +31,32 @@ class SyncNowView(View):
         return redirect(self.index_url_name)
 
 
+class RetryGivenUpView(View):
+    """POST only: the objects given up after every try are tried again, from a sync enqueued now."""
+
+    inspect_url_name = ""
+
+    def post(self, request, pk):
+        if not PeerPermissionPolicy(Peer).user_has_permission(request.user, "change"):
+            return redirect("wagtailadmin_home")
+        peer = get_object_or_404(Peer, pk=pk)
+        count = retry_given_up(peer=peer)
+        if count:
+            sync_peer_task.delay_on_commit(peer_id=peer.pk)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s objet abandonné sera réessayé par la synchronisation demandée.",
+                    "%(count)s objets abandonnés seront réessayés par la synchronisation demandée.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            messages.info(request, _("Aucun objet abandonné à réessayer."))
+        return redirect(self.inspect_url_name, pk)
+
+
 class PeerDeleteView(DeleteView):
     """Deleting a followed instance removes what was copied from it too: copies without a source would
     stay read-only and never be updated again."""
@@ -43,6 +70,14 @@ class PeerInspectView(InspectView):
     the administrator sees what is still retried and what was given up (`federation.models.SkippedItem`)."""
 
     shown = 20
+    template_name = "federation/peer/inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["given_up_count"] = self.object.skipped_items.given_up().count()
+        context["retry_url"] = reverse("federation:retry", args=[self.object.pk])
+        context["retry_hours"] = f"{settings.MAILLAGE_PEER_GIVEN_UP_RETRY_HOURS:g}"
+        return context
 
     def get_field_label(self, field_name, field):
         if field_name == "skipped_items":
@@ -95,7 +130,12 @@ class PeerViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         sync_now = SyncNowView.as_view(index_url_name=self.get_url_name("index"))
-        return [*super().get_urlpatterns(), path("<int:pk>/synchroniser/", sync_now, name="sync")]
+        retry = RetryGivenUpView.as_view(inspect_url_name=self.get_url_name("inspect"))
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/synchroniser/", sync_now, name="sync"),
+            path("<int:pk>/reessayer/", retry, name="retry"),
+        ]
 
 
 peer_viewset = PeerViewSet("federation")

@@ -2,7 +2,8 @@
 requests to join).
 
 Each function is keyword-only and atomic; views, admin hooks, commands and tasks call these, never the ORM
-steps one by one, so that every structure always has its group, its collection and its rights.
+steps one by one, so that every structure always has its groups and rights (and its image collection, from
+creation or, for an imported one, from when it is first needed: `permissions.ensure_structure_collection`).
 """
 
 from allauth.account.models import EmailAddress
@@ -31,6 +32,7 @@ from .models import (
 from .permissions import (
     can_decide_request,
     can_manage_structure,
+    ensure_structure_collection,
     grant_bassin_permissions,
     grant_structure_permissions,
     grant_structures_permissions,
@@ -79,8 +81,12 @@ def create_structure(
 def create_structures(*, bassin: BassinPage, structures: list[StructurePage]) -> list[StructurePage]:
     """Create many structures under one bassin, live, with their rights: `create_structure` for imports.
 
-    Each ends as `create_structure` leaves one (a live page under its bassin, its groups, collection, rights
-    and review workflow), with two differences made for files of thousands of places:
+    Each ends as `create_structure` leaves one (a live page under its bassin, its groups, rights and review
+    workflow), with three differences made for files of thousands of places:
+    - no image collection yet: inserting it in Wagtail's collection tree cost a third of each place's
+      queries, for places most of which never get a photo. It is created, with its groups' image rights,
+      when first needed (`permissions.ensure_structure_collection`: the first member, the first admin edit);
+      until then only the bassin's coordinators (whose rights cover the bassin's collection) edit the page.
     - no revision: the page's content is the imported row, kept in the file it came from; a revision would
       double every page for a history with one entry and nothing to go back to. The first edit in the
       admin makes the first revision, as for any page created without one.
@@ -119,7 +125,7 @@ def create_structures(*, bassin: BassinPage, structures: list[StructurePage]) ->
     for structure in structures:
         for name, value in published.items():
             setattr(structure, name, value)
-    grant_structures_permissions(bassin=bassin, structures=structures)
+    grant_structures_permissions(bassin=bassin, structures=structures, image_collections=False)
     for backend in get_search_backends(with_auto_update=True):
         backend.add_bulk(StructurePage, structures)
     # The reference index reads every child relation of a page: read them once for the batch.
@@ -135,8 +141,7 @@ def create_structures(*, bassin: BassinPage, structures: list[StructurePage]) ->
 @transaction.atomic
 def add_member(*, structure: StructurePage, user, role: str = MemberRole.EDITOR) -> Membership:
     """Give `user` a role in `structure` (or change it) and update their groups."""
-    if structure.editors_group_id is None:
-        grant_structure_permissions(structure)
+    ensure_structure_collection(structure)
     membership, _created = Membership.objects.update_or_create(
         user=user, structure=structure, defaults={"role": role}
     )

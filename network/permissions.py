@@ -65,8 +65,9 @@ def _ensure_collection(current: Collection | None, parent: Collection, name: str
 def _grant_all(grants) -> None:
     """Give each group its rights on its page and collection; rows a group already has are left as they are.
 
-    `grants` holds (group, page, page codenames, collection, image codenames): one query per table for all
-    of them, so that granting the rights of a whole import costs no more than granting one structure's.
+    `grants` holds (group, page, page codenames, collection or None, image codenames): one query per
+    table for all of them, so that granting the rights of a whole import costs no more than granting one
+    structure's.
     """
     permissions = {}
 
@@ -96,6 +97,7 @@ def _grant_all(grants) -> None:
         [
             GroupCollectionPermission(group=group, collection=collection, permission=permission)
             for group, _page, _codenames, collection, image_codenames in grants
+            if collection is not None
             for permission in rows("wagtailimages", image_codenames)
         ],
         ignore_conflicts=True,
@@ -147,6 +149,15 @@ def grant_structure_permissions(structure: StructurePage) -> Group:
     return structure.editors_group
 
 
+def ensure_structure_collection(structure: StructurePage) -> None:
+    """Give a structure created without one (an import) its image collection and its groups' image rights.
+
+    No query when the structure has them already: callers may call it on every edit.
+    """
+    if structure.collection_id is None or structure.editors_group_id is None:
+        grant_structure_permissions(structure)
+
+
 def _structure_groups(structures) -> None:
     """Set each structure's missing editors and volunteers groups: found by name, else created in bulk."""
     wanted = {}
@@ -166,17 +177,23 @@ def _structure_groups(structures) -> None:
 
 
 @transaction.atomic
-def grant_structures_permissions(*, bassin: BassinPage, structures) -> None:
+def grant_structures_permissions(*, bassin: BassinPage, structures, image_collections: bool = True) -> None:
     """`grant_structure_permissions` for structures of one bassin at once (an import creates thousands).
 
     The same rows, written in bulk: a few queries for the whole batch, plus one insertion in Wagtail's
     collection tree per new image collection (a tree node has no bulk insertion). Collections are added in
     name order, so that in a new bassin each goes after its siblings and none has to move.
+
+    With `image_collections=False` (an import) a structure without a collection gets none yet, and its groups
+    no image rights: nobody is in those groups before the structure's first member, and Wagtail's tree
+    insertion is most of what a new place costs. `ensure_structure_collection` gives the collection, and the
+    groups their image rights, when someone first needs them: the first member (`domain.add_member`) or the
+    first opening of the page in the admin editor (a coordinator adding photos).
     """
     structures = list(structures)
     if bassin.collection is None or bassin.coordinators_group is None:
         grant_bassin_permissions(bassin)
-    homeless = [structure for structure in structures if structure.collection_id is None]
+    homeless = [s for s in structures if image_collections and s.collection_id is None]
     if homeless:
         collections = {
             collection.name: collection

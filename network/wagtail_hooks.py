@@ -21,6 +21,7 @@ from .freshness import CONFIRM_LOG_ACTION
 from .models import BassinPage, Coordination, StructurePage
 from .permissions import (
     CoordinationPermissionPolicy,
+    ensure_structure_collection,
     grant_bassin_permissions,
     grant_structure_permissions,
     manageable_structures,
@@ -35,6 +36,14 @@ def grant_rights_to_new_page(request, page):
         grant_structure_permissions(page)
     elif isinstance(page, BassinPage):
         grant_bassin_permissions(page)
+
+
+@hooks.register("before_edit_page")
+def give_imported_structure_its_collection(request, page):
+    """An imported structure gets its image collection when first edited (`ensure_structure_collection`),
+    so that the photos chosen or uploaded in its form go to a collection of its own."""
+    if isinstance(page, StructurePage) and not page.origin:  # a mirrored copy is refused by federation
+        ensure_structure_collection(page)
 
 
 @hooks.register("before_copy_page")

@@ -403,8 +403,8 @@ def _apply_creations(creations, *, dry_run, report):
     if dry_run:
         report.created.extend(pending.slug for pending in creations)
         return
-    # In name order: each new image collection then goes after its siblings (Wagtail keeps collections sorted
-    # by name, and inserting one before others moves them all).
+    # In name order, so that batches are the same from one run of a file to the next (image collections, which
+    # Wagtail keeps sorted by name, are no longer created here: see `network.domain.create_structures`).
     by_bassin = {}
     for pending in sorted(creations, key=lambda pending: pending.values["title"]):
         by_bassin.setdefault(pending.bassin.pk, []).append(pending)

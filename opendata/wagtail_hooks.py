@@ -16,7 +16,11 @@ class ImportMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def register_opendata_admin_urls():
-    urls = [path("", admin_views.ImportView.as_view(), name="import")]
+    urls = [
+        path("", admin_views.ImportView.as_view(), name="import"),
+        path("imports/", admin_views.RunListView.as_view(), name="runs"),
+        path("imports/<int:pk>/", admin_views.RunView.as_view(), name="run"),
+    ]
     return [path("import-lieux/", include((urls, "opendata_admin"), namespace="opendata_admin"))]
 
 

@@ -161,9 +161,16 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Files of places uploaded in the admin, read by the import task (opendata.models.ImportRun): never served.
+# The web and worker processes must see the same folder (or give this alias a shared storage backend).
+MAILLAGE_IMPORTS_DIR = Path(os.environ.get("MAILLAGE_IMPORTS_DIR", VAR_DIR / "imports"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MAILLAGE_IMPORTS_DIR), "base_url": None},
+    },
 }
 
 # E-mail: console in development unless EMAIL_HOST is given; SMTP in production.
@@ -395,13 +402,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Feed syncs (calendars/) on a queue of their own, consumed by a worker of their own (Procfile, docs): a slow
 # calendar server then holds a feeds worker, never the e-mails, digests and reminders of the default queue.
 MAILLAGE_FEEDS_QUEUE = os.environ.get("MAILLAGE_FEEDS_QUEUE", "feeds")
-CELERY_TASK_ROUTES = {
-    f"calendars.tasks.{name}": {"queue": MAILLAGE_FEEDS_QUEUE}
-    for name in ("dispatch_due_feeds", "sync_feed_task", "preview_feed_task")
-} | {
-    f"federation.tasks.{name}": {"queue": MAILLAGE_FEEDS_QUEUE}
-    for name in ("dispatch_peer_syncs", "sync_peer_task")
-}
+CELERY_TASK_ROUTES = (
+    {
+        f"calendars.tasks.{name}": {"queue": MAILLAGE_FEEDS_QUEUE}
+        for name in ("dispatch_due_feeds", "sync_feed_task", "preview_feed_task")
+    }
+    | {
+        f"federation.tasks.{name}": {"queue": MAILLAGE_FEEDS_QUEUE}
+        for name in ("dispatch_peer_syncs", "sync_peer_task")
+    }
+    | {
+        # A national import holds its worker for minutes: never one of the e-mails' and reminders'.
+        "opendata.tasks.run_import_task": {"queue": MAILLAGE_FEEDS_QUEUE},
+    }
+)
 # The per-feed sync lock (calendars/locks.py): its time-to-live in seconds, renewed every third of it while
 # the sync runs; a killed worker's lock is gone within it, and its redelivered sync waits that long at most.
 MAILLAGE_FEED_LOCK_TTL = int(os.environ.get("MAILLAGE_FEED_LOCK_TTL", "60"))
@@ -458,11 +472,17 @@ MAILLAGE_PEER_SYNC_DEADLINE_SECONDS = float(os.environ.get("MAILLAGE_PEER_SYNC_D
 # An object of a peer left out for a reason that may pass (its bassin not copied yet…) is tried again at
 # this many syncs, then given up and reported on the peer (federation.models.SkippedItem).
 MAILLAGE_PEER_MAX_ATTEMPTS = int(os.environ.get("MAILLAGE_PEER_MAX_ATTEMPTS", "5"))
+# A given-up object is still tried once more every this many hours (a fault upstream that lasts must not
+# leave it missing for ever); administrators may also re-queue them at once (« Réessayer »).
+MAILLAGE_PEER_GIVEN_UP_RETRY_HOURS = float(os.environ.get("MAILLAGE_PEER_GIVEN_UP_RETRY_HOURS", "24"))
 # Open data (opendata app): the producer id in the national file name, the territory of the whole export,
 # and the largest file `import_lieux` reads (a URL is fetched through the calendars' SSRF guard).
 MAILLAGE_OPENDATA_PRODUCER = os.environ.get("MAILLAGE_OPENDATA_PRODUCER", "maillage")
 MAILLAGE_OPENDATA_TERRITORY = os.environ.get("MAILLAGE_OPENDATA_TERRITORY", "centre-val-de-loire")
 MAILLAGE_OPENDATA_IMPORT_MAX_BYTES = 50_000_000
+# An import started in the admin runs as a task (opendata.tasks.run_import_task, on the feeds queue): a
+# national file of 20,000 new places takes from 10 to 30 minutes; the task is stopped after this many seconds.
+MAILLAGE_OPENDATA_IMPORT_TIME_LIMIT = int(os.environ.get("MAILLAGE_OPENDATA_IMPORT_TIME_LIMIT", "7200"))
 # Calendars one structure may synchronise (« Import manuel » entries of `import_ical` are not counted).
 MAILLAGE_MAX_FEEDS_PER_STRUCTURE = int(os.environ.get("MAILLAGE_MAX_FEEDS_PER_STRUCTURE", "5"))
 # Loopback only (never private networks) may be reached when true: for tests and local development.

@@ -19,6 +19,12 @@ MAILLAGE_MAP_TILES_URL = ""
 # Tests never reach the Base Adresse Nationale; those of the lookup point it at a fake BAN on loopback.
 MAILLAGE_ADDRESS_LOOKUP = False
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# The imports' storage is bound when the model loads (`opendata.models.ImportRun.file`): a folder of its own
+# for tests, which a test's worker process is given through MAILLAGE_IMPORTS_DIR.
+STORAGES["imports"]["OPTIONS"]["location"] = os.environ.get(  # noqa: F405
+    "MAILLAGE_IMPORTS_DIR",
+    str(VAR_DIR / "test-imports"),  # noqa: F405
+)
 # No collectstatic in tests: WhiteNoise looks files up per request instead of scanning an empty STATIC_ROOT.
 WHITENOISE_AUTOREFRESH = True
 # Feed fetch tests run their HTTP servers on 127.0.0.1; private networks stay refused.

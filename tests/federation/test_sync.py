@@ -1,15 +1,17 @@
 """Mirroring a peer through its API (federation.sync): creation, update, deletion, identity, ETags."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from events.models import Atelier
 from federation.models import Mirror, Peer, PeerStatus
-from federation.sync import sync_peer
+from federation.sync import retry_given_up, sync_peer
 from network.models import BassinPage, StructurePage
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory
 
@@ -244,9 +246,9 @@ def test_an_object_is_given_up_after_the_last_try_and_shown_on_the_peer(fake_pee
 
     assert given_up_status == (
         PeerStatus.ERROR,
-        "1 objet de l'instance suivie n'a pas pu être copié après 2 essais (il sera repris s'il change "
-        "là-bas) : structure « Médiathèque de Vierzon » : Son bassin de vie n'est ni ici ni copié d'une "
-        "instance suivie (pas encore ?).",
+        "1 objet de l'instance suivie n'a pas pu être copié après 2 essais (il sera réessayé plus tard, ou "
+        "dès qu'il change là-bas) : structure « Médiathèque de Vierzon » : Son bassin de vie n'est ni ici "
+        "ni copié d'une instance suivie (pas encore ?).",
     )
     assert third["skipped"] == 0  # no longer read again: the listing's cursor moved past it
     assert all("If-None-Match" in request["headers"] for request in fake_peer.server.requests)
@@ -265,6 +267,52 @@ def test_a_given_up_object_that_changes_upstream_is_tried_again(fake_peer, peer,
 
     peer.refresh_from_db()
     assert (peer.status, peer.last_error) == (PeerStatus.OK, "")
+    assert StructurePage.objects.filter(global_id=structure["id"]).count() == 1
+    assert peer.skipped_items.count() == 0
+
+
+def test_a_given_up_object_is_tried_again_after_the_retry_delay(fake_peer, peer, home_page, settings):
+    settings.MAILLAGE_PEER_MAX_ATTEMPTS = 1
+    settings.MAILLAGE_PEER_GIVEN_UP_RETRY_HOURS = 24
+    bassin, structure = structure_without_its_bassin(fake_peer)
+    sync_peer(peer=peer)
+    fake_peer.bassins.append(bassin)  # the fault upstream is fixed; the structure itself did not change
+    sync_peer(peer=peer)
+    copied_before_the_delay = StructurePage.objects.filter(global_id=structure["id"]).count()
+    peer.skipped_items.update(last_attempt_at=timezone.now() - timedelta(hours=25))
+
+    sync_peer(peer=peer)
+
+    peer.refresh_from_db()
+    assert copied_before_the_delay == 0
+    assert StructurePage.objects.filter(global_id=structure["id"]).count() == 1
+    assert (peer.status, peer.last_error, peer.skipped_items.count()) == (PeerStatus.OK, "", 0)
+
+
+def test_a_given_up_object_that_fails_again_waits_for_the_next_delay(fake_peer, peer, home_page, settings):
+    settings.MAILLAGE_PEER_MAX_ATTEMPTS = 1
+    structure_without_its_bassin(fake_peer)
+    sync_peer(peer=peer)
+    peer.skipped_items.update(last_attempt_at=timezone.now() - timedelta(hours=25))
+
+    retried = sync_peer(peer=peer)
+    again = sync_peer(peer=peer)
+
+    skipped = peer.skipped_items.get()
+    assert (retried["skipped"], again["skipped"]) == (1, 0)
+    assert (skipped.attempts, timezone.now() - skipped.last_attempt_at < timedelta(minutes=5)) == (2, True)
+
+
+def test_retry_given_up_gives_the_tries_again_and_the_next_sync_copies(fake_peer, peer, home_page, settings):
+    settings.MAILLAGE_PEER_MAX_ATTEMPTS = 1
+    bassin, structure = structure_without_its_bassin(fake_peer)
+    sync_peer(peer=peer)
+    fake_peer.bassins.append(bassin)
+
+    count = retry_given_up(peer=peer)
+    sync_peer(peer=peer)
+
+    assert count == 1
     assert StructurePage.objects.filter(global_id=structure["id"]).count() == 1
     assert peer.skipped_items.count() == 0
 

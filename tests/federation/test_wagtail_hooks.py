@@ -154,3 +154,31 @@ def test_the_peer_page_lists_the_objects_left_out_with_their_reason(
 
     assert "Objets non copiés" in page
     assert "structure « Tiers-lieu », 1 essai(s) : Son bassin de vie n&#x27;est ni ici" in page
+
+
+def test_retry_requeues_the_given_up_objects_for_an_administrator_only(
+    client, superuser, fake_peer, peer, home_page, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.MAILLAGE_PEER_MAX_ATTEMPTS = 1
+    bassin = payloads.bassin(fake_peer.base)
+    fake_peer.structures.append(payloads.structure(fake_peer.base, bassin["id"], nom="Tiers-lieu"))
+    sync_peer(peer=peer)
+    enqueued = []
+    monkeypatch.setattr(viewsets.sync_peer_task, "delay_on_commit", lambda **kwargs: enqueued.append(kwargs))
+    client.force_login(UserFactory(is_staff=True))
+    client.post(reverse("federation:retry", args=[peer.pk]))
+    refused = (peer.skipped_items.get().attempts, list(enqueued))
+    client.force_login(superuser)
+    page = client.get(reverse("federation:inspect", args=[peer.pk])).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("federation:retry", args=[peer.pk]), follow=True)
+
+    assert refused == (1, [])
+    assert "1 objet n'a pas pu être copié après tous ses essais. Il est réessayé toutes les 24 heures" in page
+    assert "Réessayer" in page
+    assert peer.skipped_items.get().attempts == 0
+    assert enqueued == [{"peer_id": peer.pk}]
+    assert [str(message) for message in response.context["messages"]] == [
+        "1 objet abandonné sera réessayé par la synchronisation demandée."
+    ]

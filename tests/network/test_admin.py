@@ -471,3 +471,23 @@ def test_copying_structure_is_refused(client, coordinator):
     assert response["Location"] == reverse("wagtailadmin_explore", args=[coordinator.bassin.pk])
     assert message_texts(response)[-1].startswith("Une structure ou un bassin ne se copie pas")
     assert list(StructurePage.objects.values_list("pk", flat=True)) == [structure.pk]
+
+
+def test_imported_structure_gets_its_collection_when_first_edited(client, coordinator):
+    (structure,) = domain.create_structures(
+        bassin=coordinator.bassin,
+        structures=[StructurePage(title="Lieu importé", slug="lieu-importe", commune="Vierzon")],
+    )
+    assert structure.collection_id is None
+    client.force_login(coordinator)
+
+    response = client.get(edit_url(structure))
+
+    structure.refresh_from_db()
+    assert response.status_code == 200
+    assert structure.collection.get_parent() == coordinator.bassin.collection
+    published = publish_edit(client, structure, presentation_resume="Ouvert à tous.")
+    collection_id = structure.collection_id
+    structure.refresh_from_db()
+    assert published.status_code == 302, message_texts(published)
+    assert (structure.presentation_resume, structure.collection_id) == ("Ouvert à tous.", collection_id)

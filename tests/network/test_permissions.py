@@ -1,11 +1,17 @@
-from wagtail.models import Page
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.images import get_permission_policy
+from wagtail.models import Collection, GroupCollectionPermission, Page
 
 from network import domain
 from network.enums import MemberRole
-from network.models import MembershipRequest
+from network.models import MembershipRequest, StructurePage
 from network.permissions import (
+    IMAGE_PERMISSIONS,
+    VOLUNTEER_IMAGE_PERMISSIONS,
     can_manage_structure,
     decidable_requests,
+    ensure_structure_collection,
     grant_structure_permissions,
     is_network_member,
     member_bassins,
@@ -68,6 +74,47 @@ def test_grant_structure_permissions_is_idempotent(db):
     assert again == group
     assert (again.page_permissions.count(), again.collection_permissions.count()) == counts
     assert structure.collection.get_parent() == structure.get_parent().specific.collection
+
+
+def _imported(bassin, title="Lieu importé", slug="lieu-importe"):
+    """A structure created as an import creates it: without its image collection yet."""
+    (structure,) = domain.create_structures(bassin=bassin, structures=[StructurePage(title=title, slug=slug)])
+    return structure
+
+
+def test_imported_structure_gets_its_collection_with_its_first_member(db):
+    bassin = BassinFactory()
+    structure, other = _imported(bassin), StructureFactory(bassin=bassin)
+    assert (structure.collection_id, structure.editors_group.collection_permissions.count()) == (None, 0)
+    editor = UserFactory()
+
+    domain.add_member(structure=structure, user=editor, role=MemberRole.EDITOR)
+
+    structure.refresh_from_db()
+    assert structure.collection.get_parent() == bassin.collection
+    assert sorted(
+        GroupCollectionPermission.objects.filter(group=structure.editors_group).values_list(
+            "collection_id", "permission__codename"
+        )
+    ) == [(structure.collection_id, codename) for codename in sorted(IMAGE_PERMISSIONS)]
+    assert sorted(
+        structure.volunteers_group.collection_permissions.values_list("permission__codename", flat=True)
+    ) == sorted(VOLUNTEER_IMAGE_PERMISSIONS)
+    image_rights = get_permission_policy()
+    assert list(image_rights.collections_user_has_permission_for(editor, "choose")) == [structure.collection]
+    assert other.collection not in image_rights.collections_user_has_permission_for(editor, "choose")
+
+
+def test_ensure_structure_collection_is_idempotent(db):
+    structure = _imported(BassinFactory())
+    ensure_structure_collection(structure)
+    collection_id = structure.collection_id
+
+    with CaptureQueriesContext(connection) as queries:
+        ensure_structure_collection(structure)
+
+    same_name = Collection.objects.filter(name="Lieu importé").count()
+    assert (len(queries), structure.collection_id, same_name) == (0, collection_id, 1)
 
 
 # Requests and the professional area ------------------------------------------------------------------

@@ -20,15 +20,16 @@ HEADER = ",".join(lieux.columns())
 # - Wagtail's insertion of the page in its tree (`add_child`: lock the bassin, its last child, numchild; the
 #   page's save: its parent, the slug check, two INSERTs, the creation's log entry and its checks; the
 #   search index's task reading the page back before finding the index deferred): 12;
-# - the insertion of its image collection in the collection tree (sorted by name): 6;
 # - its reference index (what is stored, then the INSERT): 2;
-# - the savepoints of these atomic steps: 8.
-QUERIES_PER_NEW_PLACE = 28
+# - the savepoints of these atomic steps: 4.
+# No image collection: it is created when first needed (`network.permissions.ensure_structure_collection`);
+# it cost 10 more queries per place (its insertion in the collection tree and its savepoints).
+QUERIES_PER_NEW_PLACE = 18
 # Queries per import and per batch (`importer.BATCH_SIZE` new places of one bassin): reading the stored
 # structures and bassins, the slugs check, the batch going live, its groups, rights, workflow, search index,
 # the reference index's read of the pages and their child relations, and the transaction. Wagtail's SQLite
 # search backend also recomputes its title normalisation over the index once per batch (one more query).
-QUERIES_PER_BATCH = 30
+QUERIES_PER_BATCH = 26
 
 
 def queries_per_batch() -> int:
@@ -51,7 +52,6 @@ def _queries(action) -> int:
 
 
 def test_import_queries_grow_only_by_the_tree_insertions(bassin):
-    # Names in increasing order, as in one national file: each image collection goes after its siblings.
     import_lieux(text=_rows(1, "a", "Lieu A"), bassin=bassin)  # the bassin's rights, the workflow…
     five = _queries(lambda: import_lieux(text=_rows(5, "b", "Lieu B"), bassin=bassin))
     twenty = _queries(lambda: import_lieux(text=_rows(20, "c", "Lieu C"), bassin=bassin))
@@ -98,7 +98,7 @@ def test_created_places_are_live_with_their_rights_and_indexes_but_no_revision(b
     )
     assert structure.first_published_at == structure.last_published_at
     assert Revision.objects.filter(object_id=str(structure.pk)).count() == 0
-    assert structure.collection.get_parent() == bassin.collection
+    assert structure.collection is None  # until first needed: see tests/network/test_permissions.py
     assert structure.editors_group.name == "Structure · Lieu 001 (lieu-001)"
     assert structure.volunteers_group.name == "Bénévoles (service civique) · Lieu 001 (lieu-001)"
     assert sorted(

@@ -1,0 +1,134 @@
+"""`opendata.runs`: an import started from the admin ends done or failed, never silently lost, and says so."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from network.models import StructurePage
+from opendata import runs
+from opendata.models import INTERRUPTED, ImportRun, ImportRunStatus
+from opendata.runs import run_import, start_import
+from opendata.tasks import run_import_task
+from outbox.models import Message
+from tests.factories import UserFactory
+
+CSV = "id,nom,commune,latitude,longitude\nx-1,Lieu un,Vierzon,47.22,2.07\n"
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(is_superuser=True, is_staff=True, email="admin@example.fr")
+
+
+def _start(user, data=CSV, **fields) -> ImportRun:
+    return start_import(user=user, upload=SimpleUploadedFile("lieux.csv", data.encode()), **fields)
+
+
+def test_a_run_keeps_its_file_and_imports_it_in_its_task(admin, bassin):
+    run = _start(admin)
+    stored = run.file.name
+
+    status = run_import_task.run(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert (status, run.status, run.created, run.summary) == (
+        "done",
+        ImportRunStatus.DONE,
+        1,
+        "1 structure(s) créée(s), 0 mise(s) à jour, 0 inchangée(s), 0 ligne(s) rejetée(s).",
+    )
+    assert stored.startswith("lieux/") and run.file.storage.exists(stored)
+    assert run.started_at <= run.finished_at
+    assert StructurePage.objects.get().title == "Lieu un"
+
+
+def test_an_unreadable_file_fails_with_its_french_reason(admin, bassin):
+    run = _start(admin, data="pas,un,fichier\n1,2,3\n")
+
+    run_import(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert (run.status, run.error) == (
+        ImportRunStatus.FAILED,
+        "La première ligne du fichier doit nommer les colonnes du schéma national (id, pivot, nom…).",
+    )
+    assert Message.objects.get().subject == "L'import de « lieux.csv » a échoué"
+
+
+def test_an_unexpected_error_marks_the_run_failed(admin, bassin, monkeypatch):
+    def crash(**kwargs):
+        raise RuntimeError("disque plein")
+
+    monkeypatch.setattr(runs, "import_lieux", crash)
+    run = _start(admin)
+
+    run_import(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert (run.status, run.error) == (
+        ImportRunStatus.FAILED,
+        "L'import s'est arrêté sur une erreur inattendue (RuntimeError). Ce qui a été enregistré avant "
+        "l'arrêt est gardé ; importez de nouveau le même fichier.",
+    )
+
+
+def test_a_run_whose_worker_died_is_marked_failed_when_its_task_comes_back(admin, bassin):
+    run = _start(admin)
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRunStatus.RUNNING, started_at=timezone.now())
+
+    run_import(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert (run.status, run.error) == (ImportRunStatus.FAILED, str(INTERRUPTED))
+    assert StructurePage.objects.count() == 0
+    assert Message.objects.count() == 1
+
+
+def test_a_finished_run_is_not_run_again(admin, bassin):
+    run = _start(admin)
+    run_import(run_id=run.pk)
+
+    again = run_import(run_id=run.pk)
+
+    assert (again.status, again.created, StructurePage.objects.count(), Message.objects.count()) == (
+        ImportRunStatus.DONE,
+        1,
+        1,
+        1,
+    )
+
+
+def test_runs_that_can_no_longer_end_are_marked_failed(admin, settings):
+    settings.MAILLAGE_OPENDATA_IMPORT_TIME_LIMIT = 600
+    now = timezone.now()
+    lost_worker, lost_task, running, queued = (_start(admin) for _index in range(4))
+    ImportRun.objects.filter(pk__in=[lost_worker.pk, running.pk]).update(status=ImportRunStatus.RUNNING)
+    ImportRun.objects.filter(pk=lost_worker.pk).update(started_at=now - timedelta(minutes=20))
+    ImportRun.objects.filter(pk=running.pk).update(started_at=now - timedelta(minutes=5))
+    ImportRun.objects.filter(pk=lost_task.pk).update(created_at=now - timedelta(days=2))
+
+    count = ImportRun.objects.fail_stalled(now=now)
+
+    assert count == 2
+    assert dict(ImportRun.objects.values_list("pk", "status")) == {
+        lost_worker.pk: ImportRunStatus.FAILED,
+        lost_task.pk: ImportRunStatus.FAILED,
+        running.pk: ImportRunStatus.RUNNING,
+        queued.pk: ImportRunStatus.QUEUED,
+    }
+
+
+def test_a_simulation_sends_no_email(admin, bassin):
+    run = _start(admin, dry_run=True)
+
+    run_import(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert (run.status, run.created, StructurePage.objects.count(), Message.objects.count()) == (
+        ImportRunStatus.DONE,
+        1,
+        0,
+        0,
+    )

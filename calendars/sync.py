@@ -26,6 +26,7 @@ import logging
 import re
 import threading
 from datetime import datetime
+from functools import partial
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
@@ -37,6 +38,7 @@ from .models import MANUAL_FEED_NAME, Feed, FeedStatus
 from .parse import NotICalendar
 from .reconcile import FeedImport
 from .report import SyncReport
+from .signals import ateliers_imported
 
 __all__ = ["SyncReport", "get_manual_feed", "import_calendar", "preview_feed", "sync_feed"]
 
@@ -175,6 +177,8 @@ def import_calendar(
         report = FeedImport(feed=feed, structure=structure, now=now, dry_run=dry_run).run(data)
         if dry_run:
             transaction.set_rollback(True)
+        elif report.created or report.updated or report.cancelled:
+            transaction.on_commit(partial(ateliers_imported.send, sender=Feed, feed=feed, report=report))
     return report
 
 

@@ -8,8 +8,9 @@ misspellings, SQLite has neither; a territory has a few hundred places and ateli
 hundred kilobytes. So the index is built in Python from 5 queries (needs, view restrictions, places, their
 stops, ateliers with sessions ahead), whatever the size of the territory, stored in Django's cache (Redis
 in production) and read back in one cache call. It is dropped when a place is published, unpublished,
-moved or deleted, when an atelier or a need is saved or deleted (`orientation.signals`), and expires after
-`INDEX_TIMEOUT` seconds anyway, for the ateliers that calendar synchronisation writes in bulk (no signal).
+moved or deleted, when an atelier or a need is saved or deleted, and when a calendar import has written
+ateliers in bulk (`orientation.signals`); it expires after `INDEX_TIMEOUT` seconds anyway, for what changes
+without any of those (a session passing, bulk writes of other apps).
 """
 
 from dataclasses import dataclass, field

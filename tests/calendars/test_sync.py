@@ -13,6 +13,7 @@ import pytest
 from calendars import reconcile
 from calendars.fetch import FetchError, HTTPStatusError
 from calendars.models import Feed, FeedStatus
+from calendars.signals import ateliers_imported
 from calendars.sync import PausedCollector, content_hash, import_calendar, preview_feed, sync_feed
 from events import enums
 from events.models import Atelier, Occurrence
@@ -291,3 +292,26 @@ def test_a_pause_leaves_a_collector_someone_else_turned_off_as_it_was():
         gc.enable()
 
     assert after is False
+
+
+def test_an_import_that_changes_ateliers_announces_it_once_committed(
+    structure, django_capture_on_commit_callbacks
+):
+    """Bulk writes send no model signal: `ateliers_imported` tells the caches built from ateliers."""
+    heard = []
+
+    def listener(sender, *, feed, report, **kwargs):
+        heard.append((sender, feed.structure_id, report.created, report.updated))
+
+    ateliers_imported.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            import_calendar(structure=structure, data=calendar(vevent("a@x", "Tablette")))
+        with django_capture_on_commit_callbacks(execute=True):
+            import_calendar(structure=structure, data=calendar(vevent("a@x", "Tablette")))  # unchanged
+        with django_capture_on_commit_callbacks(execute=True):
+            import_calendar(structure=structure, data=calendar(vevent("a@x", "Smartphone")), dry_run=True)
+    finally:
+        ateliers_imported.disconnect(listener)
+
+    assert heard == [(Feed, structure.pk, 1, 0)]

@@ -4,7 +4,9 @@ from datetime import time
 
 import pytest
 
+from calendars.sync import import_calendar
 from orientation.index import build_index, get_index
+from tests.calendars.ics import calendar, vevent
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory
 
 OUTILS = "Maîtrise des outils numériques du quotidien"
@@ -67,6 +69,18 @@ def test_the_cached_index_is_dropped_when_a_place_or_an_atelier_changes(bassin):
 
     atelier.delete()
     assert atelier.pk not in get_index().ateliers
+
+
+def test_the_cached_index_is_dropped_when_a_calendar_import_writes_ateliers(
+    bassin, django_capture_on_commit_callbacks
+):
+    place = StructureFactory(bassin=bassin)
+    assert get_index().ateliers == {}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_calendar(structure=place, data=calendar(vevent("tablette@x", "Atelier tablette")))
+
+    assert [entry.title for entry in get_index().ateliers.values()] == ["Atelier tablette"]
 
 
 def test_building_the_index_costs_the_same_queries_whatever_the_size(bassin, django_assert_num_queries):

@@ -58,9 +58,16 @@ def sync_peer(*, peer: Peer) -> dict:
     peer.status = PeerStatus.ERROR if given_up else PeerStatus.OK
     peer.last_error = given_up
     peer.last_sync_at = peer.last_success_at = now
-    peer.last_report = (
-        _("%(created)s ajouté(s), %(updated)s mis à jour, %(deleted)s retiré(s), %(skipped)s ignoré(s)")
-        % counts
+    peer.last_report = ", ".join(
+        [
+            ngettext("%(count)s ajouté", "%(count)s ajoutés", counts["created"])
+            % {"count": counts["created"]},
+            _("%(count)s mis à jour") % {"count": counts["updated"]},
+            ngettext("%(count)s retiré", "%(count)s retirés", counts["deleted"])
+            % {"count": counts["deleted"]},
+            ngettext("%(count)s ignoré", "%(count)s ignorés", counts["skipped"])
+            % {"count": counts["skipped"]},
+        ]
     )
     if retried:
         peer.last_report += _(", dont %(count)s à réessayer") % {"count": retried}

@@ -89,7 +89,11 @@ class PeerInspectView(InspectView):
         if not items:
             return "-"
         lines = [
-            _("%(item)s, %(attempts)s essai(s) : %(reason)s")
+            ngettext(
+                "%(item)s, %(attempts)s essai : %(reason)s",
+                "%(item)s, %(attempts)s essais : %(reason)s",
+                item.attempts,
+            )
             % {"item": item, "attempts": item.attempts, "reason": item.reason}
             for item in items[: self.shown]
         ]

@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from network import domain
 from network.communes import distance_km, point_from_commune
@@ -73,15 +73,16 @@ class ImportReport:
     warnings: list[RowProblem] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = _(
-            "%(created)s structure(s) créée(s), %(updated)s mise(s) à jour, %(unchanged)s inchangée(s), "
-            "%(rejected)s ligne(s) rejetée(s)."
-        ) % {
-            "created": len(self.created),
-            "updated": len(self.updated),
-            "unchanged": len(self.unchanged),
-            "rejected": len(self.rejected),
-        }
+        created, updated = len(self.created), len(self.updated)
+        unchanged, rejected = len(self.unchanged), len(self.rejected)
+        parts = [
+            ngettext("%(count)s structure créée", "%(count)s structures créées", created)
+            % {"count": created},
+            ngettext("%(count)s mise à jour", "%(count)s mises à jour", updated) % {"count": updated},
+            ngettext("%(count)s inchangée", "%(count)s inchangées", unchanged) % {"count": unchanged},
+            ngettext("%(count)s ligne rejetée", "%(count)s lignes rejetées", rejected) % {"count": rejected},
+        ]
+        text = ", ".join(parts) + "."
         if self.dry_run:
             text = _("Simulation, rien n'a été enregistré : %(summary)s") % {"summary": text}
         return text
@@ -192,12 +193,23 @@ def row_fields(row: dict[str, str]) -> tuple[dict, list[str]]:
         values[name] = kept
         if dropped:
             notes.append(
-                _("valeur(s) ignorée(s) dans %(field)s : %(values)s")
+                ngettext(
+                    "valeur ignorée dans %(field)s : %(values)s",
+                    "valeurs ignorées dans %(field)s : %(values)s",
+                    len(dropped),
+                )
                 % {"field": name, "values": ", ".join(dropped)}
             )
     values["telephone"], dropped = _phones(row.get("telephone", ""))
     if dropped:
-        notes.append(_("téléphone(s) non reconnu(s) ignoré(s) : %(values)s") % {"values": ", ".join(dropped)})
+        notes.append(
+            ngettext(
+                "téléphone non reconnu ignoré : %(values)s",
+                "téléphones non reconnus ignorés : %(values)s",
+                len(dropped),
+            )
+            % {"values": ", ".join(dropped)}
+        )
     source = row.get("source", "")
     values["source"] = "" if source == DEFAULT_SOURCE else source
     values["latitude"] = _float(row.get("latitude", ""))

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from network.permissions import coordinated_bassin_ids
 from outbox.links import absolute_url
@@ -56,7 +56,10 @@ def start_import(*, user, upload, bassin=None, dry_run: bool = False) -> ImportR
 def _lines(problems) -> str:
     lines = [str(problem) for problem in problems[:REPORT_MAX_LINES]]
     if len(problems) > REPORT_MAX_LINES:
-        lines.append(_("… et %(count)s autre(s) ligne(s).") % {"count": len(problems) - REPORT_MAX_LINES})
+        more = len(problems) - REPORT_MAX_LINES
+        lines.append(
+            ngettext("… et %(count)s autre ligne.", "… et %(count)s autres lignes.", more) % {"count": more}
+        )
     return "\n".join(lines)
 
 

@@ -64,7 +64,7 @@ def test_a_sync_creates_read_only_copies_in_the_tree_with_their_sessions(fake_pe
     assert copied_atelier.occurrences.count() == 4  # the weekly series, materialised here
     peer.refresh_from_db()
     assert (peer.status, peer.last_error) == (PeerStatus.OK, "")
-    assert peer.last_report == "3 ajouté(s), 0 mis à jour, 0 retiré(s), 0 ignoré(s)"
+    assert peer.last_report == "3 ajoutés, 0 mis à jour, 0 retiré, 0 ignoré"
 
 
 def test_changes_upstream_are_applied_and_only_changes_are_asked_for(fake_peer, peer, home_page):
@@ -228,7 +228,7 @@ def test_objects_read_again_for_a_retry_are_not_applied_twice(fake_peer, peer, h
 
     assert again == {"created": 0, "updated": 0, "deleted": 0, "skipped": 1}
     peer.refresh_from_db()
-    assert peer.last_report == "0 ajouté(s), 0 mis à jour, 0 retiré(s), 1 ignoré(s), dont 1 à réessayer"
+    assert peer.last_report == "0 ajouté, 0 mis à jour, 0 retiré, 1 ignoré, dont 1 à réessayer"
     assert peer.skipped_items.get().attempts == 2
 
 

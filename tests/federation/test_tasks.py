@@ -46,5 +46,5 @@ def test_the_command_syncs_now_and_reports_each_instance(fake_peer, peer, home_p
 
     call_command("sync_peers", fake_peer.base, stdout=out, stderr=err)
 
-    assert out.getvalue() == f"{peer.base_url} : 3 ajouté(s), 0 mis à jour, 0 retiré(s), 0 ignoré(s)\n"
+    assert out.getvalue() == f"{peer.base_url} : 3 ajoutés, 0 mis à jour, 0 retiré, 0 ignoré\n"
     assert err.getvalue() == ""

@@ -153,7 +153,7 @@ def test_the_peer_page_lists_the_objects_left_out_with_their_reason(
     page = client.get(reverse("federation:inspect", args=[peer.pk])).content.decode()
 
     assert "Objets non copiés" in page
-    assert "structure « Tiers-lieu », 1 essai(s) : Son bassin de vie n&#x27;est ni ici" in page
+    assert "structure « Tiers-lieu », 1 essai : Son bassin de vie n&#x27;est ni ici" in page
 
 
 def test_retry_requeues_the_given_up_objects_for_an_administrator_only(

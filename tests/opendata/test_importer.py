@@ -177,8 +177,8 @@ def test_the_standard_example_file_imports(bassin):
         "La Croix Rouge",
     ]
     assert [problem.reason for problem in report.warnings] == [
-        "valeur(s) ignorée(s) dans prise_en_charge_specifique : Illetrisme",
-        "valeur(s) ignorée(s) dans formations_labels : SUD LABS",
+        "valeur ignorée dans prise_en_charge_specifique : Illetrisme",
+        "valeur ignorée dans formations_labels : SUD LABS",
     ]
 
 
@@ -196,7 +196,7 @@ def test_command_imports_a_file_and_reports(bassin, tmp_path, capsys):
     assert StructurePage.objects.count() == 0
     call_command("import_lieux", str(path), "--bassin", "vierzon")
     out, err = capsys.readouterr()
-    assert "1 structure(s) créée(s), 0 mise(s) à jour, 0 inchangée(s), 1 ligne(s) rejetée(s)." in out
+    assert "1 structure créée, 0 mise à jour, 0 inchangée, 1 ligne rejetée." in out
     assert "Rejetée — Ligne 3 (w) : le nom du lieu (colonne nom) est vide." in err
     assert list(StructurePage.objects.values_list("slug", flat=True)) == ["lieu-z"]
 

@@ -37,7 +37,7 @@ def test_a_run_keeps_its_file_and_imports_it_in_its_task(admin, bassin):
         "done",
         ImportRunStatus.DONE,
         1,
-        "1 structure(s) créée(s), 0 mise(s) à jour, 0 inchangée(s), 0 ligne(s) rejetée(s).",
+        "1 structure créée, 0 mise à jour, 0 inchangée, 0 ligne rejetée.",
     )
     assert stored.startswith("lieux/") and run.file.storage.exists(stored)
     assert run.started_at <= run.finished_at

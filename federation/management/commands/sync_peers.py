@@ -1,6 +1,7 @@
 """`manage.py sync_peers [URL…]`: mirror the followed instances now, in this process (no worker needed)."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from federation.models import Peer, normalise_base_url
 from federation.sync import sync_peer
@@ -25,4 +26,7 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"{peer.base_url} : {peer.last_report}")
         if failed:
-            self.stderr.write(f"{failed} instance(s) en erreur")
+            self.stderr.write(
+                ngettext("%(count)s instance en erreur", "%(count)s instances en erreur", failed)
+                % {"count": failed}
+            )

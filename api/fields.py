@@ -29,8 +29,9 @@ class SparseFieldsMixin:
 
 
 def read_fields(query_params, serializer_class) -> list[str]:
-    """The field names of `?fields=` (comma-separated, once each, in the order given), or [] for all;
-    a 400 in French naming each unknown one."""
+    """The field names of `?fields=` (comma-separated, once each), `id` always among them, or [] for all;
+    a 400 in French naming each unknown one. An object without its identity would be of no use to anyone:
+    `id` is the one field every answer holds (what the OpenAPI document says, `api.schema`)."""
     names = list(dict.fromkeys(name.strip() for name in query_params.get(PARAMETER, "").split(",")))
     names = [name for name in names if name]
     known = list(serializer_class().fields)
@@ -45,7 +46,7 @@ def read_fields(query_params, serializer_class) -> list[str]:
                 ]
             }
         )
-    return names
+    return list(dict.fromkeys(["id", *names])) if names else []
 
 
 def _column(model, path: list[str]) -> str | None:
@@ -96,6 +97,6 @@ def fields_parameter(serializer_class) -> OpenApiParameter:
         explode=False,
         description=(
             "Seulement ces champs, séparés par des virgules (par exemple `fields=id`) : la réponse ne "
-            "contient qu'eux. Un nom inconnu donne une erreur 400."
+            "contient qu'eux, et toujours `id`. Un nom inconnu donne une erreur 400."
         ),
     )

@@ -35,6 +35,14 @@ def test_several_fields_across_a_relation_and_computed_ones(api, territory):
     ]
 
 
+def test_the_id_is_always_sent(api, territory):
+    full = results(api.get("/api/v1/bassins/"))
+
+    assert results(api.get("/api/v1/bassins/?fields=nom")) == [
+        {"id": item["id"], "nom": item["nom"]} for item in full
+    ]
+
+
 def test_an_empty_fields_sends_every_field(api, territory):
     assert results(api.get("/api/v1/bassins/?fields=")) == results(api.get("/api/v1/bassins/"))
 

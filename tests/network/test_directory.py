@@ -451,8 +451,8 @@ class TestDirectoryQueryCount:
 
     Page view restrictions for the bassins (`.public()`), the bassins, view restrictions for the structures,
     the communes, the count, the page's structures, the map's markers (« ouvert maintenant » is a clause of
-    these queries, not a query of its own); + 1 for the search when `q` is given (its ranking). The first request warms the
-    site-root and content-type caches, as in production.
+    these queries, not a query of its own); + 1 for the search when `q` is given (its ranking). The first
+    request warms the site-root and content-type caches, as in production.
     """
 
     @pytest.mark.parametrize(

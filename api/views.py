@@ -117,7 +117,8 @@ class ApiListView(ListAPIView):
         return conditional(request, response, last_modified)
 
     def updated_at(self, item):
-        return item.api_updated_at
+        """`item` is an object, or a dict with `?fields=` (`api.fields.only_columns`)."""
+        return item["api_updated_at"] if isinstance(item, dict) else item.api_updated_at
 
 
 class PageListView(ApiListView):

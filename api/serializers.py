@@ -14,6 +14,8 @@ from wagtail.rich_text import expand_db_html
 
 from events.enums import Format
 
+from .fields import SparseFieldsMixin
+
 
 def own_origin() -> str:
     """This instance's public base URL (`MAILLAGE_BASE_URL`), without a trailing slash: the `origin` of the
@@ -39,8 +41,9 @@ def strings():
     return serializers.ListField(child=serializers.CharField())
 
 
-class IdentitySerializer(serializers.Serializer):
-    """The fields every object has: `id`, `updated_at`, `url` (its public page) and `origin`."""
+class IdentitySerializer(SparseFieldsMixin, serializers.Serializer):
+    """The fields every object has: `id`, `updated_at`, `url` (its public page) and `origin`; with
+    `?fields=`, only those named (`api.fields`)."""
 
     updated_at = moment(source="api_updated_at")
     url = serializers.SerializerMethodField()

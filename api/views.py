@@ -6,6 +6,7 @@ number of queries whatever its size (rows joined with `select_related`, never re
 """
 
 from datetime import UTC, datetime
+from functools import cached_property
 
 from django.db.models import Prefetch, Q, Value
 from django.db.models.functions import Coalesce, Greatest
@@ -21,6 +22,7 @@ from network.models import BassinPage, StructurePage
 
 from . import filters, serializers
 from .conditional import conditional
+from .fields import PARAMETER, fields_parameter, only_columns, read_fields
 from .pagination import ApiPagination
 from .throttling import ApiAnonThrottle
 
@@ -90,7 +92,18 @@ class ApiListView(ListAPIView):
         queryset = self.filter_by(self.base_queryset(), values)
         if values["updated_since"]:
             queryset = queryset.filter(**{f"{self.ordering[0]}__gt": values["updated_since"]})
+        queryset = only_columns(
+            queryset, self.serializer_class, self.requested_fields, annotations={"api_updated_at"}
+        )
         return queryset.order_by(*self.ordering)
+
+    @cached_property
+    def requested_fields(self) -> list[str]:
+        """The fields of `?fields=` (all when absent; see `api.fields`), or a 400."""
+        return read_fields(self.request.query_params, self.serializer_class)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), PARAMETER: self.requested_fields}
 
     def finalize_response(self, request, response, *args, **kwargs):
         """A successful list gets its ETag and Last-Modified (the latest change among its rows), or
@@ -104,7 +117,8 @@ class ApiListView(ListAPIView):
         return conditional(request, response, last_modified)
 
     def updated_at(self, item):
-        return item.api_updated_at
+        """`item` is an object, or a dict with `?fields=` (`api.fields.only_columns`)."""
+        return item["api_updated_at"] if isinstance(item, dict) else item.api_updated_at
 
 
 class PageListView(ApiListView):
@@ -119,7 +133,10 @@ class PageListView(ApiListView):
         return self.model.objects.live().public().annotate(api_updated_at=self.updated_at_expression())
 
 
-@extend_schema(parameters=COMMON_PARAMETERS, responses={200: serializers.BassinSerializer, **ERROR_RESPONSES})
+@extend_schema(
+    parameters=[*COMMON_PARAMETERS, fields_parameter(serializers.BassinSerializer)],
+    responses={200: serializers.BassinSerializer, **ERROR_RESPONSES},
+)
 class BassinList(PageListView):
     """Les bassins de vie publiés."""
 
@@ -134,6 +151,7 @@ class BassinList(PageListView):
         parameter("commune", TEXT, "Nom exact de la commune."),
         parameter("service", TEXT, "Un service du schéma national (valeur exacte)."),
         parameter("q", TEXT, "Texte cherché dans le nom, la commune et la présentation courte."),
+        fields_parameter(serializers.StructureSerializer),
     ],
     responses={200: serializers.StructureSerializer, **ERROR_RESPONSES},
 )
@@ -172,6 +190,7 @@ class StructureList(PageListView):
         *COMMON_PARAMETERS,
         parameter("bassin", OpenApiTypes.UUID, "Identifiant (`id`) d'un bassin de vie."),
         parameter("structure", OpenApiTypes.UUID, "Identifiant (`id`) d'une structure."),
+        fields_parameter(serializers.AtelierSerializer),
     ],
     responses={200: serializers.AtelierSerializer, **ERROR_RESPONSES},
 )
@@ -207,6 +226,7 @@ class AtelierList(ApiListView):
         parameter("atelier", {**TEXT, "maxLength": 255}, "Identifiant (`id`) d'un atelier."),
         parameter("start_after", OpenApiTypes.DATETIME, "Séances commençant à ce moment ou après."),
         parameter("start_before", OpenApiTypes.DATETIME, "Séances commençant avant ce moment."),
+        fields_parameter(serializers.SessionSerializer),
     ],
     responses={200: serializers.SessionSerializer, **ERROR_RESPONSES},
 )

@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import enums
@@ -101,10 +102,11 @@ class DirectoryFilterForm(forms.Form):
     def wants_open_now(self) -> bool:
         return bool(self._value("ouvert"))
 
-    def filter_structures(self, structures):
-        """Apply every database-side filter to the `StructurePageQuerySet` `structures`.
+    def filter_structures(self, structures, *, now=None):
+        """Apply every filter but the full-text search to the `StructurePageQuerySet` `structures`, in the
+        database; « ouvert maintenant » is read at `now` (the current time when not given).
 
-        "Ouvert maintenant" and the full-text search are applied by the caller on the result, in Python.
+        The full-text search is applied by the caller (`network.views.directory`), through the search backend.
         """
         structures = (
             structures.in_bassins([self.bassins_by_slug[slug] for slug in self._value("bassin")])
@@ -119,6 +121,8 @@ class DirectoryFilterForm(forms.Form):
         )
         if self._value("itinerant"):
             structures = structures.itinerant()
+        if self.wants_open_now:
+            structures = structures.open_at(now or timezone.now())
         return structures
 
     @property

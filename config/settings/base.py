@@ -575,6 +575,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "PREPROCESSING_HOOKS": ["api.schema.only_api_endpoints"],
+    # drf-spectacular's own hook (enumerations as components) kept before ours.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.only_id_required",
+    ],
     # The documentation page's scripts and styles come from the drf-spectacular-sidecar package, served by
     # this site: never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

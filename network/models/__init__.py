@@ -9,6 +9,7 @@ from .membership import (
     MembershipRequest,
     MembershipRequestStatus,
 )
+from .opening import OpeningInterval
 from .profile import MemberProfile, ProfileVisibility, member_name
 from .review import StructureApprovalTask
 from .structure import StructurePage, StructurePageQuerySet
@@ -24,6 +25,7 @@ __all__ = [
     "Membership",
     "MembershipRequest",
     "MembershipRequestStatus",
+    "OpeningInterval",
     "ProfileVisibility",
     "StructureApprovalTask",
     "StructurePage",

@@ -32,6 +32,7 @@ from ..validators import (
     validate_pivot,
 )
 from . import structure_panels
+from .opening import OpeningInterval
 from .rights import RightsLinkedPage
 from .structure_queries import StructurePageQuerySet
 
@@ -46,9 +47,9 @@ class StructurePage(RightsLinkedPage, Page):
     """One structure (médiathèque, EPN, France Services, bus…) and what it offers.
 
     Invariants: the slug is unique across the whole territory (feeds and APIs address a structure by its slug
-    alone); `horaires_parsed` always mirrors `horaires` (it is rebuilt on every save); `bassin` is always the
-    parent page (see `save()` and `network.signals`); the editors' group and the image collection are granted
-    by `network.permissions.grant_structure_permissions`, never here.
+    alone); `horaires_parsed` and the `opening_intervals` always mirror `horaires` (rebuilt on every save);
+    `bassin` is always the parent page (see `save()` and `network.signals`); the editors' group and the image
+    collection are granted by `network.permissions.grant_structure_permissions`, never here.
     """
 
     # The parent bassin, stored so that lists, feeds and rights join it instead of reading the tree path.
@@ -286,11 +287,24 @@ class StructurePage(RightsLinkedPage, Page):
         `bassin` is a value of the tree, like `depth`: it is read from the parent whenever the page is written
         (created by `add_child`, published from a revision that may predate a move, copied). A move writes no
         `StructurePage`, so `network.signals.keep_structure_bassin` follows it.
+
+        The opening intervals (`OpeningInterval`, what « ouvert maintenant » queries) are rewritten with
+        `horaires_parsed`, after the row: every writer of a page row comes through here (`add_child`,
+        Wagtail's publication from the admin, a schedule or a workflow, `network.domain`, the open-data
+        import, the federation mirror, a copy), and only here can none of them forget it. A save limited
+        to other fields (Wagtail saving a draft revision writes `latest_revision`…) leaves them alone: the
+        row keeps the published hours.
         """
-        self.horaires_parsed = parse_opening_hours(self.horaires).to_json()
+        hours = parse_opening_hours(self.horaires)
+        self.horaires_parsed = hours.to_json()
         self.sort_title = fold_accents(self.title)
         self.bassin_id = self.get_parent().pk
-        return super().save(*args, **kwargs)
+        created = self.pk is None
+        result = super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"horaires", "horaires_parsed"} & set(update_fields):
+            OpeningInterval.objects.replace_for(self, hours, created=created)
+        return result
 
     def get_indexed_instance(self):
         """None while the search index is deferred (`network.search_index`): the batch is indexed at once."""

@@ -8,6 +8,7 @@ from .. import enums
 from ..enums import EDITING_ROLES
 from ..fields import has_all, has_any
 from .membership import Coordination, Membership
+from .opening import OpeningInterval
 
 
 class StructurePageQuerySet(PageQuerySet):
@@ -81,6 +82,11 @@ class StructurePageQuerySet(PageQuerySet):
         return self.filter(
             has_any("dispositif_programmes_nationaux", labels) | has_any("labels_regionaux", labels)
         )
+
+    def open_at(self, moment):
+        """The structures open at `moment` (Paris wall-clock time), as `StructurePage.is_open_at` says, in
+        the database: an indexed EXISTS on their opening intervals (`OpeningInterval`)."""
+        return self.filter(OpeningInterval.objects.covers(moment))
 
     def commune_names(self) -> list[str]:
         """The communes that have at least one structure in this set, once each, in name order."""

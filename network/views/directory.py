@@ -1,26 +1,21 @@
 """The public directory of structures (/structures/): filters, full-text search, list and map.
 
 Filters, order and pagination run in the database: only the page's rows become `StructurePage` instances,
-and the number of SQL queries does not depend on the number of structures (see the tests). Two steps
-cannot be written in SQL and run on a bounded set of light rows instead:
-
-- the full-text search ranks with Wagtail's search backend; its `SEARCH_LIMIT` best results are the
-  candidates, which the filters then narrow (a broader search shows the most relevant `SEARCH_LIMIT`);
-- « ouvert maintenant » reads the parsed opening hours: one query reads (id, hours) of the filtered set,
-  each distinct week of hours is evaluated once, and only the page's rows are loaded.
+and the number of SQL queries does not depend on the number of structures (see the tests). « Ouvert
+maintenant » is one of those filters (an indexed EXISTS on `OpeningInterval`, see
+`StructurePageQuerySet.open_at`). The full-text search alone is not SQL of ours: it ranks with Wagtail's
+search backend, whose `SEARCH_LIMIT` best results are the candidates, which the filters then narrow (a
+broader search shows the most relevant `SEARCH_LIMIT`).
 
 The map embeds its markers when the result set is small (`network.map.EMBED_LIMIT`); beyond, it reads
 `/structures/carte.json` with the same filters (clusters computed in the database, see `map_data`).
 """
-
-import json
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
 from ..forms import DirectoryFilterForm
-from ..horaires import WeeklyHours
 from ..map import map_context
 from ..models import BassinPage, StructurePage
 from ..text import fold_accents
@@ -43,24 +38,13 @@ def search_ranks(terms: str) -> dict[int, int]:
     """{structure id: rank} of the `SEARCH_LIMIT` structures most relevant to `terms` (Wagtail search).
 
     The terms are folded: the index holds an accent-free copy of titles and communes (see network.text).
+    The search runs on a `values_list` QuerySet: the backend returns ids in its order, and no page is built
+    for them (a `StructurePage`, clusterable, costs ~0.5 ms to instantiate: 1,000 of them were most of a
+    search's time). Only the page shown becomes instances (`page_rows`).
     """
-    results = StructurePage.objects.live().only("pk").search(fold_accents(terms), operator="and")
-    return {result.pk: position for position, result in enumerate(results[:SEARCH_LIMIT])}
-
-
-def open_ids(rows, moment) -> set[int]:
-    """The ids, among (id, parsed hours) `rows`, of the places open at `moment`; each distinct week of
-    hours is evaluated once (most places share a handful of them)."""
-    verdicts: dict[str, bool] = {}
-    opened = set()
-    for pk, parsed in rows:
-        key = json.dumps(parsed, sort_keys=True)
-        if key not in verdicts:
-            hours = WeeklyHours.from_json(parsed) if parsed else None
-            verdicts[key] = bool(hours and hours.known and hours.is_open_at(moment))
-        if verdicts[key]:
-            opened.add(pk)
-    return opened
+    candidates = StructurePage.objects.live().values_list("pk", flat=True)
+    results = candidates.search(fold_accents(terms), operator="and")
+    return {pk: position for position, pk in enumerate(results[:SEARCH_LIMIT])}
 
 
 def commune_choices(listed, bassin_slugs, requested) -> list[str]:
@@ -77,31 +61,23 @@ def commune_choices(listed, bassin_slugs, requested) -> list[str]:
 
 def filtered_directory(request):
     """(form, bassins, structures): the directory's filters read from `request.GET`, and the filtered
-    structures either as an ordered QuerySet or, with a search or « ouvert maintenant », as an ordered
-    list of ids (see the module docstring)."""
+    structures either as an ordered QuerySet or, with a search, as an ordered list of ids (see the module
+    docstring)."""
     bassins = list(BassinPage.objects.live().public().order_by("title"))
     listed = StructurePage.objects.for_listing()
     communes = commune_choices(listed, request.GET.getlist("bassin"), request.GET.getlist("commune"))
     form = DirectoryFilterForm(request.GET, bassins=bassins, communes=communes)
     form.is_valid()  # Invalid values are dropped by the form; what remains is applied.
 
-    structures = form.filter_structures(listed)
-    if not form.search_terms and not form.wants_open_now:
+    structures = form.filter_structures(listed, now=timezone.now())
+    if not form.search_terms:
         return form, bassins, structures
-    columns = ["pk", "horaires_parsed"]
-    if form.search_terms:
-        ranks = search_ranks(form.search_terms)
-        structures = structures.filter(pk__in=list(ranks))
-        # Most relevant first within each group: a partner never comes before a place to go.
-        rows = structures.annotate(group=StructurePage.objects.listing_group_expression())
-        rows = sorted(rows.values_list(*columns, "group"), key=lambda row: (row[2], ranks[row[0]]))
-    else:
-        rows = list(structures.values_list(*columns))
-    ids = [row[0] for row in rows]
-    if form.wants_open_now:
-        opened = open_ids((row[:2] for row in rows), timezone.now())
-        ids = [pk for pk in ids if pk in opened]
-    return form, bassins, ids
+    ranks = search_ranks(form.search_terms)
+    structures = structures.filter(pk__in=list(ranks))
+    # Most relevant first within each group: a partner never comes before a place to go.
+    rows = structures.annotate(group=StructurePage.objects.listing_group_expression())
+    rows = sorted(rows.values_list("pk", "group"), key=lambda row: (row[1], ranks[row[0]]))
+    return form, bassins, [pk for pk, _group in rows]
 
 
 def page_rows(structures, page_obj) -> list:

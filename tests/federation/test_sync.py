@@ -85,6 +85,16 @@ def test_changes_upstream_are_applied_and_only_changes_are_asked_for(fake_peer, 
     assert StructurePage.objects.filter(global_id=structure["id"]).count() == 1
 
 
+def test_what_still_exists_upstream_is_asked_as_ids_only(fake_peer, peer, home_page):
+    populate(fake_peer)
+
+    sync_peer(peer=peer)
+
+    for kind in ("bassins", "structures", "ateliers"):
+        asked = [path.split("?", 1)[1] for path in fake_peer.requests_to(kind)]
+        assert sorted(asked) == ["page_size=500", "page_size=500&fields=id"], kind
+
+
 def test_an_unchanged_peer_answers_304_and_nothing_is_rewritten(fake_peer, peer, home_page):
     populate(fake_peer)
     sync_peer(peer=peer)

@@ -5,7 +5,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from events.models import Atelier
-from network.models import StructurePage
+from network.models import OpeningInterval, StructurePage
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory
 
 
@@ -43,4 +43,25 @@ def test_atelier_price_migration_takes_the_schema_values():
         "Gratuit",
         "Gratuit sous condition",
         "Payant",
+    ]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_opening_interval_migration_fills_the_table_from_the_parsed_hours():
+    split = StructureFactory(horaires="Mo 09:00-12:00,14:00-18:00")
+    overnight = StructureFactory(horaires="Sa 22:00-02:00")
+    StructureFactory(horaires="")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("network", "0012_structurepage_listing_order_index")])
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    rows = OpeningInterval.objects.order_by("structure", "weekday", "opens")
+    assert list(rows.values_list("structure", "weekday", "opens", "closes")) == [
+        (split.pk, 0, 540, 720),
+        (split.pk, 0, 840, 1080),
+        (overnight.pk, 5, 1320, 1440),
+        (overnight.pk, 6, 0, 120),
     ]

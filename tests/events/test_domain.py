@@ -255,3 +255,50 @@ def test_a_session_change_is_stamped_for_peers_the_series_is_not(atelier):
 
     assert restored.updated_at == before
     assert before < cancelled <= restored.sessions_changed_at
+
+
+# ---- sessions follow their structure ----
+
+
+def test_follow_structure_moves_the_sessions_held_there_only(db):
+    structure = AtelierFactory().structure
+    structure.latitude, structure.longitude = 47.0, 2.0
+    structure.save()
+    at_structure = AtelierFactory(structure=structure, rrule="FREQ=WEEKLY;COUNT=2")
+    own_place = AtelierFactory(
+        structure=structure, rrule="FREQ=WEEKLY;COUNT=2", commune="Méreau", latitude=47.16, longitude=2.05
+    )
+    structure.latitude, structure.longitude = 46.5, 1.5
+    structure.save()
+
+    changed = domain.follow_structure(structure=structure)
+
+    assert changed == 2
+    assert set(at_structure.occurrences.values_list("place_latitude", "place_longitude", "latitude")) == {
+        (46.5, 1.5, 46.5)
+    }
+    assert set(own_place.occurrences.values_list("place_latitude", "place_longitude")) == {(47.16, 2.05)}
+    assert domain.follow_structure(structure=structure) == 0  # already right: nothing written
+
+
+def test_publishing_a_moved_structure_moves_its_sessions(db):
+    atelier = AtelierFactory(rrule="FREQ=WEEKLY;COUNT=2")
+    structure = atelier.structure
+    structure.latitude, structure.longitude = 45.75, 4.85
+
+    structure.save_revision().publish()
+
+    assert set(atelier.occurrences.values_list("place_latitude", "place_longitude")) == {(45.75, 4.85)}
+
+
+def test_a_structure_losing_its_coordinates_leaves_its_sessions_to_be_placed_when_read(db):
+    structure = AtelierFactory().structure
+    structure.latitude, structure.longitude = 47.0, 2.0
+    structure.save()
+    atelier = AtelierFactory(structure=structure, rrule="FREQ=WEEKLY;COUNT=2")
+    structure.latitude = structure.longitude = None
+    structure.save()
+
+    domain.follow_structure(structure=structure)
+
+    assert set(atelier.occurrences.values_list("place_latitude", "at_structure")) == {(None, True)}

@@ -15,7 +15,7 @@ from django.db import migrations, models
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import TruncDate
 
-REMOTE = "remote"
+REMOTE = "a_distance"  # events.enums.Format.REMOTE
 
 
 def fill(apps, schema_editor):

@@ -10,7 +10,7 @@ written.
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import Count, F, Q, Subquery, Value, Window
+from django.db.models import Count, F, Min, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce, Least, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -89,10 +89,12 @@ class OccurrenceQuerySet(models.QuerySet):
         """
         # The day of the instant just before `now`: a session ending at midnight exactly is not over then.
         today = Value(timezone.localdate(now - timedelta(microseconds=1)), output_field=models.DateField())
+        # MIN over the running ones, not ORDER BY local_date LIMIT 1: SQLite would walk the day index for it.
         running = (
             self.model._default_manager.filter(spans_days=True, end__gte=now)
-            .order_by("local_date")
-            .values("local_date")[:1]
+            .values("spans_days")
+            .annotate(first=Min("local_date"))
+            .values("first")
         )
         first_day = Least(Coalesce(Subquery(running), today), today)
         return self.filter(end__gte=now, local_date__gte=first_day)

@@ -5,35 +5,68 @@
 The fill follows `events.occurrences.session_place` on the rows as they are: a session with coordinates that
 are its own (not its structure's borrowed for another commune) is there; one at its structure (no
 coordinates of its atelier, in the structure's commune) follows it. The others stay without a position and
-are placed when read, as before. Written with plain UPDATEs, a few over millions of rows.
+are placed when read, as before.
+
+Raw SQL for the positions, because the ORM cannot set a column from a joined table's columns (UPDATE … FROM,
+which PostgreSQL and SQLite ≥ 3.33 both read): the ORM's way, one UPDATE per column group with the join in a
+subquery, rewrote each of millions of rows several times. The column names come from the models.
 """
 
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import migrations, models
-from django.db.models import DateTimeField, ExpressionWrapper, F, Q, Value
+from django.db.models import DateTimeField, ExpressionWrapper, F, Value
 from django.db.models.functions import TruncDate
 
 REMOTE = "a_distance"  # events.enums.Format.REMOTE
 
 
+def _columns(model) -> dict:
+    return {field.name: field.column for field in model._meta.concrete_fields}
+
+
 def fill(apps, schema_editor):
     Occurrence = apps.get_model("events", "Occurrence")
-    borrowed = Q(
-        latitude=F("atelier__structure__latitude"), longitude=F("atelier__structure__longitude")
-    ) & ~Q(commune=F("atelier__structure__commune"))
-    placed = Occurrence.objects.filter(latitude__isnull=False, longitude__isnull=False)
-    placed.exclude(atelier__format=REMOTE).exclude(borrowed).update(
-        place_latitude=F("latitude"), place_longitude=F("longitude")
+    Atelier = apps.get_model("events", "Atelier")
+    StructurePage = apps.get_model("network", "StructurePage")
+    quote = schema_editor.connection.ops.quote_name
+    o, a, s = _columns(Occurrence), _columns(Atelier), _columns(StructurePage)
+    table = quote(Occurrence._meta.db_table)
+
+    def occ(name):
+        return f"{table}.{quote(o[name])}"
+
+    def atelier(name):
+        return f"a.{quote(a[name])}"
+
+    def structure(name):
+        return f"s.{quote(s[name])}"
+
+    on_site = f"{atelier('format')} <> %s"
+    at_structure_coordinates = (
+        f"{occ('latitude')} = {structure('latitude')} AND {occ('longitude')} = {structure('longitude')}"
     )
-    at_structure = Q(latitude=F("atelier__structure__latitude"), longitude=F("atelier__structure__longitude"))
-    Occurrence.objects.filter(
-        at_structure | Q(latitude__isnull=True),
-        Q(atelier__latitude__isnull=True) | Q(atelier__longitude__isnull=True),
-        commune=F("atelier__structure__commune"),
-    ).exclude(atelier__format=REMOTE).update(at_structure=True)
-    # Ends after the midnight that closes its first day (Europe/Paris, as `local_date`).
+    borrowed = f"COALESCE({at_structure_coordinates} AND {occ('commune')} <> {structure('commune')}, FALSE)"
+    own = f"{on_site} AND {occ('latitude')} IS NOT NULL AND {occ('longitude')} IS NOT NULL AND NOT {borrowed}"
+    at_structure = (
+        f"COALESCE({on_site} AND ({atelier('latitude')} IS NULL OR {atelier('longitude')} IS NULL)"
+        f" AND {occ('commune')} = {structure('commune')}"
+        f" AND ({occ('latitude')} IS NULL OR COALESCE({at_structure_coordinates}, FALSE)), FALSE)"
+    )
+    sql = (
+        f"UPDATE {table} SET"
+        f" {quote(o['place_latitude'])} = CASE WHEN {own} THEN {occ('latitude')} END,"
+        f" {quote(o['place_longitude'])} = CASE WHEN {own} THEN {occ('longitude')} END,"
+        f" {quote(o['at_structure'])} = {at_structure}"
+        f" FROM {quote(Atelier._meta.db_table)} a"
+        f" INNER JOIN {quote(StructurePage._meta.db_table)} s"
+        f" ON s.{quote(StructurePage._meta.pk.column)} = {atelier('structure')}"
+        f" WHERE {occ('atelier')} = a.{quote(Atelier._meta.pk.column)}"
+    )
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(sql, [REMOTE] * sql.count("%s"))
+    # Ends after the midnight that closes its first day (Europe/Paris, as `local_date`): few rows written.
     last_instant = ExpressionWrapper(
         F("end") - Value(timedelta(microseconds=1)), output_field=DateTimeField()
     )
@@ -68,16 +101,7 @@ class Migration(migrations.Migration):
             name="spans_days",
             field=models.BooleanField(default=False),
         ),
-        # Filled before the indexes are made: one build of each, not millions of updates to them.
+        # Filled before the indexes are made (0016, its own transaction: PostgreSQL builds no index on a
+        # table with pending trigger events): one build of each, not millions of updates to them.
         migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
-        migrations.AddIndex(
-            model_name="occurrence",
-            index=models.Index(fields=["place_latitude", "place_longitude"], name="occurrence_place"),
-        ),
-        migrations.AddIndex(
-            model_name="occurrence",
-            index=models.Index(
-                condition=models.Q(("spans_days", True)), fields=["end"], name="occurrence_spanning_end"
-            ),
-        ),
     ]

@@ -204,8 +204,10 @@ class Occurrence(models.Model):
             # walking the (local_date, start) index for one commune's sessions among millions took seconds.
             models.Index(fields=["commune", "local_date", "start"], name="occurrence_commune_day"),
             # « Près de »: the square around the circle is a range of this index, and the sessions to place
-            # when read (no resolved position) are its NULL entries.
-            models.Index(fields=["place_latitude", "place_longitude"], name="occurrence_place"),
+            # when read (no resolved position) are its NULL entries. The day comes with them, so that the
+            # first day still to come (`upcoming`) is tested in the index too, not by ANDing the bitmap of
+            # every session to come along (local_date, start).
+            models.Index(fields=["place_latitude", "place_longitude", "local_date"], name="occurrence_place"),
             # The sessions that may still run after starting on an earlier day: few, read by `upcoming`.
             models.Index(fields=["end"], name="occurrence_spanning_end", condition=models.Q(spans_days=True)),
         ]

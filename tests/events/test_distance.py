@@ -4,9 +4,11 @@ shown, the summary line, the commune not found, and query counts that do not gro
 import math
 from datetime import timedelta
 from importlib import import_module
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps as django_apps
+from django.db import connection
 from django.utils import timezone
 
 from events import enums
@@ -350,7 +352,7 @@ def test_the_migration_fills_the_positions_that_sessions_are_written_with(places
     written = sorted(Occurrence.objects.values_list(*fields))
     Occurrence.objects.update(place_latitude=None, place_longitude=None, at_structure=False, spans_days=False)
 
-    fill(django_apps, None)
+    fill(django_apps, SimpleNamespace(connection=connection))
 
     assert sorted(Occurrence.objects.values_list(*fields)) == written
     assert written == [

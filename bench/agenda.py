@@ -123,11 +123,14 @@ def build_territory(structures_per_bassin: int):
     return bassins, structures
 
 
-def _series_values(rng: random.Random, today):
-    """One series: mostly weekly or fortnightly with an end, some monthly without end, some one-offs."""
+def _series_values(rng: random.Random, today, past_days: int = 0):
+    """One series: mostly weekly or fortnightly with an end, some monthly without end, some one-offs.
+
+    Its first session falls in the next 60 days, or from `past_days` ago: a series started months ago has
+    its past sessions materialised (the window keeps a year back), as on an instance in use."""
     from events.recurrence import WEEKDAY_CODES
 
-    start_date = today + timedelta(days=rng.randrange(0, 60))
+    start_date = today + timedelta(days=rng.randrange(-past_days, 60))
     day = WEEKDAY_CODES[start_date.weekday()]
     evening = rng.random() < 0.2
     start = time(18, 30) if evening else rng.choice([time(9, 30), time(10), time(14), time(14, 30)])

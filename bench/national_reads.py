@@ -56,6 +56,12 @@ def parse_args(argv=None):
     parser.add_argument("--reuse", action="store_true", help="base déjà remplie : mesurer seulement")
     parser.add_argument("--seed", type=int, default=2020)
     parser.add_argument(
+        "--past-days",
+        type=int,
+        default=0,
+        help="premières séances des séries tirées aussi dans ces N jours passés (séances passées en base)",
+    )
+    parser.add_argument(
         "--only",
         action="append",
         default=[],
@@ -150,9 +156,10 @@ def fill_structures(*, bassins: int, structures: int, seed: int, progress=print)
     return made
 
 
-def fill_ateliers(*, series: int, seed: int, progress=print) -> tuple[int, int]:
+def fill_ateliers(*, series: int, seed: int, past_days: int = 0, progress=print) -> tuple[int, int]:
     """`series` ateliers spread over the structures that receive the public, with their sessions over twelve
-    months, built in chunks (memory stays flat) by `events.occurrences.build_occurrences`."""
+    months (and from `past_days` ago), built in chunks (memory stays flat) by
+    `events.occurrences.build_occurrences`."""
     from django.db import transaction
     from django.db.models import Max, OuterRef, Subquery
     from django.utils import timezone
@@ -186,7 +193,7 @@ def fill_ateliers(*, series: int, seed: int, progress=print) -> tuple[int, int]:
                     level=rng.choice(levels),
                     capacity=rng.choice([None, 8, 10, 12]),
                     occurrences_until=horizon,
-                    **_series_values(rng, today),
+                    **_series_values(rng, today, past_days),
                 )
                 for number in range(first, min(series, first + chunk))
             ]
@@ -213,7 +220,13 @@ def fill_ateliers(*, series: int, seed: int, progress=print) -> tuple[int, int]:
 
 
 def fill(
-    *, bassins: int = 100, structures: int = 20000, series: int = 200000, seed: int = 2020, progress=print
+    *,
+    bassins: int = 100,
+    structures: int = 20000,
+    series: int = 200000,
+    seed: int = 2020,
+    past_days: int = 0,
+    progress=print,
 ):
     """Fill the configured database (migrated first). Resumable: what exists already is kept and completed."""
     from django.core.management import call_command
@@ -222,7 +235,7 @@ def fill(
     call_command("migrate", verbosity=0)
     started = clock.perf_counter()
     fill_structures(bassins=bassins, structures=structures, seed=seed, progress=progress)
-    fill_ateliers(series=series, seed=seed, progress=progress)
+    fill_ateliers(series=series, seed=seed, past_days=past_days, progress=progress)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return clock.perf_counter() - started
@@ -350,7 +363,13 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     setup_django(args.database_url)
     if not args.reuse:
-        seconds = fill(bassins=args.bassins, structures=args.structures, series=args.series, seed=args.seed)
+        seconds = fill(
+            bassins=args.bassins,
+            structures=args.structures,
+            series=args.series,
+            seed=args.seed,
+            past_days=args.past_days,
+        )
         print(f"Base remplie en {seconds:.0f} s")
     measure(repeat=args.repeat, warmup=args.warmup, only=args.only)
     return 0

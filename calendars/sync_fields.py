@@ -54,7 +54,8 @@ BOOKKEEPING_FIELDS = ("remote_uid", "remote_sequence", "remote_last_modified", "
 # Each once (`status`, `remote_uid` and `block_hash` are in two of the groups).
 LOADED_FIELDS = tuple(
     dict.fromkeys(
-        (*INDEX_FIELDS, *CONTENT_FIELDS, *BOOKKEEPING_FIELDS, "sequence", "updated_at", "structure")
+        # `format`: sessions are built from it too (a remote one has no position, `events.occurrences`).
+        (*INDEX_FIELDS, *CONTENT_FIELDS, *BOOKKEEPING_FIELDS, "sequence", "updated_at", "structure", "format")
     )
 )
 # What a per-session change from the calendar holds; upserted on (atelier, original_start).

@@ -16,6 +16,11 @@ Where a session takes place, best known first:
 3. a session with no coordinates at all: the stop, else its commune;
 4. the structure's coordinates.
 A remote session (« à distance ») has no place: it is near everyone and passes any radius.
+
+Cases 1 and 4 are resolved when the session is written (`Occurrence.place_latitude`, by
+`events.occurrences.session_place`; `events.domain.follow_structure` moves those at their structure with
+it): they are nearly every session, and their square around the circle is then a range of one index. Only
+the sessions without a resolved position (cases 2 and 3, and the remote ones) are placed here when read.
 """
 
 import math
@@ -57,9 +62,13 @@ def _borrowed_elsewhere() -> Q:
 
 
 def _coordinate(field: str):
-    """The session's `field` ("latitude" or "longitude") by the order of the module docstring."""
+    """The session's `field` ("latitude" or "longitude") by the order of the module docstring: its
+    resolved position, else worked out here (COALESCE stops at the first value: the subqueries run only for
+    the sessions without one)."""
     own = Case(When(_borrowed_elsewhere(), then=Value(None)), default=F(field), output_field=FloatField())
-    return Coalesce(own, _stop(field), _commune(field), F(field), output_field=FloatField())
+    return Coalesce(
+        F(f"place_{field}"), own, _stop(field), _commune(field), F(field), output_field=FloatField()
+    )
 
 
 def with_place(occurrences):
@@ -80,25 +89,25 @@ def distance_from(occurrence, point: Point | None) -> float | None:
 
 
 def _box(point: Point, radius_km: float) -> Q:
-    """Sessions placed by their own coordinates inside the square around the circle: a comparison of
-    columns that spares most sessions of a region working out their place."""
+    """Sessions whose resolved position is inside the square around the circle: a range of the
+    `occurrence_place` index, which spares most sessions of a region working out their place."""
     dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
     widest = math.radians(min(abs(point.latitude) + dlat, 89.0))
     dlon = math.degrees(radius_km / (EARTH_RADIUS_KM * math.cos(widest)))
     return Q(
-        latitude__range=(point.latitude - dlat, point.latitude + dlat),
-        longitude__range=(point.longitude - dlon, point.longitude + dlon),
+        place_latitude__range=(point.latitude - dlat, point.latitude + dlat),
+        place_longitude__range=(point.longitude - dlon, point.longitude + dlon),
     )
 
 
 def within(occurrences, point: Point, radius_km: float):
     """Sessions at most `radius_km` from `point`, and every remote one (see the module docstring).
 
-    Only the sessions in the square around the circle, those placed otherwise than by their own
-    coordinates (none, or borrowed from their structure) and the remote ones can qualify: that test of
-    plain columns comes first; the flat-earth distance decides."""
+    Only the sessions whose resolved position is in the square around the circle, and those without one
+    (remote, or to be placed when read) can qualify: that test of the session's own indexed columns comes
+    first; the flat-earth distance decides."""
     remote = Q(atelier__format=enums.Format.REMOTE)
-    candidates = _box(point, radius_km) | Q(latitude__isnull=True) | _borrowed_elsewhere() | remote
+    candidates = _box(point, radius_km) | Q(place_latitude__isnull=True)
     km_per_degree = math.radians(EARTH_RADIUS_KM)
     north = (F("session_latitude") - Value(point.latitude)) * Value(km_per_degree)
     east = (F("session_longitude") - Value(point.longitude)) * Value(

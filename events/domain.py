@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -163,6 +163,29 @@ def extend_sessions(*, today: date | None = None) -> int:
     for offset in range(0, len(finished), WRITE_BATCH):
         Atelier.objects.filter(pk__in=finished[offset : offset + WRITE_BATCH]).update(occurrences_until=until)
     return count
+
+
+def follow_structure(*, structure) -> int:
+    """Move the sessions held at `structure` (`Occurrence.at_structure`) to its coordinates; return how
+    many changed.
+
+    Called whenever a structure is published (`events.signals`: the admin, the national import, the
+    federation mirror all publish a revision), so that « près de » finds the sessions where the structure
+    now is without rebuilding its series. One UPDATE, which leaves the rows already right alone (a
+    publication that did not move the structure writes nothing). A structure without coordinates leaves its
+    sessions without a resolved position: they are then placed when read (`events.distance`).
+    """
+    if structure.latitude is not None and structure.longitude is not None:
+        latitude, longitude = structure.latitude, structure.longitude
+        right = Q(place_latitude=latitude, place_longitude=longitude)
+    else:
+        latitude = longitude = None
+        right = Q(place_latitude__isnull=True)
+    return (
+        Occurrence.objects.filter(at_structure=True, atelier__structure=structure)
+        .exclude(right)
+        .update(latitude=latitude, longitude=longitude, place_latitude=latitude, place_longitude=longitude)
+    )
 
 
 # ---- ateliers ----------------------------------------------------------------------------------------

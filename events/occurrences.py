@@ -42,6 +42,7 @@ SESSION_FIELDS = frozenset(
         "commune",
         "latitude",
         "longitude",
+        "format",
     }
 )
 
@@ -67,6 +68,7 @@ def build_occurrences(atelier, *, today: date | None = None, overrides=None) -> 
     commune, place_name = atelier.place_commune(), atelier.place_label()
     address = atelier.address or atelier.structure.adresse
     latitude, longitude = atelier.coordinates() or (None, None)
+    place = session_place(atelier)
     duration = schedule.duration
     # What every session of the series shares unless an override says otherwise: built once per series, not
     # once per session (a first import builds some 10,000 sessions in a row).
@@ -79,6 +81,7 @@ def build_occurrences(atelier, *, today: date | None = None, overrides=None) -> 
         "latitude": latitude,
         "longitude": longitude,
         "is_moved": False,
+        **place,
     }
     rows = []
     for local_start in capped(schedule.starts_between(window_start, window_end), today, atelier):
@@ -95,6 +98,7 @@ def build_occurrences(atelier, *, today: date | None = None, overrides=None) -> 
                     local_date=local_start.date(),
                     is_evening=local_start.hour >= enums.EVENING_HOUR,
                     is_weekend=local_start.weekday() >= 5,
+                    spans_days=runs_past_midnight(local_start, local_start + duration),
                     **shared,
                 )
             )
@@ -115,9 +119,11 @@ def build_occurrences(atelier, *, today: date | None = None, overrides=None) -> 
                 commune=override.commune or commune,
                 latitude=override.latitude,
                 longitude=override.longitude,
+                **own_place(atelier, override.latitude, override.longitude),
             )
         values.update(seats_taken=override.seats_taken, note=override.note, title=override.title)
         local = to_local_naive(start)
+        values["spans_days"] = runs_past_midnight(local, to_local_naive(end))
         rows.append(
             Occurrence(
                 recurrence_id=recurrence_id,
@@ -131,6 +137,33 @@ def build_occurrences(atelier, *, today: date | None = None, overrides=None) -> 
         )
     rows.sort(key=lambda row: row.start)
     return rows
+
+
+def runs_past_midnight(local_start: datetime, local_end: datetime) -> bool:
+    """Whether a session still runs after the midnight that ends its first day (`Occurrence.spans_days`);
+    an all-day session, which ends at that midnight, does not."""
+    return local_end > datetime.combine(local_start.date() + timedelta(days=1), time.min)
+
+
+def own_place(atelier, latitude, longitude) -> dict:
+    """The resolved position of a session with a place of its own (`Occurrence.place_latitude`): its
+    coordinates; none for a remote one (near everyone) or one without coordinates (looked up when read)."""
+    if atelier.format == enums.Format.REMOTE or latitude is None or longitude is None:
+        latitude = longitude = None
+    return {"place_latitude": latitude, "place_longitude": longitude, "at_structure": False}
+
+
+def session_place(atelier) -> dict:
+    """The resolved position of the series' sessions (see `Occurrence.place_latitude` and
+    `events.distance`): the atelier's own coordinates, else its structure's when it is held in the
+    structure's commune (`at_structure`: they follow the structure when it moves). Held in another commune
+    without coordinates, or remote: no position here; the reader looks it up, or lets it through."""
+    if atelier.latitude is not None and atelier.longitude is not None:
+        return own_place(atelier, atelier.latitude, atelier.longitude)
+    structure = atelier.structure
+    if atelier.format == enums.Format.REMOTE or atelier.place_commune() != structure.commune:
+        return own_place(atelier, None, None)
+    return {**own_place(atelier, structure.latitude, structure.longitude), "at_structure": True}
 
 
 def capped(starts: list[datetime], today: date, atelier) -> list[datetime]:

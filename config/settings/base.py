@@ -337,6 +337,9 @@ MAILLAGE_ICAL_DOMAIN = os.environ.get("MAILLAGE_ICAL_DOMAIN", "maillage.localhos
 MAILLAGE_AGENDA_DAY_LIMIT = 8
 # Communes offered by the agenda's « Commune » filter: those with the most structures, then ateliers.
 MAILLAGE_AGENDA_MAX_COMMUNES = 400
+# Above this many bassins (a national instance), the regional agenda offers only the communes of the chosen
+# bassins (at most this many chosen), plus those asked for: see `events.views.agenda.offered_communes`.
+MAILLAGE_AGENDA_COMMUNES_MAX_BASSINS = 30
 # « Envoyer à la personne » (pro/referral.py): e-mails a member may send an hour from /pro/orienter/.
 MAILLAGE_REFERRAL_EMAILS_PER_HOUR = int(os.environ.get("MAILLAGE_REFERRAL_EMAILS_PER_HOUR", "20"))
 # .ics of the agenda, a bassin, a structure: series with a session from ICS_HISTORY_DAYS ago to

@@ -7,9 +7,12 @@ Time facts used by filters (local date, evening, weekend) are computed once, in 
 written.
 """
 
+from datetime import timedelta
+
 from django.db import models
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Min, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, Least, RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.fields import has_any
@@ -76,7 +79,25 @@ class OccurrenceQuerySet(models.QuerySet):
         return queryset
 
     def upcoming(self, now):
-        return self.filter(end__gte=now)
+        """Sessions not over at `now`, those that started on an earlier day and still run included.
+
+        Why the day bound: the agenda reads its page along the (local_date, start) index, and `end` alone
+        would make PostgreSQL walk every past session of the year (the window keeps twelve months back)
+        before the first one still to come. A session that ends on its own day and is not over started
+        today or later; only those spanning several days (`spans_days`, few, indexed) can have started
+        earlier, so the first day of the one still running that started first bounds the walk.
+        """
+        # The day of the instant just before `now`: a session ending at midnight exactly is not over then.
+        today = Value(timezone.localdate(now - timedelta(microseconds=1)), output_field=models.DateField())
+        # MIN over the running ones, not ORDER BY local_date LIMIT 1: SQLite would walk the day index for it.
+        running = (
+            self.model._default_manager.filter(spans_days=True, end__gte=now)
+            .values("spans_days")
+            .annotate(first=Min("local_date"))
+            .values("first")
+        )
+        first_day = Least(Coalesce(Subquery(running), today), today)
+        return self.filter(end__gte=now, local_date__gte=first_day)
 
     def in_bassins(self, bassins):
         return self.filter(atelier__structure__bassin__in=bassins) if bassins else self
@@ -150,6 +171,18 @@ class Occurrence(models.Model):
     address = models.CharField(_("adresse"), max_length=255, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    # Where « près de » finds the session, resolved when the row is written (see `events.distance`): its own
+    # coordinates, else its structure's. Empty for a remote session and for one that must be looked up
+    # when read (held in another commune without coordinates: an itinerant stop, else the commune). Kept
+    # in plain columns so that the square around a circle is an index range over millions of sessions.
+    place_latitude = models.FloatField(null=True, blank=True)
+    place_longitude = models.FloatField(null=True, blank=True)
+    # The session is at its structure (no place of its own, in the structure's commune): when the
+    # structure moves, its coordinates follow (`events.domain.follow_structure`), without a rebuild.
+    at_structure = models.BooleanField(default=False)
+    # Ends on a later local day than it starts (an exhibition, a two-day training): the only sessions
+    # that can still be running while having started before today (`OccurrenceQuerySet.upcoming`).
+    spans_days = models.BooleanField(default=False)
     seats_taken = models.PositiveIntegerField(default=0)
     note = models.CharField(max_length=255, blank=True)
     # The session's own title (`SessionOverride.title`); empty: the atelier's.
@@ -170,6 +203,13 @@ class Occurrence(models.Model):
             # The agenda filtered by commune reads its page along this one, already in agenda order:
             # walking the (local_date, start) index for one commune's sessions among millions took seconds.
             models.Index(fields=["commune", "local_date", "start"], name="occurrence_commune_day"),
+            # « Près de »: the square around the circle is a range of this index, and the sessions to place
+            # when read (no resolved position) are its NULL entries. The day comes with them, so that the
+            # first day still to come (`upcoming`) is tested in the index too, not by ANDing the bitmap of
+            # every session to come along (local_date, start).
+            models.Index(fields=["place_latitude", "place_longitude", "local_date"], name="occurrence_place"),
+            # The sessions that may still run after starting on an earlier day: few, read by `upcoming`.
+            models.Index(fields=["end"], name="occurrence_spanning_end", condition=models.Q(spans_days=True)),
         ]
 
     def __str__(self):

@@ -137,6 +137,30 @@ def _communes(ateliers, today: date) -> list[str]:
     return sorted(places, key=lambda place: (_without_accents(place).casefold(), place))
 
 
+def offered_communes(request, scope: Scope, today: date) -> tuple[list[str], bool]:
+    """The communes the « Commune » filter offers, and whether choosing a bassin would offer more.
+
+    Within a few bassins (a bassin's or a structure's agenda, the regional agenda of a territory of at most
+    `MAILLAGE_AGENDA_COMMUNES_MAX_BASSINS` bassins): every commune with sessions ahead (`_communes`). At
+    national scale, the communes of the chosen bassins only (when at most that many are chosen), plus those
+    already in the address, so that a shared link keeps its filter. Why: `_communes` groups every series of
+    the scope, a cost that grows with the country (hundreds of milliseconds for 200,000 series), for a list
+    of thousands of communes that nobody could choose from; the same rule as the directory's.
+    """
+    limit = settings.MAILLAGE_AGENDA_COMMUNES_MAX_BASSINS
+    if len(scope.bassins) <= limit:
+        return _communes(scope.ateliers, today), False
+    slugs = set(request.GET.getlist("bassin"))
+    chosen = [bassin for bassin in scope.bassins if bassin.slug in slugs]
+    communes = []
+    if chosen and len(chosen) <= limit:
+        communes = _communes(scope.ateliers.filter(structure__bassin__in=chosen), today)
+    max_length = Occurrence._meta.get_field("commune").max_length
+    asked = [name for name in request.GET.getlist("commune") if 0 < len(name) <= max_length]
+    communes = set(communes) | set(asked[: settings.MAILLAGE_AGENDA_MAX_COMMUNES])
+    return sorted(communes, key=lambda place: (_without_accents(place).casefold(), place)), not chosen
+
+
 def _without_accents(text: str) -> str:
     return "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
 
@@ -270,7 +294,8 @@ def _month_context(request, form, sessions, today):
 
 def render_agenda(request, scope: Scope):
     today = timezone.localdate()
-    form = AgendaFilterForm(request.GET, bassins=scope.bassins, communes=_communes(scope.ateliers, today))
+    communes, communes_need_bassin = offered_communes(request, scope, today)
+    form = AgendaFilterForm(request.GET, bassins=scope.bassins, communes=communes)
     form.is_valid()  # Invalid values are dropped by the form; what remains is applied.
     view = request.GET.get("vue") if request.GET.get("vue") in VIEWS else "liste"
     sessions = form.filter_occurrences(scope.occurrences).for_listing()
@@ -289,6 +314,7 @@ def render_agenda(request, scope: Scope):
             "scope": scope,
             "form": form,
             "near": form.near,
+            "communes_need_bassin": communes_need_bassin,
             "view": view,
             "agenda_url": request.path,
             "quick_periods": quick_periods(request, form, today),

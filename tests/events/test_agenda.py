@@ -736,3 +736,87 @@ def test_text_search_is_kept_in_feed_links_and_applied_by_the_ics_export(client,
     calendar_text = client.get("/agenda.ics", {"q": "seniors"}).content.decode()
     assert "Tablette pour les seniors" in calendar_text
     assert "Samedi en famille" not in calendar_text
+
+
+def test_agenda_lists_a_session_still_running_that_started_days_ago(client, mediatheque):
+    today = timezone.localdate()
+    AtelierFactory(
+        structure=mediatheque,
+        title="Exposition",
+        start_date=today - timedelta(days=3),
+        end_date=today + timedelta(days=2),
+    )
+    AtelierFactory(structure=mediatheque, title="Fini hier", start_date=today - timedelta(days=1))
+    AtelierFactory(structure=mediatheque, title="À venir")
+
+    response = client.get("/agenda/")
+
+    assert listed_titles(response) == ["Exposition", "À venir"]
+
+
+# ---- communes offered at national scale (more bassins than MAILLAGE_AGENDA_COMMUNES_MAX_BASSINS) ----
+
+
+@pytest.fixture
+def national(catalogue, mediatheque, tuesday, settings):
+    """Two bassins counted as many: Bourges (its médiathèque, and a place in Mehun) and Vierzon."""
+    settings.MAILLAGE_AGENDA_COMMUNES_MAX_BASSINS = 1
+    mehun = StructureFactory(bassin=mediatheque.bassin, slug="mehun", commune="Mehun-sur-Yèvre")
+    AtelierFactory(structure=mehun, title="Mehun", start_date=tuesday)
+
+
+def offered(response) -> list[str]:
+    return [value for value, _label in response.context["form"].fields["commune"].choices]
+
+
+def test_national_agenda_offers_no_commune_until_a_bassin_is_chosen(client, national):
+    response = client.get("/agenda/")
+
+    assert offered(response) == []
+    assert "choisissez d’abord un bassin de vie" in response.text
+
+
+def test_national_agenda_offers_the_communes_of_the_chosen_bassin(client, national):
+    response = client.get("/agenda/", {"bassin": "bourges"})
+
+    assert offered(response) == ["Bourges", "Mehun-sur-Yèvre"]
+    assert "choisissez d’abord un bassin de vie" not in response.text
+
+
+def test_national_agenda_keeps_a_commune_asked_in_the_address(client, national):
+    response = client.get("/agenda/", {"commune": "Vierzon"})
+
+    assert offered(response) == ["Vierzon"]
+    assert listed_titles(response) == ["Démarches en soirée"]
+
+
+def test_a_bassin_agenda_offers_its_communes_at_national_scale_too(client, national):
+    response = client.get("/bassins/bourges/agenda/")
+
+    assert offered(response) == ["Bourges", "Mehun-sur-Yèvre"]
+
+
+@pytest.mark.parametrize("count", [100, 2000])
+@pytest.mark.parametrize(
+    ("params", "queries"),
+    [
+        # Bassins (2), count, page bound and page (3): no list of communes to read.
+        ({}, 5),
+        ({"commune": "Bourges"}, 5),
+        # One chosen bassin: its communes (1).
+        ({"bassin": "bourges"}, 6),
+    ],
+)
+def test_national_agenda_query_count_does_not_grow_with_sessions(
+    client, django_assert_num_queries, sessions_of_size, tuesday, settings, count, params, queries
+):
+    settings.MAILLAGE_AGENDA_COMMUNES_MAX_BASSINS = 1
+    BassinFactory(title="Bassin de Vierzon", slug="vierzon")
+    sessions_of_size(count)
+    params = {"du": tuesday.isoformat(), **params}
+    client.get("/agenda/", params)
+
+    with django_assert_num_queries(queries):
+        response = client.get("/agenda/", params)
+
+    assert response.context["result_count"] > 0

@@ -3,8 +3,12 @@ shown, the summary line, the commune not found, and query counts that do not gro
 
 import math
 from datetime import timedelta
+from importlib import import_module
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
+from django.db import connection
 from django.utils import timezone
 
 from events import enums
@@ -322,3 +326,39 @@ def test_pages_listing_sessions_without_near_show_no_distance(client, places):
     assert response.status_code == 200
     assert "Smartphone à Issoudun" in response.content.decode()
     assert "session__distance" not in response.content.decode()
+
+
+def test_a_structure_that_moved_takes_its_sessions_with_it(client, places):
+    structure = places["issoudun"].structure
+    structure.latitude, structure.longitude = LEVROUX
+
+    structure.save_revision().publish()
+
+    near_levroux = Point(LEVROUX[0], LEVROUX[1], "Levroux")
+    assert titles(within(Occurrence.objects.all(), near_levroux, 10)) == [
+        "En visio",
+        "Le bus à Levroux",
+        "Smartphone à Issoudun",
+    ]
+    assert titles(within(Occurrence.objects.all(), ISSOUDUN, 10)) == ["En visio"]
+
+
+def test_the_migration_fills_the_positions_that_sessions_are_written_with(places, day):
+    """The data fill of migration 0015 gives the rows what `build_occurrences` gives them."""
+    structure = places["issoudun"].structure
+    AtelierFactory(structure=structure, title="Deux jours", start_date=day, end_date=day + timedelta(days=1))
+    fill = import_module("events.migrations.0015_occurrence_place_and_span").fill
+    fields = ("atelier__title", "place_latitude", "place_longitude", "at_structure", "spans_days")
+    written = sorted(Occurrence.objects.values_list(*fields))
+    Occurrence.objects.update(place_latitude=None, place_longitude=None, at_structure=False, spans_days=False)
+
+    fill(django_apps, SimpleNamespace(connection=connection))
+
+    assert sorted(Occurrence.objects.values_list(*fields)) == written
+    assert written == [
+        ("Deux jours", 46.9485, 1.9936, True, True),
+        ("En visio", None, None, False, False),
+        ("Le bus à Levroux", None, None, False, False),
+        ("Smartphone à Issoudun", 46.9485, 1.9936, True, False),
+        ("Tablette à Châteauroux", 46.8103, 1.6913, True, False),
+    ]

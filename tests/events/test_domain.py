@@ -1,6 +1,7 @@
 """Workflows of `events.domain`: rebuilding and extending sessions, duplicating an atelier, changing,
 cancelling and restoring one session."""
 
+import math
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from events.models import Atelier, Occurrence, SessionOverride
 from events.occurrences import build_occurrences
 from events.recurrence import PARIS, localize
 from tests.events.schedules import TODAY, sessions, weekly
-from tests.factories import AtelierFactory
+from tests.factories import AtelierFactory, StructureFactory
 
 
 @pytest.fixture
@@ -227,7 +228,11 @@ def test_create_ateliers_inserts_each_row_once_with_the_sessions_rebuild_would_w
     assert (snapshot(bounded), snapshot(open_ended)) == written
     assert written[0][1:] == (date(2027, 1, 26), date(2028, 1, 17))
     assert (len(written[0][0]), count) == (3, 3 + len(written[1][0]))
-    assert [query["sql"].split()[0] for query in queries.captured_queries] == ["INSERT", "INSERT"]
+    # The ateliers, then their sessions: as many INSERTs as the backend's batches (SQLite caps
+    # the parameters of one statement).
+    fields = [field for field in Occurrence._meta.concrete_fields if not field.primary_key]
+    batches = math.ceil(count / min(connection.ops.bulk_batch_size(fields, range(count)), domain.WRITE_BATCH))
+    assert [query["sql"].split()[0] for query in queries.captured_queries] == ["INSERT"] * (1 + batches)
 
 
 def test_create_ateliers_without_sessions_inserts_the_ateliers_only(clock, structure):
@@ -255,3 +260,46 @@ def test_a_session_change_is_stamped_for_peers_the_series_is_not(atelier):
 
     assert restored.updated_at == before
     assert before < cancelled <= restored.sessions_changed_at
+
+
+# ---- sessions follow their structure ----
+
+
+def test_follow_structure_moves_the_sessions_held_there_only(db):
+    structure = StructureFactory(latitude=47.0, longitude=2.0)
+    at_structure = AtelierFactory(structure=structure, rrule="FREQ=WEEKLY;COUNT=2")
+    own_place = AtelierFactory(
+        structure=structure, rrule="FREQ=WEEKLY;COUNT=2", commune="Méreau", latitude=47.16, longitude=2.05
+    )
+    structure.latitude, structure.longitude = 46.5, 1.5
+    structure.save()
+
+    changed = domain.follow_structure(structure=structure)
+
+    assert changed == 2
+    assert set(at_structure.occurrences.values_list("place_latitude", "place_longitude", "latitude")) == {
+        (46.5, 1.5, 46.5)
+    }
+    assert set(own_place.occurrences.values_list("place_latitude", "place_longitude")) == {(47.16, 2.05)}
+    assert domain.follow_structure(structure=structure) == 0  # already right: nothing written
+
+
+def test_publishing_a_moved_structure_moves_its_sessions(db):
+    atelier = AtelierFactory(rrule="FREQ=WEEKLY;COUNT=2")
+    structure = atelier.structure
+    structure.latitude, structure.longitude = 45.75, 4.85
+
+    structure.save_revision().publish()
+
+    assert set(atelier.occurrences.values_list("place_latitude", "place_longitude")) == {(45.75, 4.85)}
+
+
+def test_a_structure_losing_its_coordinates_leaves_its_sessions_to_be_placed_when_read(db):
+    structure = StructureFactory(latitude=47.0, longitude=2.0)
+    atelier = AtelierFactory(structure=structure, rrule="FREQ=WEEKLY;COUNT=2")
+    structure.latitude = structure.longitude = None
+    structure.save()
+
+    domain.follow_structure(structure=structure)
+
+    assert set(atelier.occurrences.values_list("place_latitude", "at_structure")) == {(None, True)}

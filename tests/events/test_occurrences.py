@@ -276,3 +276,70 @@ def test_typed_atelier_in_the_spring_forward_gap_moves_forward_by_the_gap(clock,
 
 def to_local(moment: datetime) -> datetime:
     return moment.astimezone(PARIS).replace(tzinfo=None)
+
+
+# ---- where « près de » finds a session, and whether it runs past its first day ----
+
+
+def test_a_session_at_its_structure_takes_its_position_and_follows_it(clock, structure):
+    atelier = weekly(structure, rrule="FREQ=WEEKLY;COUNT=1")
+
+    row = sessions(atelier)[0]
+
+    assert (row.place_latitude, row.place_longitude, row.at_structure) == (47.22, 2.07, True)
+
+
+def test_a_session_with_coordinates_of_its_own_keeps_them(clock, structure):
+    atelier = weekly(structure, rrule="FREQ=WEEKLY;COUNT=1", commune="Bourges", latitude=47.08, longitude=2.4)
+
+    row = sessions(atelier)[0]
+
+    assert (row.place_latitude, row.place_longitude, row.at_structure) == (47.08, 2.4, False)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"commune": "Méreau"},  # elsewhere without coordinates: looked up when read
+        {"format": enums.Format.REMOTE, "online_url": "https://visio.example/"},  # near everyone
+    ],
+)
+def test_a_session_elsewhere_without_coordinates_or_remote_has_no_position(clock, structure, fields):
+    atelier = weekly(structure, rrule="FREQ=WEEKLY;COUNT=1", **fields)
+
+    row = sessions(atelier)[0]
+
+    assert (row.place_latitude, row.place_longitude, row.at_structure) == (None, None, False)
+
+
+def test_a_session_moved_to_a_place_takes_the_place_coordinates(clock, structure):
+    atelier = weekly(structure, rrule="FREQ=WEEKLY;COUNT=2")
+    first = sessions(atelier)[0]
+
+    update_session(
+        atelier=atelier,
+        original_start=first.recurrence_id,
+        place_name="Salle des fêtes",
+        commune="Méreau",
+        latitude=47.16,
+        longitude=2.05,
+    )
+
+    places = [(row.place_latitude, row.place_longitude, row.at_structure) for row in sessions(atelier)]
+    assert places == [(47.16, 2.05, False), (47.22, 2.07, True)]
+
+
+@pytest.mark.parametrize(
+    ("fields", "spans"),
+    [
+        ({}, False),
+        # An all-day session ends at the midnight that closes its day.
+        ({"all_day": True, "start_time": time(0), "end_time": time(0), "end_date": date(2027, 1, 13)}, False),
+        ({"all_day": True, "start_time": time(0), "end_time": time(0), "end_date": date(2027, 1, 15)}, True),
+        ({"start_time": time(22), "end_time": time(1), "end_date": date(2027, 1, 13)}, True),
+    ],
+)
+def test_spans_days_says_whether_a_session_runs_past_its_first_day(clock, structure, fields, spans):
+    atelier = weekly(structure, rrule="", **fields)
+
+    assert [row.spans_days for row in sessions(atelier)] == [spans]

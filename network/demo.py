@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.models import Site
 
 from . import domain
@@ -210,10 +211,13 @@ def load_demo_territory(*, fixture: Path = DEMO_FIXTURE, accounts: bool = True, 
 def describe(report: DemoReport) -> str:
     if not report.changed:
         return _("Territoire de démonstration déjà en place : rien à faire.")
-    return _(
-        "Territoire de démonstration : %(b)d bassin(s), %(s)d structure(s) et %(a)d compte(s) créés."
-    ) % {
-        "b": report.bassins_created,
-        "s": report.structures_created,
-        "a": len(report.accounts_created),
+    bassins = ngettext("%(count)d bassin créé", "%(count)d bassins créés", report.bassins_created)
+    structures = ngettext(
+        "%(count)d structure créée", "%(count)d structures créées", report.structures_created
+    )
+    accounts = ngettext("%(count)d compte créé", "%(count)d comptes créés", len(report.accounts_created))
+    return _("Territoire de démonstration : %(bassins)s, %(structures)s, %(accounts)s.") % {
+        "bassins": bassins % {"count": report.bassins_created},
+        "structures": structures % {"count": report.structures_created},
+        "accounts": accounts % {"count": len(report.accounts_created)},
     }

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.models import Site
 
 from network.demo import DEMO_COORDINATOR, DEMO_EDITOR, DEMO_PASSWORD_DEFAULT
@@ -224,9 +225,11 @@ class DemoCycleReport:
     def describe(self) -> str:
         if not self.cycle_created and not self.contributions_created:
             return _("Cycle de démonstration déjà en place : rien à faire.")
-        return _("Cycle de démonstration « Human Tech Days » : %(n)d contribution(s) créée(s).") % {
-            "n": self.contributions_created
-        }
+        return ngettext(
+            "Cycle de démonstration « Human Tech Days » : %(count)d contribution créée.",
+            "Cycle de démonstration « Human Tech Days » : %(count)d contributions créées.",
+            self.contributions_created,
+        ) % {"count": self.contributions_created}
 
 
 def demo_week(today: date | None = None) -> date:

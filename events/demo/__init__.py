@@ -24,6 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from network.demo import read_fixture
 from network.models import StructurePage
@@ -61,10 +63,13 @@ class DemoAteliersReport:
     uids: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
-        return (
-            f"Ateliers de démonstration : {self.created} créé(s), {self.updated} mis à jour, "
-            f"{self.deleted} retiré(s), {self.unchanged} inchangé(s)."
-        )
+        parts = [
+            ngettext("%(count)d créé", "%(count)d créés", self.created) % {"count": self.created},
+            ngettext("%(count)d mis à jour", "%(count)d mis à jour", self.updated) % {"count": self.updated},
+            ngettext("%(count)d retiré", "%(count)d retirés", self.deleted) % {"count": self.deleted},
+            ngettext("%(count)d inchangé", "%(count)d inchangés", self.unchanged) % {"count": self.unchanged},
+        ]
+        return _("Ateliers de démonstration : %(counts)s.") % {"counts": ", ".join(parts)}
 
 
 def demo_uid(slug: str, n: int | str) -> str:

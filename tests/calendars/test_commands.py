@@ -40,10 +40,10 @@ def test_import_ical_file_creates_ateliers_and_reimport_updates_nothing(structur
 
     feed = Feed.objects.get(structure=structure)
     assert first.splitlines()[1] == (
-        "  2 événement(s) lu(s) : 2 créé(s), 0 mis à jour, 0 annulé(s), 0 inchangé(s), 0 ignoré(s)"
+        "  2 événements lus : 2 créés, 0 mis à jour, 0 annulé, 0 inchangé, 0 ignoré"
     )
     assert second.splitlines()[1] == (
-        "  2 événement(s) lu(s) : 0 créé(s), 0 mis à jour, 0 annulé(s), 2 inchangé(s), 0 ignoré(s)"
+        "  2 événements lus : 0 créé, 0 mis à jour, 0 annulé, 2 inchangés, 0 ignoré"
     )
     assert (feed.name, feed.active, feed.url) == ("Import manuel", False, str(FIXTURE.resolve()))
     assert Atelier.objects.filter(feed=feed, source=enums.Source.FEED).count() == 2
@@ -62,7 +62,7 @@ def test_import_ical_dry_run_writes_nothing(structure):
 def test_import_ical_from_url(structure, served):
     output = run("import_ical", f"{served}/agenda.ics", "--structure", "mediatheque-vierzon")
 
-    assert "2 créé(s)" in output
+    assert "2 créés" in output
     assert Feed.objects.get(structure=structure).url == f"{served}/agenda.ics"
 
 
@@ -83,7 +83,7 @@ def test_import_ical_reads_a_file_right_at_the_size_cap(structure, settings):
 
     output = run("import_ical", str(FIXTURE), "--structure", "mediatheque-vierzon")
 
-    assert "2 créé(s)" in output
+    assert "2 créés" in output
 
 
 def test_import_ical_unknown_structure_is_refused(db):
@@ -105,11 +105,11 @@ def test_sync_feeds_prints_counts_and_fails_when_a_feed_fails(structure, served)
     assert lines[0] == f"Médiathèque de Vierzon — Agenda (n° {good.pk})"
     assert (
         lines[1]
-        == "  2 événement(s) lu(s) : 2 créé(s), 0 mis à jour, 0 annulé(s), 0 inchangé(s), 0 ignoré(s)"
+        == "  2 événements lus : 2 créés, 0 mis à jour, 0 annulé, 0 inchangé, 0 ignoré"
     )
     assert lines[2] == f"Médiathèque de Vierzon — Ancien (n° {bad.pk})"
     assert lines[3].startswith("  échec : Le serveur a répondu 404")
-    assert lines[4] == "1 calendrier(s) synchronisé(s), 1 en échec."
+    assert lines[4] == "1 calendrier synchronisé, 1 en échec."
     bad.refresh_from_db()
     assert bad.status == FeedStatus.FAILING
 
@@ -119,5 +119,5 @@ def test_sync_feeds_single_inactive_feed(structure, served):
 
     output = run("sync_feeds", "--feed", str(feed.pk))
 
-    assert output.splitlines()[-1] == "1 calendrier(s) synchronisé(s), 0 en échec."
+    assert output.splitlines()[-1] == "1 calendrier synchronisé, 0 en échec."
     assert Atelier.objects.filter(feed=feed).count() == 2

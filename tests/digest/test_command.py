@@ -29,10 +29,10 @@ def test_dry_run_builds_and_prints_without_sending_or_recording(territory, week,
 
     assert smtp_sink.recipients() == []
     assert (Delivery.objects.count(), Subscription.objects.count()) == (0, 2)
-    assert "un@exemple.fr : 1 séance(s)" in output
-    assert "membre@exemple.fr : 1 séance(s)" in output
+    assert "un@exemple.fr : 1 séance, " in output
+    assert "membre@exemple.fr : 1 séance, " in output
     assert output.splitlines()[-1] == (
-        f"Essai pour la semaine {week} : 3 lettre(s) construite(s), 3 serai(en)t envoyée(s), "
+        f"Essai pour la semaine {week} : 3 lettres construites, 3 seraient envoyées, "
         "0 sans contenu (rien à envoyer). Rien n'a été envoyé ni enregistré."
     )
 
@@ -51,10 +51,10 @@ def test_send_reports_in_french_and_a_second_run_sends_nothing(territory, week, 
 
     assert smtp_sink.recipients() == ["deux@exemple.fr", "membre@exemple.fr", "un@exemple.fr"]
     assert first.strip() == (
-        f"Semaine {week} : 3 construite(s), 3 envoyée(s), 0 sans contenu (rien à envoyer), 0 ignorée(s) "
-        "(déjà envoyées ou prises par un autre processus), 0 en échec."
+        f"Semaine {week} : 3 construites, 3 envoyées, 0 sans contenu (rien à envoyer), 0 ignorée "
+        "(déjà envoyée ou prise par un autre processus), 0 en échec."
     )
-    assert second.startswith(f"Semaine {week} : 0 construite(s), 0 envoyée(s)")
+    assert second.startswith(f"Semaine {week} : 0 construite, 0 envoyée, 0 sans contenu")
 
 
 def test_send_to_one_address(territory, week, smtp_sink):

@@ -5,6 +5,8 @@ that a person sees what each calendar gave (and why one failed). Exits with stat
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from calendars.fetch import FetchError
 from calendars.models import Feed
@@ -14,12 +16,23 @@ from calendars.sync import sync_feed
 def describe_report(report) -> list[str]:
     """The report in French, as the admin shows it: counts, then warnings."""
     if report.not_modified:
-        return ["  calendrier inchangé depuis la dernière lecture : rien à faire"]
-    lines = [
-        f"  {report.event_count} événement(s) lu(s) : {report.created} créé(s), {report.updated} mis à jour, "
-        f"{report.cancelled} annulé(s), {report.unchanged} inchangé(s), {report.skipped} ignoré(s)"
+        return ["  " + _("calendrier inchangé depuis la dernière lecture : rien à faire")]
+    counts = [
+        ngettext("%(count)d créé", "%(count)d créés", report.created),
+        ngettext("%(count)d mis à jour", "%(count)d mis à jour", report.updated),
+        ngettext("%(count)d annulé", "%(count)d annulés", report.cancelled),
+        ngettext("%(count)d inchangé", "%(count)d inchangés", report.unchanged),
+        ngettext("%(count)d ignoré", "%(count)d ignorés", report.skipped),
     ]
-    lines += [f"  attention : {warning['message']}" for warning in report.warnings]
+    values = [report.created, report.updated, report.cancelled, report.unchanged, report.skipped]
+    read = ngettext("%(count)d événement lu", "%(count)d événements lus", report.event_count) % {
+        "count": report.event_count
+    }
+    detail = ", ".join(text % {"count": value} for text, value in zip(counts, values, strict=True))
+    lines = [f"  {read} : {detail}"]
+    lines += [
+        "  " + _("attention : %(message)s") % {"message": warning["message"]} for warning in report.warnings
+    ]
     return lines
 
 
@@ -37,7 +50,7 @@ class Command(BaseCommand):
             feeds = feeds.filter(structure__slug=structure)
         feeds = list(feeds)
         if not feeds:
-            raise CommandError("Aucun calendrier à synchroniser.")
+            raise CommandError(_("Aucun calendrier à synchroniser."))
         failures = 0
         for item in feeds:
             self.stdout.write(f"{item.structure.title} — {item} (n° {item.pk})")
@@ -45,10 +58,22 @@ class Command(BaseCommand):
                 report = sync_feed(feed=item)
             except FetchError as error:
                 failures += 1
-                self.stdout.write(self.style.ERROR(f"  échec : {error.message}"))
+                self.stdout.write(
+                    self.style.ERROR("  " + _("échec : %(message)s") % {"message": error.message})
+                )
                 continue
             for line in describe_report(report):
                 self.stdout.write(line)
-        self.stdout.write(f"{len(feeds) - failures} calendrier(s) synchronisé(s), {failures} en échec.")
+        synced = len(feeds) - failures
+        self.stdout.write(
+            ngettext("%(count)d calendrier synchronisé", "%(count)d calendriers synchronisés", synced)
+            % {"count": synced}
+            + ", "
+            + _("%(count)d en échec.") % {"count": failures}
+        )
         if failures:
-            raise CommandError(f"{failures} calendrier(s) en échec.", returncode=1)
+            raise CommandError(
+                ngettext("%(count)d calendrier en échec.", "%(count)d calendriers en échec.", failures)
+                % {"count": failures},
+                returncode=1,
+            )

@@ -3,6 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from digest.content import build_digests
 from digest.delivery import (
@@ -39,7 +41,7 @@ class Command(BaseCommand):
         if email:
             user = get_user_model().objects.filter(email__iexact=email.strip()).first()
             if user is None:
-                raise CommandError(f"Aucun compte avec l'adresse {email}.")
+                raise CommandError(_("Aucun compte avec l'adresse %(email)s.") % {"email": email})
         if dry_run:
             self.dry_run(week=week, user=user)
         else:
@@ -65,21 +67,29 @@ class Command(BaseCommand):
                 outcome.built += 1
                 if digest.is_empty:
                     outcome.empty += 1
-                    self.stdout.write(f"{subscription.user.email} : rien à envoyer")
+                    self.stdout.write(_("%(email)s : rien à envoyer") % {"email": subscription.user.email})
                     continue
                 outcome.sent += 1
                 self.stdout.write(
-                    f"{subscription.user.email} : {digest.sessions_count} séance(s), "
-                    f"{len(digest.new_ateliers)} nouvel(s) atelier(s), {len(digest.changes)} changement(s), "
-                    f"{len(digest.new_structures)} nouveau(x) lieu(x), {len(digest.new_members)} nouveau(x) "
-                    f"membre(s), {digest.pro_count} événement(s) du réseau — « {subject(digest)} »"
+                    _("%(email)s : %(contents)s — « %(subject)s »")
+                    % {
+                        "email": subscription.user.email,
+                        "contents": describe_contents(digest),
+                        "subject": subject(digest),
+                    }
                 )
                 if user is not None:
                     self.stdout.write(render_parts(digest)[0])
+        counts = [
+            ngettext("%(count)d lettre construite", "%(count)d lettres construites", outcome.built)
+            % {"count": outcome.built},
+            ngettext("%(count)d serait envoyée", "%(count)d seraient envoyées", outcome.sent)
+            % {"count": outcome.sent},
+            _("%(count)d sans contenu (rien à envoyer)") % {"count": outcome.empty},
+        ]
         self.stdout.write(
-            f"Essai pour la semaine {week} : {outcome.built} lettre(s) construite(s), {outcome.sent} "
-            f"serai(en)t envoyée(s), {outcome.empty} sans contenu (rien à envoyer). "
-            "Rien n'a été envoyé ni enregistré."
+            _("Essai pour la semaine %(week)s : %(counts)s. Rien n'a été envoyé ni enregistré.")
+            % {"week": week, "counts": ", ".join(counts)}
         )
 
     def send(self, *, week, user):
@@ -91,7 +101,8 @@ class Command(BaseCommand):
             subscription = Subscription.objects.receiving().filter(user=user).first()
             if subscription is None:
                 raise CommandError(
-                    f"{user.email} ne reçoit pas la lettre (désabonné·e, suspendu·e ou inactif)."
+                    _("%(email)s ne reçoit pas la lettre (désabonné·e, suspendu·e ou inactif).")
+                    % {"email": user.email}
                 )
             Delivery.objects.bulk_create(
                 [Delivery(subscription=subscription, week=week)], ignore_conflicts=True
@@ -106,18 +117,56 @@ class Command(BaseCommand):
         outcome = Outcome()
         for chunk in chunks(delivery_ids):
             outcome.merge(send_deliveries(week=week, delivery_ids=chunk))
-        self.stdout.write(
-            f"Semaine {week} : {outcome.built} construite(s), {outcome.sent} envoyée(s), "
-            f"{outcome.empty} sans contenu (rien à envoyer), {outcome.skipped} ignorée(s) "
-            f"(déjà envoyées ou prises par un autre processus), {outcome.failed} en échec."
-        )
+        counts = [
+            ngettext("%(count)d construite", "%(count)d construites", outcome.built)
+            % {"count": outcome.built},
+            ngettext("%(count)d envoyée", "%(count)d envoyées", outcome.sent) % {"count": outcome.sent},
+            _("%(count)d sans contenu (rien à envoyer)") % {"count": outcome.empty},
+            ngettext(
+                "%(count)d ignorée (déjà envoyée ou prise par un autre processus)",
+                "%(count)d ignorées (déjà envoyées ou prises par un autre processus)",
+                outcome.skipped,
+            )
+            % {"count": outcome.skipped},
+            _("%(count)d en échec") % {"count": outcome.failed},
+        ]
+        self.stdout.write(_("Semaine %(week)s : %(counts)s.") % {"week": week, "counts": ", ".join(counts)})
         if outcome.failed:
             self.stdout.write(
-                "Les lettres en échec seront reprises par le prochain envoi de la semaine "
-                "(relancez cette commande une fois le serveur SMTP revenu)."
+                _(
+                    "Les lettres en échec seront reprises par le prochain envoi de la semaine "
+                    "(relancez cette commande une fois le serveur SMTP revenu)."
+                )
             )
         if stuck:
             self.stdout.write(
-                f"{len(stuck)} lettre(s) bloquée(s) « en cours d'envoi » depuis plus d'une heure : "
-                "non renvoyées (elles ont peut-être été reçues), à vérifier."
+                ngettext(
+                    "%(count)d lettre bloquée « en cours d'envoi » depuis plus d'une heure : non renvoyée "
+                    "(elle a peut-être été reçue), à vérifier.",
+                    "%(count)d lettres bloquées « en cours d'envoi » depuis plus d'une heure : non renvoyées "
+                    "(elles ont peut-être été reçues), à vérifier.",
+                    len(stuck),
+                )
+                % {"count": len(stuck)}
             )
+
+
+def describe_contents(digest) -> str:
+    """What one letter holds, in words, for the dry run: the operator checks it before the real send."""
+    parts = [
+        ngettext("%(count)d séance", "%(count)d séances", digest.sessions_count),
+        ngettext("%(count)d nouvel atelier", "%(count)d nouveaux ateliers", len(digest.new_ateliers)),
+        ngettext("%(count)d changement", "%(count)d changements", len(digest.changes)),
+        ngettext("%(count)d nouveau lieu", "%(count)d nouveaux lieux", len(digest.new_structures)),
+        ngettext("%(count)d nouveau membre", "%(count)d nouveaux membres", len(digest.new_members)),
+        ngettext("%(count)d événement du réseau", "%(count)d événements du réseau", digest.pro_count),
+    ]
+    values = [
+        digest.sessions_count,
+        len(digest.new_ateliers),
+        len(digest.changes),
+        len(digest.new_structures),
+        len(digest.new_members),
+        digest.pro_count,
+    ]
+    return ", ".join(text % {"count": value} for text, value in zip(parts, values, strict=True))

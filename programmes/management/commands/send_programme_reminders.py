@@ -8,15 +8,17 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from programmes.reminders import send_reminders
 
 LABELS = {
-    "call_open": "ouverture de l'appel",
-    "call_closing": "clôture prochaine de l'appel",
-    "changes": "modifications attendues",
-    "session_soon": "séance dans les 7 jours",
-    "weekly_summary": "résumé de la semaine",
+    "call_open": gettext_lazy("ouverture de l'appel"),
+    "call_closing": gettext_lazy("clôture prochaine de l'appel"),
+    "changes": gettext_lazy("modifications attendues"),
+    "session_soon": gettext_lazy("séance dans les 7 jours"),
+    "weekly_summary": gettext_lazy("résumé de la semaine"),
 }
 
 
@@ -44,14 +46,25 @@ class Command(BaseCommand):
             counts = send_reminders(today=today)
         total = sum(counts[name] for name in LABELS)
         for name, label in LABELS.items():
-            self.stdout.write(f"{label} : {counts[name]} e-mail(s)")
+            emails = ngettext("%(count)d e-mail", "%(count)d e-mails", counts[name]) % {"count": counts[name]}
+            self.stdout.write(f"{label} : {emails}")
         cycles = counts["cycles"]
+        in_progress = ngettext("%(count)d cycle en cours", "%(count)d cycles en cours", cycles) % {
+            "count": cycles
+        }
         if dry_run:
+            reminders = ngettext("%(count)d rappel", "%(count)d rappels", total) % {"count": total}
             self.stdout.write(
-                f"Essai, rien n'est envoyé : {total} rappel(s) pour {cycles} cycle(s) en cours."
+                _("Essai, rien n'est envoyé : %(reminders)s pour %(cycles)s.")
+                % {"reminders": reminders, "cycles": in_progress}
             )
         else:
-            self.stdout.write(f"{total} rappel(s) préparé(s) pour {cycles} cycle(s) en cours.")
+            reminders = ngettext("%(count)d rappel préparé", "%(count)d rappels préparés", total) % {
+                "count": total
+            }
+            self.stdout.write(
+                _("%(reminders)s pour %(cycles)s.") % {"reminders": reminders, "cycles": in_progress}
+            )
 
     @staticmethod
     def _parse(value: str) -> date:

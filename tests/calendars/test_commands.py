@@ -103,10 +103,7 @@ def test_sync_feeds_prints_counts_and_fails_when_a_feed_fails(structure, served)
     lines = out.getvalue().splitlines()
     assert raised.value.returncode == 1
     assert lines[0] == f"Médiathèque de Vierzon — Agenda (n° {good.pk})"
-    assert (
-        lines[1]
-        == "  2 événements lus : 2 créés, 0 mis à jour, 0 annulé, 0 inchangé, 0 ignoré"
-    )
+    assert lines[1] == "  2 événements lus : 2 créés, 0 mis à jour, 0 annulé, 0 inchangé, 0 ignoré"
     assert lines[2] == f"Médiathèque de Vierzon — Ancien (n° {bad.pk})"
     assert lines[3].startswith("  échec : Le serveur a répondu 404")
     assert lines[4] == "1 calendrier synchronisé, 1 en échec."

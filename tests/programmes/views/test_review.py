@@ -1,7 +1,5 @@
-"""The coordinators' review list, scores, bulk acceptance, the coverage page and its CSV: who sees what."""
+"""The coordinators' review list, scores and bulk acceptance (`programmes.views.review`): who sees what."""
 
-import csv
-import io
 from datetime import timedelta
 
 import pytest
@@ -9,93 +7,15 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from events.enums import AtelierPublic, Theme
-from network import domain as network_domain
-from network.enums import MemberRole
 from programmes import domain
-from programmes.coverage import BYTE_ORDER_MARK
 from programmes.enums import ContributionState
 from programmes.models import ContributionScore
-from tests.factories import BassinFactory, StructureFactory, UserFactory
+from tests.factories import UserFactory
 
-from .factories import ContributionFactory, CycleFactory, coordinator_of, editor_of
+from .proposals import propose
 
 pytestmark = pytest.mark.django_db
 S = ContributionState
-
-
-@pytest.fixture
-def territory():
-    bourges = BassinFactory(title="Bassin de Bourges", slug="bourges")
-    vierzon = BassinFactory(title="Bassin de Vierzon", slug="vierzon")
-    return {
-        "bourges": bourges,
-        "vierzon": vierzon,
-        "mediatheque": StructureFactory(bassin=bourges, title="Médiathèque", commune="Bourges"),
-        "pij": StructureFactory(bassin=vierzon, title="PIJ", commune="Vierzon"),
-    }
-
-
-@pytest.fixture
-def cycle_coordinator(territory):
-    """Runs the cycle; a member of the network too (the professional area is for members)."""
-    user = UserFactory(first_name="Claire", last_name="Coord")
-    network_domain.add_member(structure=territory["pij"], user=user, role=MemberRole.MEDIATEUR)
-    return user
-
-
-@pytest.fixture
-def cycle(territory, cycle_coordinator):
-    return CycleFactory(
-        slug="htd-2027",
-        bassins=[territory["bourges"], territory["vierzon"]],
-        coordinators=[cycle_coordinator],
-    )
-
-
-@pytest.fixture
-def editors(territory):
-    return {"mediatheque": editor_of(territory["mediatheque"]), "pij": editor_of(territory["pij"])}
-
-
-@pytest.fixture
-def vierzon_coordinator(territory):
-    return coordinator_of(territory["vierzon"])
-
-
-def propose(cycle, structure, editor, *, day=1, **fields):
-    """A contribution submitted by its structure, as people do it."""
-    contribution = ContributionFactory(
-        cycle=cycle,
-        structure=structure,
-        created_by=editor,
-        dates=[(cycle.start_date + timedelta(days=day)).isoformat()],
-        **fields,
-    )
-    return domain.submit_contribution(contribution=contribution, by=editor)
-
-
-@pytest.fixture
-def proposals(cycle, territory, editors):
-    return {
-        "tablette": propose(
-            cycle,
-            territory["mediatheque"],
-            editors["mediatheque"],
-            day=2,
-            title="Tablette",
-            publics=[AtelierPublic.SENIORS],
-        ),
-        "cv": propose(
-            cycle,
-            territory["pij"],
-            editors["pij"],
-            day=1,
-            title="CV en ligne",
-            themes=[Theme.INSERTION_PRO],
-            publics=[AtelierPublic.JEUNES],
-        ),
-        "brouillon": ContributionFactory(cycle=cycle, structure=territory["pij"], title="Brouillon"),
-    }
 
 
 def review_url(cycle):
@@ -393,119 +313,3 @@ def test_bulk_accept_refused_to_a_plain_editor(client, cycle, editors, proposals
 
     proposals["cv"].refresh_from_db()
     assert (response.status_code, proposals["cv"].state) == (403, S.SUBMITTED)
-
-
-# Coverage page and CSV ---------------------------------------------------------------------------------
-
-
-def coverage_url(cycle, name="coverage"):
-    return reverse(f"programmes:{name}", kwargs={"slug": cycle.slug})
-
-
-def test_coverage_page_shows_the_whole_cycle_to_a_bassin_coordinator(
-    client, cycle, vierzon_coordinator, proposals
-):
-    client.force_login(vierzon_coordinator)
-
-    response = client.get(coverage_url(cycle))
-
-    assert response.status_code == 200
-    coverage = response.context["coverage"]
-    assert (coverage.totals.active, [line.active for line in coverage.bassins]) == (2, [1, 1])
-    assert response.context["whole_cycle"] is False
-    content = response.content.decode()
-    assert "ne contient que les contributions des bassins que vous coordonnez" in content
-    assert coverage_url(cycle, "coverage_csv") in content
-    assert "1 sur 3 (33 %)" in content
-
-
-def test_coverage_page_lists_and_maps_the_white_zones(client, cycle, cycle_coordinator, territory):
-    client.force_login(cycle_coordinator)
-
-    response = client.get(coverage_url(cycle))
-
-    content = response.content.decode()
-    assert [marker["name"] for marker in response.context["map_markers"]] == [
-        "Bassin de Bourges",
-        "Bassin de Vierzon",
-        "Bourges",
-        "Vierzon",
-    ]
-    assert f'id="zone-bassin-{territory["bourges"].pk}"' in content
-    assert 'id="carte"' in content
-
-
-def test_coverage_refused_to_a_plain_editor(client, cycle, editors):
-    client.force_login(editors["pij"])
-
-    assert client.get(coverage_url(cycle)).status_code == 403
-    assert client.get(coverage_url(cycle, "coverage_csv")).status_code == 403
-
-
-def read_csv(response):
-    text = response.content.decode("utf-8")
-    assert text.startswith(BYTE_ORDER_MARK)
-    return list(csv.reader(io.StringIO(text.removeprefix(BYTE_ORDER_MARK)), delimiter=";"))
-
-
-def test_coverage_csv_of_a_cycle_coordinator_holds_every_contribution(
-    client, cycle, cycle_coordinator, proposals
-):
-    client.force_login(cycle_coordinator)
-
-    response = client.get(coverage_url(cycle, "coverage_csv"))
-
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="htd-2027-contributions.csv"'
-    rows = read_csv(response)
-    assert rows[0][:3] == ["Numéro", "Titre", "État"]
-    assert [(row[1], row[2], row[3]) for row in rows[1:]] == [
-        ("CV en ligne", "Proposée", "Bassin de Vierzon"),
-        ("Tablette", "Proposée", "Bassin de Bourges"),
-    ]
-
-
-def test_coverage_csv_of_a_bassin_coordinator_holds_only_their_bassin(
-    client, cycle, vierzon_coordinator, proposals
-):
-    client.force_login(vierzon_coordinator)
-
-    rows = read_csv(client.get(coverage_url(cycle, "coverage_csv")))
-
-    assert [row[1] for row in rows[1:]] == ["CV en ligne"]
-
-
-def test_coverage_page_query_count_does_not_grow_with_contributions(
-    client, cycle, cycle_coordinator, territory, editors, proposals, django_assert_num_queries
-):
-    """Session and user (2), membership (1), cycle (1), is-coordinator checks (2), territory (1),
-    contributions (1), structures (1), then the base template's menu and user bar (3)."""
-    client.force_login(cycle_coordinator)
-    client.get(coverage_url(cycle))
-    with django_assert_num_queries(12):
-        client.get(coverage_url(cycle))
-    for n in range(5):
-        propose(cycle, territory["pij"], editors["pij"], title=f"En plus {n}", day=n)
-
-    with django_assert_num_queries(12):
-        response = client.get(coverage_url(cycle))
-
-    assert response.context["coverage"].totals.active == 7
-
-
-def test_coverage_csv_query_count_does_not_grow_with_contributions(
-    client, cycle, cycle_coordinator, territory, editors, proposals, django_assert_num_queries
-):
-    """Session and user (2), membership (1), cycle (1), is-coordinator checks (2), contributions with their
-    scores (1), co-organisers (1), bassins (1)."""
-    client.force_login(cycle_coordinator)
-    with django_assert_num_queries(9):
-        client.get(coverage_url(cycle, "coverage_csv"))
-    for n in range(5):
-        contribution = propose(cycle, territory["pij"], editors["pij"], title=f"En plus {n}")
-        contribution.co_organisers.set([territory["mediatheque"]])
-
-    with django_assert_num_queries(9):
-        response = client.get(coverage_url(cycle, "coverage_csv"))
-
-    assert len(read_csv(response)) == 8

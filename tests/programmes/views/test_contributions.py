@@ -4,15 +4,12 @@ A contribution someone may not see answers 404 on every page and action, so that
 another proposes.
 """
 
-from datetime import timedelta
-
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from network.enums import MemberRole
 from programmes import domain
@@ -21,7 +18,8 @@ from programmes.models import Contribution
 from tests.factories import StructureFactory, UserFactory
 from tests.pro.factories import make_member
 
-from .factories import ContributionFactory, CycleFactory, bassin_of, coordinator_of, editor_of
+from ..factories import ContributionFactory, CycleFactory, bassin_of, coordinator_of, editor_of
+from .proposals import close_call, form_data
 
 pytestmark = pytest.mark.django_db
 S = ContributionState
@@ -59,30 +57,6 @@ def contribution(cycle, host, editor):
 @pytest.fixture
 def submitted(contribution, editor):
     return domain.submit_contribution(contribution=contribution, by=editor)
-
-
-def form_data(cycle, **overrides) -> dict:
-    data = {
-        "title": "Faire ses démarches en ligne",
-        "summary": "Créer son compte, déposer un dossier, pas à pas.",
-        "description": "",
-        "format": "atelier",
-        "themes": ["Aide aux démarches administratives"],
-        "publics": ["Seniors"],
-        "date_1": (cycle.start_date + timedelta(days=1)).isoformat(),
-        "start_time": "14:00",
-        "end_time": "16:00",
-        "at_host": "on",
-        "registration": "sans",
-    }
-    data.update(overrides)
-    return data
-
-
-def close_call(cycle):
-    cycle.call_opens = timezone.localdate() - timedelta(days=20)
-    cycle.call_closes = timezone.localdate() - timedelta(days=1)
-    cycle.save()
 
 
 def text_of(response) -> str:

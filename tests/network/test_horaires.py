@@ -1,12 +1,9 @@
 """Tests of network.horaires, reading: the OSM `opening_hours` subset Maillage accepts, how later rules
 override earlier ones, ranges past midnight, public holidays, and the French errors for the rest
 (evaluating and displaying the parsed hours: test_horaires_display.py).
-
-These tests need no database: they only render lazy translations, hence the minimal settings below.
 """
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from network.horaires import (
@@ -15,27 +12,7 @@ from network.horaires import (
     parse_opening_hours,
     validate_opening_hours,
 )
-
-CLOSED: tuple = ()
-FULL_DAY = ((0, 1440),)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _settings_for_translations():
-    """Lazy messages need settings to be rendered; reuse the project's when pytest-django set them up."""
-    if not settings.configured:
-        settings.configure(USE_I18N=False)
-
-
-def _m(hhmm: str) -> int:
-    """Minutes since midnight ("09:30" → 570), to keep the expected grids readable."""
-    hours, minutes = hhmm.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
-def _r(start: str, end: str) -> tuple[int, int]:
-    return (_m(start), _m(end))
-
+from tests.network.hours_grid import CLOSED, FULL_DAY, at, span
 
 # --- Parsing: syntax elements -------------------------------------------------------------------
 
@@ -43,7 +20,7 @@ def _r(start: str, end: str) -> tuple[int, int]:
 def test_parse_single_day_sets_only_that_day():
     hours = parse_opening_hours("Mo 09:00-12:00")
 
-    assert hours.days == ((_r("09:00", "12:00"),), CLOSED, CLOSED, CLOSED, CLOSED, CLOSED, CLOSED)
+    assert hours.days == ((span("09:00", "12:00"),), CLOSED, CLOSED, CLOSED, CLOSED, CLOSED, CLOSED)
     assert hours.known is True
     assert hours.closed_on_public_holidays is False
 
@@ -51,58 +28,58 @@ def test_parse_single_day_sets_only_that_day():
 def test_parse_weekday_range_covers_each_day_of_the_range():
     hours = parse_opening_hours("Tu-Th 10:00-11:00")
 
-    assert hours.days == (CLOSED,) + ((_r("10:00", "11:00"),),) * 3 + (CLOSED,) * 3
+    assert hours.days == (CLOSED,) + ((span("10:00", "11:00"),),) * 3 + (CLOSED,) * 3
 
 
 def test_parse_wrapping_weekday_range_goes_through_sunday():
     hours = parse_opening_hours("Sa-Mo 10:00-11:00")
 
-    open_day = (_r("10:00", "11:00"),)
+    open_day = (span("10:00", "11:00"),)
     assert hours.days == (open_day, CLOSED, CLOSED, CLOSED, CLOSED, open_day, open_day)
 
 
 def test_parse_weekday_list_covers_listed_days_only():
     hours = parse_opening_hours("Mo,We,Fr 10:00-11:00")
 
-    open_day = (_r("10:00", "11:00"),)
+    open_day = (span("10:00", "11:00"),)
     assert hours.days == (open_day, CLOSED, open_day, CLOSED, open_day, CLOSED, CLOSED)
 
 
 def test_parse_weekday_list_mixed_with_range_and_spaces():
     hours = parse_opening_hours("Mo-We, Fr 10:00-11:00")
 
-    open_day = (_r("10:00", "11:00"),)
+    open_day = (span("10:00", "11:00"),)
     assert hours.days == (open_day, open_day, open_day, CLOSED, open_day, CLOSED, CLOSED)
 
 
 def test_parse_rule_without_selector_applies_every_day():
     hours = parse_opening_hours("10:00-11:00")
 
-    assert hours.days == ((_r("10:00", "11:00"),),) * 7
+    assert hours.days == ((span("10:00", "11:00"),),) * 7
 
 
 def test_parse_several_ranges_are_sorted_and_overlaps_merged():
     hours = parse_opening_hours("Mo 14:00-18:30, 09:00-12:00,11:00-12:30")
 
-    assert hours.days[0] == (_r("09:00", "12:30"), _r("14:00", "18:30"))
+    assert hours.days[0] == (span("09:00", "12:30"), span("14:00", "18:30"))
 
 
 def test_parse_touching_ranges_are_merged():
     hours = parse_opening_hours("Mo 09:00-12:00,12:00-13:00")
 
-    assert hours.days[0] == (_r("09:00", "13:00"),)
+    assert hours.days[0] == (span("09:00", "13:00"),)
 
 
 def test_parse_tolerates_whitespace_and_trailing_separator():
     hours = parse_opening_hours("  Mo-Fr  09:00 - 12:00 ;Sa 10:00-12:00  ; ")
 
-    assert hours.days == ((_r("09:00", "12:00"),),) * 5 + ((_r("10:00", "12:00"),), CLOSED)
+    assert hours.days == ((span("09:00", "12:00"),),) * 5 + ((span("10:00", "12:00"),), CLOSED)
 
 
 def test_parse_end_at_24_00_means_end_of_day():
     hours = parse_opening_hours("Mo 18:00-24:00")
 
-    assert hours.days[0] == ((_m("18:00"), 1440),)
+    assert hours.days[0] == ((at("18:00"), 1440),)
     assert hours.days[1] == CLOSED
 
 
@@ -110,7 +87,7 @@ def test_parse_end_at_24_00_means_end_of_day():
 def test_parse_off_word_closes_named_days(word):
     hours = parse_opening_hours(f"Mo-Su 09:00-12:00; Su {word}")
 
-    assert hours.days == ((_r("09:00", "12:00"),),) * 6 + (CLOSED,)
+    assert hours.days == ((span("09:00", "12:00"),),) * 6 + (CLOSED,)
 
 
 def test_parse_all_days_off_is_known_and_closed():
@@ -138,14 +115,14 @@ def test_parse_24_7_opens_all_day_every_day():
 def test_parse_later_rule_replaces_earlier_rule_for_its_days():
     hours = parse_opening_hours("Mo-Fr 09:00-12:00,14:00-18:00; We 09:00-12:00")
 
-    full = (_r("09:00", "12:00"), _r("14:00", "18:00"))
-    assert hours.days == (full, full, (_r("09:00", "12:00"),), full, full, CLOSED, CLOSED)
+    full = (span("09:00", "12:00"), span("14:00", "18:00"))
+    assert hours.days == (full, full, (span("09:00", "12:00"),), full, full, CLOSED, CLOSED)
 
 
 def test_parse_repeated_selector_replaces_instead_of_adding():
     hours = parse_opening_hours("Mo 09:00-12:00; Mo 14:00-18:00")
 
-    assert hours.days[0] == (_r("14:00", "18:00"),)
+    assert hours.days[0] == (span("14:00", "18:00"),)
 
 
 def test_parse_24_7_then_off_closes_only_named_day():
@@ -160,28 +137,28 @@ def test_parse_24_7_then_off_closes_only_named_day():
 def test_parse_range_past_midnight_spills_into_next_day():
     hours = parse_opening_hours("Fr 22:00-02:00")
 
-    assert hours.days[4] == ((_m("22:00"), 1440),)
-    assert hours.days[5] == (_r("00:00", "02:00"),)
+    assert hours.days[4] == ((at("22:00"), 1440),)
+    assert hours.days[5] == (span("00:00", "02:00"),)
 
 
 def test_parse_sunday_past_midnight_spills_into_monday():
     hours = parse_opening_hours("Su 23:00-01:30")
 
-    assert hours.days[6] == ((_m("23:00"), 1440),)
-    assert hours.days[0] == (_r("00:00", "01:30"),)
+    assert hours.days[6] == ((at("23:00"), 1440),)
+    assert hours.days[0] == (span("00:00", "01:30"),)
 
 
 def test_parse_range_ending_at_midnight_does_not_spill():
     hours = parse_opening_hours("Fr 22:00-00:00")
 
-    assert hours.days[4] == ((_m("22:00"), 1440),)
+    assert hours.days[4] == ((at("22:00"), 1440),)
     assert hours.days[5] == CLOSED
 
 
 def test_parse_spill_is_kept_when_next_day_is_overridden():
     hours = parse_opening_hours("Fr 22:00-02:00; Sa 10:00-12:00")
 
-    assert hours.days[5] == (_r("00:00", "02:00"), _r("10:00", "12:00"))
+    assert hours.days[5] == (span("00:00", "02:00"), span("10:00", "12:00"))
 
 
 # --- Parsing: public holidays -----------------------------------------------------------------
@@ -191,14 +168,14 @@ def test_parse_ph_off_sets_flag_without_changing_grid():
     hours = parse_opening_hours("Mo-Fr 09:00-12:00; PH off")
 
     assert hours.closed_on_public_holidays is True
-    assert hours.days == ((_r("09:00", "12:00"),),) * 5 + (CLOSED, CLOSED)
+    assert hours.days == ((span("09:00", "12:00"),),) * 5 + (CLOSED, CLOSED)
 
 
 def test_parse_ph_with_hours_is_accepted_and_ignored_for_grid():
     hours = parse_opening_hours("Mo-Fr 09:00-12:00; PH 10:00-11:00")
 
     assert hours.closed_on_public_holidays is False
-    assert hours.days == ((_r("09:00", "12:00"),),) * 5 + (CLOSED, CLOSED)
+    assert hours.days == ((span("09:00", "12:00"),),) * 5 + (CLOSED, CLOSED)
 
 
 def test_parse_ph_in_weekday_list_closes_day_and_sets_flag():

@@ -1,14 +1,11 @@
 """Tests of network.horaires, using parsed hours: open at a given moment (Paris time, clock changes),
 weekends and evenings, the JSON kept on the page, and the French display.
-
-These tests need no database: they only render lazy translations, hence the minimal settings below.
 """
 
 import json
 from datetime import UTC, datetime
 
 import pytest
-from django.conf import settings
 
 from network.horaires import (
     PARIS,
@@ -17,27 +14,7 @@ from network.horaires import (
     format_opening_hours,
     parse_opening_hours,
 )
-
-CLOSED: tuple = ()
-FULL_DAY = ((0, 1440),)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _settings_for_translations():
-    """Lazy messages need settings to be rendered; reuse the project's when pytest-django set them up."""
-    if not settings.configured:
-        settings.configure(USE_I18N=False)
-
-
-def _m(hhmm: str) -> int:
-    """Minutes since midnight ("09:30" → 570), to keep the expected grids readable."""
-    hours, minutes = hhmm.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
-def _r(start: str, end: str) -> tuple[int, int]:
-    return (_m(start), _m(end))
-
+from tests.network.hours_grid import DEMO_HOURS, at
 
 # --- is_open_at -------------------------------------------------------------------------------
 
@@ -124,7 +101,7 @@ def test_is_open_on_weekend_friday_night_spill_counts():
     ],
 )
 def test_opens_after_six_pm(text, expected):
-    assert parse_opening_hours(text).opens_after(_m("18:00")) is expected
+    assert parse_opening_hours(text).opens_after(at("18:00")) is expected
 
 
 # --- JSON -------------------------------------------------------------------------------------
@@ -245,19 +222,6 @@ def test_humanize_compact_unknown_hours_is_empty():
 
 
 # format_opening_hours: what the admin's hours editor writes ---------------------------------------------
-
-DEMO_HOURS = [
-    "Mo-Su 09:00-12:00",
-    "Tu 14:00-22:00; We 14:00-20:00; Th 16:00-22:00; Fr-Sa 14:00-20:00",
-    "Mo-Fr 09:30-12:00,14:00-16:30",
-    "Mo 14:00-18:00; Tu 09:00-12:00,14:00-19:00; We 09:00-12:00,14:00-18:30; Th 14:00-18:00; "
-    "Fr 09:00-12:00,14:00-17:00",
-    "Mo-Fr 09:00-12:00,14:00-17:30; PH off",
-    "Tu-Sa 10:00-12:00,14:00-18:00",
-    "Mo-Su 00:00-24:00",
-    "PH off",
-    "",
-]
 
 
 @pytest.mark.parametrize("text", DEMO_HOURS)

@@ -12,7 +12,7 @@ from network.horaires import format_opening_hours, parse_opening_hours
 from network.models import StructurePage
 from network.widgets import AddressLookupWidget, OpeningHoursWidget, opening_hours_grid
 from tests.network.admin_forms import edit_url, form_values, publish_edit
-from tests.network.test_horaires_display import DEMO_HOURS
+from tests.network.hours_grid import DEMO_HOURS
 
 DAY_NAMES = ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"]
 

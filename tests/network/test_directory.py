@@ -346,29 +346,6 @@ def test_directory_search_ignores_accents_and_case(client, network):
     assert result_titles(response) == ["Médiathèque de Vierzon"]
 
 
-def test_directory_search_finds_accented_names_from_accented_words_too(client, network):
-    response = get_directory(client, q="écrivain")
-
-    assert result_titles(response) == ["Écrivain public du Blanc"]
-
-
-def test_directory_search_needs_every_word(client, network):
-    both = get_directory(client, q="médiathèque vierzon")
-    other_town = get_directory(client, q="médiathèque blanc")
-
-    assert (result_titles(both), result_titles(other_town)) == (["Médiathèque de Vierzon"], [])
-
-
-def test_directory_search_finds_a_word_of_the_services(client, network):
-    response = get_directory(client, q="démarches chateauroux")
-
-    assert result_titles(response) == []
-    assert sorted(result_titles(get_directory(client, q="demarches vierzon"))) == [
-        "France Services de Vierzon",
-        "Médiathèque de Vierzon",
-    ]
-
-
 def test_directory_search_combines_with_filters(client, network):
     response = get_directory(client, q="Vierzon", public=Public.SENIORS)
 

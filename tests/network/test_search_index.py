@@ -3,6 +3,7 @@ for each structure on PostgreSQL, written on every path that writes a structure.
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from network import domain
 from network.enums import Public, Service
@@ -126,3 +127,49 @@ def test_a_batch_writes_its_vectors_in_one_query(bassin, django_assert_num_queri
         write_search_vectors(StructurePage.objects, structures)
 
     assert len(matching_titles("lieu issoudun")) == count
+
+
+# ---- what the directory finds, on every backend ----
+
+
+@pytest.fixture
+def places(bassin):
+    StructureFactory(
+        bassin=bassin, title="Médiathèque de Vierzon", commune="Vierzon", services=[Service.DEMARCHES]
+    )
+    StructureFactory(bassin=bassin, title="France Services", commune="Vierzon", services=[Service.DEMARCHES])
+    StructureFactory(bassin=bassin, title="Écrivain public du Blanc", commune="Le Blanc")
+    StructureFactory(bassin=bassin, title="Espace numérique", commune="Châteauroux")
+
+
+def directory_titles(client, terms: str) -> list[str]:
+    response = client.get(reverse("network:directory"), {"q": terms})
+    return sorted(structure.title for structure in response.context["page_obj"])
+
+
+def test_directory_finds_accented_names_from_accented_words_too(client, places):
+    assert directory_titles(client, "écrivain") == ["Écrivain public du Blanc"]
+    assert directory_titles(client, "ECRIVAIN") == ["Écrivain public du Blanc"]
+
+
+def test_directory_needs_every_word(client, places):
+    assert directory_titles(client, "médiathèque vierzon") == ["Médiathèque de Vierzon"]
+    assert directory_titles(client, "médiathèque blanc") == []
+
+
+def test_directory_finds_a_word_of_the_services(client, places):
+    assert directory_titles(client, "demarches vierzon") == ["France Services", "Médiathèque de Vierzon"]
+    assert directory_titles(client, "démarches chateauroux") == []
+
+
+def test_directory_finds_a_republished_name_and_not_a_draft(client, places):
+    structure = StructurePage.objects.get(title="Espace numérique")
+
+    structure.title = "Tiers-lieu Jules-Verne"
+    structure.save_revision().publish()
+    structure.title = "Brouillon jamais publié"
+    structure.save_revision()
+
+    assert directory_titles(client, "jules verne") == ["Tiers-lieu Jules-Verne"]
+    assert directory_titles(client, "brouillon") == []
+    assert directory_titles(client, "espace") == []

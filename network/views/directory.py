@@ -65,8 +65,8 @@ def commune_choices(listed, bassin_slugs, requested) -> list[str]:
 
 def filtered_directory(request):
     """(form, bassins, structures): the directory's filters read from `request.GET`, and the filtered
-    structures either as an ordered QuerySet or, with a search, as an ordered list of ids (see the module
-    docstring)."""
+    structures either as an ordered QuerySet or, with a search on SQLite, as an ordered list of ids (see
+    the module docstring)."""
     bassins = list(BassinPage.objects.live().public().order_by("title"))
     listed = StructurePage.objects.for_listing().as_cards()
     communes = commune_choices(listed, request.GET.getlist("bassin"), request.GET.getlist("commune"))

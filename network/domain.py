@@ -38,7 +38,7 @@ from .permissions import (
     grant_structures_permissions,
     sync_user_groups,
 )
-from .search_index import search_index_deferred
+from .search_index import search_index_deferred, write_search_vectors
 
 
 def _publish(page, user=None):
@@ -95,9 +95,10 @@ def create_structures(*, bassin: BassinPage, structures: list[StructurePage]) ->
 
     Wagtail inserts a page in its tree one at a time (`add_child`). To keep that the only cost per page, a
     page is inserted as a draft (Wagtail then checks only its slug, already checked), the batch goes live in
-    one UPDATE before the transaction commits (nobody ever sees the drafts), and the search index, the
-    reference index and the rights are written once for the batch. `page_published` is sent for each page,
-    as a publication would, so that caches that listen to it (the orientation index…) are dropped.
+    one UPDATE before the transaction commits (nobody ever sees the drafts), and the search indexes
+    (Wagtail's and the directory's vectors), the reference index and the rights are written once for the
+    batch. `page_published` is sent for each page, as a publication would, so that caches that listen to it
+    (the orientation index…) are dropped.
     """
     structures = list(structures)
     taken = sorted(
@@ -128,6 +129,7 @@ def create_structures(*, bassin: BassinPage, structures: list[StructurePage]) ->
     grant_structures_permissions(bassin=bassin, structures=structures, image_collections=False)
     for backend in get_search_backends(with_auto_update=True):
         backend.add_bulk(StructurePage, structures)
+    write_search_vectors(StructurePage.objects, structures)
     # The reference index reads every child relation of a page: read them once for the batch.
     relations = [relation.get_accessor_name() for relation in get_all_child_relations(StructurePage)]
     written = StructurePage.objects.filter(pk__in=[structure.pk for structure in structures])

@@ -106,7 +106,8 @@ class DirectoryFilterForm(forms.Form):
         """Apply every filter but the full-text search to the `StructurePageQuerySet` `structures`, in the
         database; « ouvert maintenant » is read at `now` (the current time when not given).
 
-        The full-text search is applied by the caller (`network.views.directory`), through the search backend.
+        The full-text search is applied by the caller (`network.views.directory`): the search column on
+        PostgreSQL, the search backend on SQLite.
         """
         structures = (
             structures.in_bassins([self.bassins_by_slug[slug] for slug in self._value("bassin")])

@@ -26,18 +26,19 @@ def map_data_url(query=None) -> str:
     return f"{url}?{urlencode(pairs)}" if pairs else url
 
 
-def map_context(structures, *, count: int, query=None, order=None) -> dict:
+def map_context(structures, *, count: int, query=None, order=None, request=None) -> dict:
     """`map_markers` and `map_data_url` for a page's map of `structures` (a StructurePage QuerySet, or a
     list the page loaded already, of `count` structures): the markers themselves when there are at most
     `EMBED_LIMIT`, else the data URL.
 
-    `order`, a list of ids, sorts the markers like the page's list (a search ranks them)."""
+    `order`, a list of ids, sorts the markers like the page's list (a search ranks them); `request`, the
+    page's, lets the markers' URLs share its site roots (`StructurePage.map_marker`)."""
     if count > EMBED_LIMIT:
         return {"map_markers": [], "map_data_url": map_data_url(query)}
     if isinstance(structures, list):  # Already loaded by the page: no query.
-        markers = [structure.map_marker() for structure in structures if structure.on_public_map]
+        markers = [structure.map_marker(request) for structure in structures if structure.on_public_map]
     else:
-        markers = structures.map_markers()
+        markers = structures.map_markers(request=request)
     if order is not None:
         rank = {pk: position for position, pk in enumerate(order)}
         markers.sort(key=lambda marker: rank[marker["id"]])

@@ -96,9 +96,11 @@ class BassinPage(RightsLinkedPage, Page):
     def get_context(self, request, *args, **kwargs):
         """The page's own data; its next sessions come from the `events` app's template tags."""
         context = super().get_context(request, *args, **kwargs)
-        structures = list(self.structures.for_listing())
+        structures = list(self.structures.for_listing().as_cards())
         context["structures"] = structures
-        context |= map_context(structures, count=len(structures), query={"bassin": self.slug})
+        context |= map_context(
+            structures, count=len(structures), query={"bassin": self.slug}, request=request
+        )
         context["meta_description"] = self.meta_description(structures)
         return context
 

@@ -9,9 +9,10 @@ import uuid
 from functools import cached_property
 
 from django.contrib.auth.models import Group
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Collection, Page, PageManager
@@ -20,7 +21,12 @@ from wagtail.search import index
 from .. import enums
 from ..fields import ChoiceListField, StringListField
 from ..horaires import WeeklyHours, parse_opening_hours, validate_opening_hours
-from ..search_index import is_search_index_deferred
+from ..search_index import (
+    SEARCHED_FIELDS,
+    is_search_index_deferred,
+    keyword_words,
+    write_search_vectors,
+)
 from ..text import fold_accents, lower_first, meta_description
 from ..validators import (
     normalize_phone,
@@ -219,6 +225,9 @@ class StructurePage(RightsLinkedPage, Page):
     # The title folded (accents dropped, case folded): lists sort on it in the database the way a French
     # reader expects, « Écrivain » among the E, on every backend. Always mirrors `title` (see `save`).
     sort_title = models.CharField(max_length=255, default="", editable=False)
+    # The directory's full-text index on PostgreSQL (`network.search_index`), GIN-indexed by migration 0014;
+    # always null on SQLite. Written by the database from the saved texts (`write_search_vector`).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = StructurePageManager()
 
@@ -282,7 +291,8 @@ class StructurePage(RightsLinkedPage, Page):
             )
 
     def save(self, *args, **kwargs):
-        """Derive `horaires_parsed`, `sort_title` and `bassin` before writing.
+        """Derive `horaires_parsed`, `sort_title` and `bassin` before writing, the opening intervals and the
+        search vector after.
 
         `bassin` is a value of the tree, like `depth`: it is read from the parent whenever the page is written
         (created by `add_child`, published from a revision that may predate a move, copied). A move writes no
@@ -293,17 +303,25 @@ class StructurePage(RightsLinkedPage, Page):
         Wagtail's publication from the admin, a schedule or a workflow, `network.domain`, the open-data
         import, the federation mirror, a copy), and only here can none of them forget it. A save limited
         to other fields (Wagtail saving a draft revision writes `latest_revision`…) leaves them alone: the
-        row keeps the published hours.
+        row keeps the published hours. The directory's search vector follows the same rule, for the same
+        reason: the database computes it from the texts just saved (`network.search_index`), unless a batch
+        writes it once for all (`search_index_deferred`).
         """
         hours = parse_opening_hours(self.horaires)
         self.horaires_parsed = hours.to_json()
         self.sort_title = fold_accents(self.title)
         self.bassin_id = self.get_parent().pk
         created = self.pk is None
-        result = super().save(*args, **kwargs)
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or {"horaires", "horaires_parsed"} & set(update_fields):
-            OpeningInterval.objects.replace_for(self, hours, created=created)
+        using = kwargs.get("using") or router.db_for_write(StructurePage, instance=self)
+        vector = update_fields is None or bool(SEARCHED_FIELDS & set(update_fields))
+        # One transaction for the row and what follows it (no savepoint of its own inside a caller's).
+        with transaction.atomic(using=using, savepoint=False):
+            result = super().save(*args, **kwargs)
+            if update_fields is None or {"horaires", "horaires_parsed"} & set(update_fields):
+                OpeningInterval.objects.replace_for(self, hours, created=created)
+            if vector and not is_search_index_deferred():
+                write_search_vectors(StructurePage.objects.using(using), [self])
         return result
 
     def get_indexed_instance(self):
@@ -319,20 +337,7 @@ class StructurePage(RightsLinkedPage, Page):
 
         Title and commune come again without accents, so that a folded query matches on every backend.
         """
-        labels = dict(enums.Typologie.choices)
-        words = " ".join(
-            [
-                self.title,
-                self.commune,
-                *self.services,
-                *self.publics_specifiquement_adresses,
-                *self.prise_en_charge_specifique,
-                *self.dispositif_programmes_nationaux,
-                *self.labels_regionaux,
-                *(str(labels.get(code, code)) for code in self.typologie),
-            ]
-        )
-        return fold_accents(words)
+        return f"{fold_accents(self.title)} {fold_accents(self.commune)} {keyword_words(self)}"
 
     def meta_description(self) -> str:
         """What a search engine shows under the page's title: what the place offers and where."""
@@ -406,19 +411,21 @@ class StructurePage(RightsLinkedPage, Page):
         """A network or a partner has no door to show on a map: the public could not be helped there."""
         return self.receives_public and self.has_coordinates
 
-    def map_marker(self) -> dict:
+    def map_marker(self, request=None) -> dict:
+        """The place on a map. With `request`, its URL reuses the request's copy of the site roots (a list
+        of hundreds of markers would otherwise read them from the cache once per place)."""
         return {
             "id": self.pk,
             "name": self.title,
-            "url": self.url,
+            "url": self.get_url(request),
             "commune": self.commune,
             "lat": self.latitude,
             "lon": self.longitude,
         }
 
     @staticmethod
-    def map_markers(structures) -> list[dict]:
-        return [structure.map_marker() for structure in structures if structure.on_public_map]
+    def map_markers(structures, request=None) -> list[dict]:
+        return [structure.map_marker(request) for structure in structures if structure.on_public_map]
 
     def get_context(self, request, *args, **kwargs):
         """The page's own data; its next sessions come from the `events` app's template tags."""
@@ -427,7 +434,8 @@ class StructurePage(RightsLinkedPage, Page):
         context["photos"] = self.photos.select_related("image")
         context["stops"] = stops = list(self.stops.all())
         context["map_markers"] = (
-            StructurePage.map_markers([self]) + [stop.map_marker() for stop in stops if stop.has_coordinates]
+            StructurePage.map_markers([self], request)
+            + [stop.map_marker() for stop in stops if stop.has_coordinates]
             if self.receives_public
             else []
         )

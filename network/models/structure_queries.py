@@ -1,5 +1,6 @@
 """Set queries of the structures: the directory's filters, a bassin's structures, the communes of a set."""
 
+from django.contrib.postgres.search import SearchRank
 from django.db.models import Avg, Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import Floor
 from wagtail.query import PageQuerySet
@@ -7,6 +8,7 @@ from wagtail.query import PageQuerySet
 from .. import enums
 from ..enums import EDITING_ROLES
 from ..fields import has_all, has_any
+from ..search_index import has_search_vector, search_query
 from .membership import Coordination, Membership
 from .opening import OpeningInterval
 
@@ -35,6 +37,22 @@ class StructurePageQuerySet(PageQuerySet):
         `StructurePage.listing_group`), each group in name order, folded (« Écrivain » among the E, on
         every backend: `StructurePage.sort_title`)."""
         return self.live().public().order_by(self.listing_group_expression(), "sort_title", "pk")
+
+    def has_search_vector(self) -> bool:
+        """Whether `matching` can run here: the search column exists on PostgreSQL only."""
+        return has_search_vector(self.db)
+
+    def matching(self, terms: str):
+        """The structures whose search vector holds every word of `terms` (accents, case and French endings
+        ignored), ordered as lists show them with the most relevant first in each group: listing group,
+        then rank (`ts_rank`: weight and frequency of the words), then folded name. One query, served by
+        the GIN index of `search_vector` (`network.search_index`); PostgreSQL only (`has_search_vector`)."""
+        query = search_query(terms)
+        return (
+            self.filter(search_vector=query)
+            .annotate(search_rank=SearchRank(F("search_vector"), query))
+            .order_by(self.listing_group_expression(), "-search_rank", "sort_title", "pk")
+        )
 
     @staticmethod
     def listing_group_expression():
@@ -113,11 +131,27 @@ class StructurePageQuerySet(PageQuerySet):
     def in_bbox(self, *, west: float, south: float, east: float, north: float):
         return self.filter(latitude__range=(south, north), longitude__range=(west, east))
 
-    def map_markers(self, limit: int | None = None) -> list[dict]:
+    # What a structure's card (`includes/structure_card.html`) reads besides its marker: a list of hundreds
+    # of places loads these columns only, not the ~30 others (each list column is converted row by row).
+    CARD_FIELDS = MARKER_FIELDS + (
+        "bassin",
+        "status",
+        "typologie",
+        "services",
+        "presentation_resume",
+        "horaires_parsed",
+        "waiting_list",
+    )
+
+    def as_cards(self):
+        """The structures with only what their cards and markers show loaded (`CARD_FIELDS`)."""
+        return self.only(*self.CARD_FIELDS)
+
+    def map_markers(self, limit: int | None = None, request=None) -> list[dict]:
         """The markers of the places of this set that a map shows (the first `limit`), in the set's order,
         in one query."""
         places = self.on_public_map().only(*self.MARKER_FIELDS)
-        return [structure.map_marker() for structure in places[:limit]]
+        return [structure.map_marker(request) for structure in places[:limit]]
 
     def grid_clusters(self, *, cell_lat: float, cell_lon: float, limit: int) -> list[dict]:
         """Group the places of this set by the grid cell (`cell_lat` × `cell_lon` degrees) they fall in,

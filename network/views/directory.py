@@ -3,9 +3,11 @@
 Filters, order and pagination run in the database: only the page's rows become `StructurePage` instances,
 and the number of SQL queries does not depend on the number of structures (see the tests). « Ouvert
 maintenant » is one of those filters (an indexed EXISTS on `OpeningInterval`, see
-`StructurePageQuerySet.open_at`). The full-text search alone is not SQL of ours: it ranks with Wagtail's
-search backend, whose `SEARCH_LIMIT` best results are the candidates, which the filters then narrow (a
-broader search shows the most relevant `SEARCH_LIMIT`).
+`StructurePageQuerySet.open_at`). The full-text search is one of those filters on PostgreSQL: the
+structures' own GIN-indexed search column (`StructurePageQuerySet.matching`), every match counted and ranked
+in the database. On SQLite, which has no such column, it ranks with Wagtail's search backend, whose
+`SEARCH_LIMIT` best results are the candidates, which the filters then narrow (a broader search shows the
+most relevant `SEARCH_LIMIT`).
 
 The map embeds its markers when the result set is small (`network.map.EMBED_LIMIT`); beyond, it reads
 `/structures/carte.json` with the same filters (clusters computed in the database, see `map_data`).
@@ -14,6 +16,7 @@ The map embeds its markers when the result set is small (`network.map.EMBED_LIMI
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from wagtail.models import Site
 
 from ..forms import DirectoryFilterForm
 from ..map import map_context
@@ -35,7 +38,8 @@ def listing_sort_key(structure) -> tuple[int, str]:
 
 
 def search_ranks(terms: str) -> dict[int, int]:
-    """{structure id: rank} of the `SEARCH_LIMIT` structures most relevant to `terms` (Wagtail search).
+    """{structure id: rank} of the `SEARCH_LIMIT` structures most relevant to `terms` (Wagtail search,
+    where the database has no search column of ours: SQLite).
 
     The terms are folded: the index holds an accent-free copy of titles and communes (see network.text).
     The search runs on a `values_list` QuerySet: the backend returns ids in its order, and no page is built
@@ -61,10 +65,10 @@ def commune_choices(listed, bassin_slugs, requested) -> list[str]:
 
 def filtered_directory(request):
     """(form, bassins, structures): the directory's filters read from `request.GET`, and the filtered
-    structures either as an ordered QuerySet or, with a search, as an ordered list of ids (see the module
-    docstring)."""
+    structures either as an ordered QuerySet or, with a search on SQLite, as an ordered list of ids (see
+    the module docstring)."""
     bassins = list(BassinPage.objects.live().public().order_by("title"))
-    listed = StructurePage.objects.for_listing()
+    listed = StructurePage.objects.for_listing().as_cards()
     communes = commune_choices(listed, request.GET.getlist("bassin"), request.GET.getlist("commune"))
     form = DirectoryFilterForm(request.GET, bassins=bassins, communes=communes)
     form.is_valid()  # Invalid values are dropped by the form; what remains is applied.
@@ -72,6 +76,8 @@ def filtered_directory(request):
     structures = form.filter_structures(listed, now=timezone.now())
     if not form.search_terms:
         return form, bassins, structures
+    if structures.has_search_vector():
+        return form, bassins, structures.matching(form.search_terms)
     ranks = search_ranks(form.search_terms)
     structures = structures.filter(pk__in=list(ranks))
     # Most relevant first within each group: a partner never comes before a place to go.
@@ -89,6 +95,9 @@ def page_rows(structures, page_obj) -> list:
 
 
 def directory(request):
+    # The links to the places (cards, markers) are built with the request, which keeps Wagtail's site roots
+    # for all of them (one cache read, not one per place); its site is read once here, whatever is found.
+    Site.find_for_request(request)
     form, bassins, structures = filtered_directory(request)
     page_obj = Paginator(structures, PAGE_SIZE).get_page(request.GET.get("page"))
     bassins_by_id = {bassin.pk: bassin for bassin in bassins}
@@ -105,7 +114,7 @@ def directory(request):
             "page_obj": page_obj,
             "rows": rows,
             "result_count": result_count,
-            **map_context(on_map, count=result_count, query=request.GET, order=order),
+            **map_context(on_map, count=result_count, query=request.GET, order=order, request=request),
             "elided_page_range": page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1),
         },
     )

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Atelier
@@ -356,3 +357,21 @@ def test_our_own_objects_coming_back_are_never_tried_again(fake_peer, peer, home
 
     assert counts["skipped"] == 1
     assert peer.skipped_items.count() == 0
+
+
+def test_a_mirrored_structure_is_found_by_the_directory_search_and_follows_its_source(
+    fake_peer, peer, home_page, client
+):
+    _bassin, structure, _atelier = populate(fake_peer)
+    sync_peer(peer=peer)
+    structure |= {"nom": "Tiers-lieu des Forges", "updated_at": payloads.stamp(10)}
+    fake_peer.structures[:] = [structure]
+
+    sync_peer(peer=peer)
+
+    def found(terms):
+        return [
+            page.title for page in client.get(reverse("network:directory"), {"q": terms}).context["page_obj"]
+        ]
+
+    assert (found("tiers-lieu forges"), found("mediatheque")) == (["Tiers-lieu des Forges"], [])

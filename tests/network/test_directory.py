@@ -6,7 +6,7 @@ from datetime import datetime
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from network.enums import (
@@ -450,15 +450,17 @@ class TestDirectoryQueryCount:
     """The directory runs the same number of queries for 10 structures as for 200.
 
     Page view restrictions for the bassins (`.public()`), the bassins, view restrictions for the structures,
-    the communes, the count, the page's structures, the map's markers (« ouvert maintenant » is a clause of
-    these queries, not a query of its own); + 1 for the search when `q` is given (its ranking). The first
-    request warms the site-root and content-type caches, as in production.
+    the communes, the count, the page's structures, the site of the request (read once for every link to a
+    place, instead of the cached site roots once per place), the map's markers (« ouvert maintenant » and, on
+    PostgreSQL, the search are clauses of these queries, not queries of their own; on SQLite the search
+    costs 1 more: Wagtail's ranking). The first request warms the site-root and content-type caches, as in
+    production.
     """
 
     @pytest.mark.parametrize(
         ("params", "expected_queries"),
         [
-            ({}, 7),
+            ({}, 8),
             (
                 {
                     "bassin": "bassin-a",
@@ -466,9 +468,9 @@ class TestDirectoryQueryCount:
                     "public": Public.SENIORS,
                     "ouvert": "on",
                 },
-                6,
+                7,
             ),
-            ({"q": "numérique", "page": "2"}, 8),
+            ({"q": "numérique", "page": "2"}, 8 if connection.vendor == "postgresql" else 9),
         ],
         ids=["no-filter", "filters-and-open-now", "search-page-2"],
     )

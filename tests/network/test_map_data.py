@@ -3,7 +3,7 @@
 from urllib.parse import urlencode
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from network import map as network_map
@@ -176,8 +176,9 @@ def populated_map(request, django_db_setup, django_db_blocker):
 @pytest.mark.usefixtures("populated_map")
 class TestMapDataQueryCount:
     """Same number of queries for 10 places as for 200, clusters or places: view restrictions of bassins
-    and structures, bassins, communes, count, then the clusters or the places (+ 2 for the search: its
-    ranking, then the candidates' ids)."""
+    and structures, bassins, communes, count, then the clusters or the places. The search is a clause of
+    these queries on PostgreSQL (the search column); on SQLite it costs 2 more (Wagtail's ranking, then the
+    candidates' ids)."""
 
     @pytest.mark.parametrize(
         ("params", "expected_queries"),
@@ -185,7 +186,7 @@ class TestMapDataQueryCount:
             ({"bbox": FRANCE, "zoom": 6}, 6),
             ({"bbox": FRANCE, "zoom": 16}, 6),
             ({"bbox": FRANCE, "zoom": 6, "service": Service.DEMARCHES, "bassin": "bassin-a"}, 6),
-            ({"bbox": FRANCE, "zoom": 6, "q": "lieu"}, 8),
+            ({"bbox": FRANCE, "zoom": 6, "q": "lieu"}, 6 if connection.vendor == "postgresql" else 8),
         ],
         ids=["clusters", "places", "filters", "search"],
     )

@@ -6,6 +6,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from events.models import Atelier
 from network.models import OpeningInterval, StructurePage
+from network.search_index import has_search_vector
 from tests.factories import AtelierFactory, BassinFactory, StructureFactory
 
 
@@ -65,3 +66,21 @@ def test_opening_interval_migration_fills_the_table_from_the_parsed_hours():
         (overnight.pk, 5, 1320, 1440),
         (overnight.pk, 6, 0, 120),
     ]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_search_vector_migration_fills_every_structure_on_postgresql():
+    first = StructureFactory(title="Médiathèque de Vierzon", commune="Vierzon")
+    second = StructureFactory(title="Espace numérique", commune="Issoudun")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("network", "0013_opening_interval")])
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    if has_search_vector(connection.alias):
+        assert [page.pk for page in StructurePage.objects.matching("mediatheque")] == [first.pk]
+        assert [page.pk for page in StructurePage.objects.matching("issoudun")] == [second.pk]
+    else:  # SQLite keeps the column, empty: the directory searches Wagtail's index there
+        assert list(StructurePage.objects.values_list("search_vector", flat=True)) == [None, None]

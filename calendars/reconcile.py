@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections import namedtuple
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -40,7 +39,6 @@ from .report import SyncReport
 from .sync_fields import (
     BOOKKEEPING_FIELDS,
     CONTENT_FIELDS,
-    INDEX_FIELDS,
     LOADED_FIELDS,
     OVERRIDE_FIELDS,
     content_values,
@@ -49,6 +47,7 @@ from .sync_fields import (
     is_older,
     match_key,
     override_values,
+    read_index,
     title_of,
 )
 from .types import skipped_message
@@ -64,23 +63,7 @@ CHURN_MIN_EVENTS = 3
 PAST_GONE = "passé"
 LOAD_BATCH = 500  # primary keys per query, well under every database's limit on parameters
 
-IndexRow = namedtuple("IndexRow", INDEX_FIELDS)
-
 logger = logging.getLogger(__name__)
-
-
-def _index(feed: Feed) -> tuple[dict[int, IndexRow], bool]:
-    """The light index of the feed's ateliers (no text, no JSON): enough to skip every unchanged block; and
-    whether any of them has a per-session change, read by the same query (one row per change) so that the
-    many feeds without any spare a query for them."""
-    index: dict[int, IndexRow] = {}
-    overrides = False
-    # `order_by()`: the rows go into a dict, the model's default ordering would only add a sort.
-    rows = Atelier.objects.filter(feed=feed).values_list(*INDEX_FIELDS, "overrides").order_by()
-    for *row, override in rows:
-        index[row[0]] = IndexRow(*row)
-        overrides = overrides or override is not None
-    return index, overrides
 
 
 class FeedImport:
@@ -94,7 +77,7 @@ class FeedImport:
         self.feed, self.structure, self.now, self.dry_run = feed, structure, now, dry_run
         self.report = SyncReport()
         self.window_start = timezone.localtime(now).replace(tzinfo=None) - timedelta(days=366)
-        self.index, has_overrides = _index(feed)
+        self.index, has_overrides = read_index(feed)
         self.uid_pk = {row.remote_uid: row.id for row in self.index.values()}
         self.loaded: dict[int, Atelier] = {}  # `LOADED_FIELDS` of the ateliers it needs, after parsing
         self.by_uid: dict[str, Atelier] = {}  # ateliers built or created in this run, by UID

@@ -1,20 +1,23 @@
 """How one iCal event becomes atelier fields: text, place, schedule, per-session changes, preview.
 
-Pure helpers of `calendars.sync` (no database writes), kept apart so that the sync itself reads as the
-reconciliation it is. Calendars write what they like: plain text or HTML, a place as one free-text line,
-DTEND missing or equal to DTSTART; each helper turns that into what an atelier can hold, or nothing.
+Helpers of `calendars.sync` that write nothing (`read_index` only reads), kept apart so that the sync
+itself reads as the reconciliation it is. Calendars write what they like: plain text or HTML, a place as one
+free-text line, DTEND missing or equal to DTSTART; each helper turns that into what an atelier can hold, or
+nothing.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections import namedtuple
 from datetime import datetime, time
 
 import nh3
 from django.utils.translation import gettext as _
 
 from events import enums
+from events.models import Atelier
 from events.recurrence import PARIS, localize
 from events.sanitize import clean_html
 
@@ -25,6 +28,7 @@ TITLE_MAX = 200
 
 # What a run reads of every atelier of the feed before parsing.
 INDEX_FIELDS = ("id", "remote_uid", "block_hash", "detached", "status")
+IndexRow = namedtuple("IndexRow", INDEX_FIELDS)
 # What the calendar owns (`content_values`), rewritten whenever its block changes.
 CONTENT_FIELDS = (
     "title",
@@ -269,3 +273,17 @@ def preview_of(events: list, now: datetime) -> list[dict]:
         }
         for event in (upcoming + past)[:PREVIEW_SIZE]
     ]
+
+
+def read_index(feed) -> tuple[dict[int, IndexRow], bool]:
+    """The light index of the feed's ateliers (no text, no JSON): enough to skip every unchanged block; and
+    whether any of them has a per-session change, read by the same query (one row per change) so that the
+    many feeds without any spare a query for them."""
+    index: dict[int, IndexRow] = {}
+    overrides = False
+    # `order_by()`: the rows go into a dict, the model's default ordering would only add a sort.
+    rows = Atelier.objects.filter(feed=feed).values_list(*INDEX_FIELDS, "overrides").order_by()
+    for *row, override in rows:
+        index[row[0]] = IndexRow(*row)
+        overrides = overrides or override is not None
+    return index, overrides

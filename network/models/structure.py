@@ -20,6 +20,7 @@ from wagtail.search import index
 from .. import enums
 from ..fields import ChoiceListField, StringListField
 from ..horaires import WeeklyHours, parse_opening_hours, validate_opening_hours
+from ..map import page_markers
 from ..search_index import is_search_index_deferred
 from ..text import fold_accents, lower_first, meta_description
 from ..validators import (
@@ -406,19 +407,9 @@ class StructurePage(RightsLinkedPage, Page):
         """A network or a partner has no door to show on a map: the public could not be helped there."""
         return self.receives_public and self.has_coordinates
 
-    def map_marker(self) -> dict:
-        return {
-            "id": self.pk,
-            "name": self.title,
-            "url": self.url,
-            "commune": self.commune,
-            "lat": self.latitude,
-            "lon": self.longitude,
-        }
-
     @staticmethod
     def map_markers(structures) -> list[dict]:
-        return [structure.map_marker() for structure in structures if structure.on_public_map]
+        return page_markers(structures)
 
     def get_context(self, request, *args, **kwargs):
         """The page's own data; its next sessions come from the `events` app's template tags."""

@@ -221,6 +221,11 @@ class Atelier(models.Model):
         indexes = [
             models.Index(fields=["structure", "start_date"]),
             models.Index(fields=["changed_at", "uid"], name="atelier_changed"),
+            # The API counts the public series of live structures for its pages (`count`): read from this
+            # narrow index (an index-only scan) rather than from the table's wide rows.
+            models.Index(
+                fields=["structure"], name="atelier_public_structure", condition=Q(visibility="public")
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -8,7 +8,7 @@ number of queries whatever its size (rows joined with `select_related`, never re
 from datetime import UTC, datetime
 from functools import cached_property
 
-from django.db.models import Prefetch, Q, Value
+from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, Greatest
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -54,10 +54,10 @@ ERROR_RESPONSES = {
 
 
 def atelier_changed_at(prefix: str = ""):
-    """When a series or one of its sessions last changed (`Atelier.sessions_changed_at`): what peers read
-    as `updated_at`, so that a moved or cancelled session reaches them (`prefix`: the path to the atelier)."""
-    updated = f"{prefix}updated_at"
-    return Greatest(updated, Coalesce(f"{prefix}sessions_changed_at", updated))
+    """When a series or one of its sessions last changed (`Atelier.changed_at`, stored and indexed): what
+    peers read as `updated_at`, so that a moved or cancelled session reaches them (`prefix`: the path to the
+    atelier)."""
+    return F(f"{prefix}changed_at")
 
 
 def public_structures():

@@ -1,4 +1,5 @@
-"""National-scale reads: the directory, the map data, the regional agenda and a bassin .ics at national size.
+"""National-scale reads: the directory, the map data, the regional agenda, the API's ateliers and a bassin
+.ics at national size.
 
     .venv/bin/python bench/national_reads.py \\
         --database-url postgres://postgres@127.0.0.1:5432/maillage_scale20_bench \\
@@ -31,7 +32,7 @@ import random
 import statistics
 import sys
 import time as clock
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -280,8 +281,10 @@ def time_requests(client, url: str, *, repeat: int, warmup: int, headers=None) -
 def cases():
     """The addresses measured, with a label each."""
     from django.urls import reverse
+    from django.utils import timezone
 
     from events import enums
+    from events.models import Atelier
     from network.models import BassinPage, StructurePage
 
     bassin = BassinPage.objects.live().order_by("path").first()
@@ -292,6 +295,10 @@ def cases():
     directory = reverse("network:directory")
     theme = enums.Theme.OUTILS_QUOTIDIEN.value.replace(" ", "+")
     service = "Maîtrise des outils numériques du quotidien"
+    # What a peer that follows this instance asks every few minutes: the series changed since its last
+    # visit, here the last hundred (`updated_at`, which every version of the code has).
+    latest = Atelier.objects.order_by("-updated_at").values_list("updated_at", flat=True)[100:101]
+    since = (latest[0] if latest else timezone.now()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return [
         ("Annuaire, sans filtre", directory),
         ("Annuaire, page 50", f"{directory}?page=50"),
@@ -308,6 +315,9 @@ def cases():
         ("Agenda régional, une commune", f"{agenda}?commune={commune}"),
         ("Agenda régional, près d'une position", f"{agenda}?{near}"),
         ("Agenda d'un bassin", reverse("events:bassin_agenda", kwargs={"slug": bassin.slug})),
+        ("API, ateliers (100 par page)", "/api/v1/ateliers/"),
+        ("API, ateliers, identifiants (500)", "/api/v1/ateliers/?page_size=500&fields=id"),
+        ("API, ateliers modifiés (les 100 derniers)", f"/api/v1/ateliers/?updated_since={since}&fields=id"),
         ("Flux .ics d'un bassin", reverse("events:bassin_ics", kwargs={"slug": bassin.slug})),
     ]
 

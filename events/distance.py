@@ -19,8 +19,9 @@ A remote session (« à distance ») has no place: it is near everyone and passe
 
 Cases 1 and 4 are resolved when the session is written (`Occurrence.place_latitude`, by
 `events.occurrences.session_place`; `events.domain.follow_structure` moves those at their structure with
-it): they are nearly every session, and their square around the circle is then a range of one index. Only
-the sessions without a resolved position (cases 2 and 3, and the remote ones) are placed here when read.
+it): they are nearly every session, and their square around the circle is then a few ranges of one index
+(`occurrence_place_band`: one per latitude band the square crosses). Only the sessions without a resolved
+position (cases 2 and 3, and the remote ones) are placed here when read.
 """
 
 import math
@@ -33,6 +34,7 @@ from network.communes import EARTH_RADIUS_KM, Point
 from network.models import Commune, ItinerantStop
 
 from . import enums
+from .models.occurrence import PLACE_BANDS_PER_DEGREE, place_band
 
 # The radius choices of the agenda (km); the first one is what « près de » means when no radius is given.
 RADII_KM = (20, 10, 40)
@@ -89,13 +91,20 @@ def distance_from(occurrence, point: Point | None) -> float | None:
 
 
 def _box(point: Point, radius_km: float) -> Q:
-    """Sessions whose resolved position is inside the square around the circle: a range of the
-    `occurrence_place` index, which spares most sessions of a region working out their place."""
+    """Sessions whose resolved position is in the latitude bands the square around the circle crosses and
+    within its longitudes, with literal bounds that the planner estimates: for each band, one range of the
+    `occurrence_place_band` index. No test of the exact latitudes here: the distance decides next, and
+    PostgreSQL, taking such a test for independent of the band, expected a few rows where there were
+    hundreds and chose its joins for those few."""
     dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
     widest = math.radians(min(abs(point.latitude) + dlat, 89.0))
     dlon = math.degrees(radius_km / (EARTH_RADIUS_KM * math.cos(widest)))
+    south, north = point.latitude - dlat, point.latitude + dlat
+    # The same floor as the database's (`place_band`: IEEE products, floored): the bands of every latitude
+    # between south and north.
+    bands = range(math.floor(south * PLACE_BANDS_PER_DEGREE), math.floor(north * PLACE_BANDS_PER_DEGREE) + 1)
     return Q(
-        place_latitude__range=(point.latitude - dlat, point.latitude + dlat),
+        place_band__in=list(bands),
         place_longitude__range=(point.longitude - dlon, point.longitude + dlon),
     )
 
@@ -108,6 +117,7 @@ def within(occurrences, point: Point, radius_km: float):
     first; the flat-earth distance decides."""
     remote = Q(atelier__format=enums.Format.REMOTE)
     candidates = _box(point, radius_km) | Q(place_latitude__isnull=True)
+    occurrences = occurrences.alias(place_band=place_band())
     km_per_degree = math.radians(EARTH_RADIUS_KM)
     north = (F("session_latitude") - Value(point.latitude)) * Value(km_per_degree)
     east = (F("session_longitude") - Value(point.longitude)) * Value(

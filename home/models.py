@@ -50,7 +50,7 @@ class HomePage(Page):
         counts = dict(places.order_by().values_list("bassin").annotate(count=Count("pk")))
         context["bassins"] = [(bassin, counts.get(bassin.pk, 0)) for bassin in bassins]
         context["structure_count"] = sum(counts.values())
-        context |= map_context(places, count=context["structure_count"], request=request)
+        context |= map_context(places, count=context["structure_count"])
         # Event cycles still ahead or under way (Human Tech Days…): the public finds their programme here.
         context["cycles"] = list(
             CyclePage.objects.live()

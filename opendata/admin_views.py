@@ -23,7 +23,7 @@ from network.models import BassinPage
 from network.permissions import coordinated_bassin_ids
 
 from .models import ImportRun
-from .runs import start_import
+from .runs import fail_stalled_runs, start_import
 from .tasks import run_import_task
 
 # Seconds between two automatic refreshes of a page showing a run not finished yet.
@@ -107,7 +107,7 @@ class RunListView(ImportPermissionMixin, WagtailAdminTemplateMixin, TemplateView
     header_icon = "upload"
 
     def get_context_data(self, **kwargs):
-        ImportRun.objects.fail_stalled()
+        fail_stalled_runs()
         runs = list(
             ImportRun.objects.visible_to(self.request.user).select_related("user", "bassin")[:RUNS_SHOWN]
         )
@@ -123,7 +123,7 @@ class RunView(ImportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
     header_icon = "upload"
 
     def get_context_data(self, **kwargs):
-        ImportRun.objects.filter(pk=self.kwargs["pk"]).fail_stalled()
+        fail_stalled_runs(runs=ImportRun.objects.filter(pk=self.kwargs["pk"]))
         run = get_object_or_404(
             ImportRun.objects.visible_to(self.request.user).select_related("user", "bassin"),
             pk=self.kwargs["pk"],

@@ -5,7 +5,7 @@ and a run row, and a Celery task imports it (`opendata.runs`). The row is what t
 follows: its status, counts and French report, or the error that stopped it. A run is never left looking
 alive when it is not: a run that raised is marked failed by the task, one whose worker died is marked failed
 when its task comes back (`acks_late`) or, if the task itself was lost, once it is older than the task's time
-limit (`ImportRunQuerySet.fail_stalled`).
+limit (`ImportRunQuerySet.stalled`, marked failed by a periodic task: `opendata.runs.fail_stalled_runs`).
 """
 
 from datetime import timedelta
@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,22 +39,25 @@ class ImportRunQuerySet(models.QuerySet):
     def unfinished(self):
         return self.filter(status__in=[ImportRunStatus.QUEUED, ImportRunStatus.RUNNING])
 
-    def fail_stalled(self, *, now=None) -> int:
-        """Mark failed the runs that can no longer end by themselves: started longer ago than the task's
-        hard time limit, or queued for `QUEUED_TOO_LONG` (the broker lost the task). Returns how many."""
-        now = now or timezone.now()
+    def stalled(self, *, now):
+        """The runs that can no longer end by themselves at `now`: running for longer than the task's hard
+        time limit (its worker died and the task did not come back), or queued for longer than
+        `MAILLAGE_OPENDATA_QUEUED_TOO_LONG_HOURS` (the broker lost the task)."""
         running_limit = now - timedelta(seconds=settings.MAILLAGE_OPENDATA_IMPORT_TIME_LIMIT + 60)
-        stalled = self.filter(
+        queued_limit = now - timedelta(hours=settings.MAILLAGE_OPENDATA_QUEUED_TOO_LONG_HOURS)
+        return self.filter(
             Q(status=ImportRunStatus.RUNNING, started_at__lt=running_limit)
-            | Q(status=ImportRunStatus.QUEUED, created_at__lt=now - QUEUED_TOO_LONG)
+            | Q(status=ImportRunStatus.QUEUED, created_at__lt=queued_limit)
         )
-        return stalled.update(status=ImportRunStatus.FAILED, finished_at=now, error=str(INTERRUPTED))
 
 
-QUEUED_TOO_LONG = timedelta(days=1)
 INTERRUPTED = _(
     "L'import a été interrompu (arrêt du serveur de tâches ou délai dépassé). Ce qui a été enregistré avant "
     "l'arrêt est gardé : importez de nouveau le même fichier, les lieux déjà créés ne sont pas dupliqués."
+)
+NEVER_STARTED = _(
+    "L'import n'a jamais commencé : sa tâche s'est perdue (serveur de tâches arrêté ou file vidée). Rien "
+    "n'a été importé : envoyez de nouveau le même fichier."
 )
 
 

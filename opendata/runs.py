@@ -7,12 +7,15 @@ and bassin, then the status, counts and the French report of rejected rows (or t
 What must stay true:
 - a run ends `done` or `failed`, never silently lost: the task marks failed a run whose import raised
   (the time limit included); a run whose worker died comes back (`acks_late`) and is marked failed then,
-  rather than started again behind the back of the person watching it; a run whose task never arrives is
-  marked failed once it is too old (`ImportRunQuerySet.fail_stalled`, from the runs page).
+  rather than started again behind the back of the person watching it; a run that can no longer end (its
+  task lost, or its worker dead and the task not back) is marked failed by a periodic task
+  (`fail_stalled_runs`, every few minutes; the runs pages call it too), with its reason in French.
 - running the same file again changes nothing more (the importer matches places by id): after a failure,
   importing the file again finishes the job.
 - a coordinator's run stays within the bassins they coordinated when uploading (`allowed_bassin_ids`).
-- the person who uploaded gets one e-mail when a real import ends (`outbox`: exactly once, keyed by run).
+- the person who uploaded gets one e-mail when a real import ends, stalled ones included (`outbox`:
+  exactly once, keyed by run; a stalled run is claimed by a conditional UPDATE, so that two checks at once
+  tell once).
 """
 
 import logging
@@ -28,7 +31,7 @@ from outbox.links import absolute_url
 from outbox.queue import queue_email
 
 from .importer import ImportFileError, decode, import_lieux
-from .models import INTERRUPTED, ImportRun, ImportRunStatus
+from .models import INTERRUPTED, NEVER_STARTED, ImportRun, ImportRunStatus
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +126,40 @@ def _fail(run: ImportRun, error: str) -> None:
     with transaction.atomic():
         run.save(update_fields=["status", "finished_at", "error"])
         _queue_done_email(run)
+
+
+def fail_stalled_runs(*, runs=None, now=None) -> int:
+    """Mark failed the runs (of `runs`, else all) that can no longer end by themselves
+    (`ImportRunQuerySet.stalled`), each with its reason, and tell whoever started it; returns how many.
+
+    Why a periodic task calls it: a worker that dies in the middle of a national import, or a broker that
+    loses the task, leaves the run « en cours » or « en attente » with nobody to end it; before, it was only
+    noticed when someone opened the runs pages, and nobody was told.
+    """
+    now = now or timezone.now()
+    runs = ImportRun.objects.all() if runs is None else runs
+    failed = 0
+    for run in runs.stalled(now=now).select_related("user"):
+        reason = INTERRUPTED if run.status == ImportRunStatus.RUNNING else NEVER_STARTED
+        if _fail_stalled(run, str(reason), now=now):
+            failed += 1
+    if failed:
+        logger.warning("%s stalled import run(s) marked failed", failed)
+    return failed
+
+
+@transaction.atomic
+def _fail_stalled(run: ImportRun, error: str, *, now) -> bool:
+    """Claim `run` as it was read (a conditional UPDATE: a check running at the same time, or the run's own
+    task ending meanwhile, leaves it alone), then queue its e-mail; False when it was no longer stalled."""
+    claimed = ImportRun.objects.filter(pk=run.pk, status=run.status).update(
+        status=ImportRunStatus.FAILED, finished_at=now, error=error
+    )
+    if not claimed:
+        return False
+    run.status, run.finished_at, run.error = ImportRunStatus.FAILED, now, error
+    _queue_done_email(run)
+    return True
 
 
 def _queue_done_email(run: ImportRun) -> None:

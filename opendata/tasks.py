@@ -1,4 +1,5 @@
-"""Celery task of open data: the import of a file of places uploaded in the admin (`opendata.runs`).
+"""Celery tasks of open data: the import of a file of places uploaded in the admin (`opendata.runs`), and
+the periodic check that ends the imports that can no longer end by themselves.
 
 On the feeds queue (see `CELERY_TASK_ROUTES`): a national file holds its worker for minutes, never one of
 the e-mails'. `acks_late` with `reject_on_worker_lost`: a run whose worker dies comes back to a worker,
@@ -10,7 +11,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from .runs import run_import
+from .runs import fail_stalled_runs, run_import
 
 logger = logging.getLogger(__name__)
 
@@ -26,3 +27,10 @@ def run_import_task(*, run_id: int) -> str:
     status = run.status if run is not None else "missing"
     logger.info("Import run %s: %s", run_id, status)
     return status
+
+
+@shared_task
+def fail_stalled_imports() -> int:
+    """Beat's « fail-stalled-imports »: on the default queue, so that it still runs when the feeds worker
+    that held the import is the one that died."""
+    return fail_stalled_runs()

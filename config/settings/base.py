@@ -290,8 +290,9 @@ SOCIALACCOUNT_STORE_TOKENS = False
 
 # Maillage's own bounds and switches (map, addresses, agendas, digest, outbox, feeds, federation, open
 # data): config/settings/maillage.py.
+# (DIGEST and the stalled-imports interval are read by the beat schedule below.)
 from .maillage import *  # noqa: E402, F403
-from .maillage import DIGEST  # noqa: E402  (read by the beat schedule below)
+from .maillage import DIGEST, MAILLAGE_OPENDATA_STALLED_CHECK_MINUTES  # noqa: E402
 
 # Who Maillage says it is when it fetches a calendar (calendars/fetch.py).
 MAILLAGE_FEED_USER_AGENT = f"Maillage/1.0 (synchronisation d'agendas; +{WAGTAILADMIN_BASE_URL})"
@@ -375,6 +376,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-freshness-reminders": {
         "task": "network.tasks.send_freshness_reminders",
         "schedule": crontab(hour=9, minute=10),
+    },
+    # Open data (opendata/): imports of places that can no longer end are marked failed, their author told.
+    "fail-stalled-imports": {
+        "task": "opendata.tasks.fail_stalled_imports",
+        "schedule": crontab(minute=f"*/{MAILLAGE_OPENDATA_STALLED_CHECK_MINUTES}"),
     },
     # Outbox (outbox/): retries whose time has come, e-mails no task announced, rows stuck in "sending".
     "send-due-emails": {

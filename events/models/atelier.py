@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -201,6 +202,15 @@ class Atelier(models.Model):
     # Last change of one of its sessions (`SessionOverride` created, changed or removed): the API's
     # `updated_at` is the later of the two, so that a peer following this instance sees a moved session.
     sessions_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The later of the two: when the series or one of its sessions last changed, what the API calls
+    # `updated_at` and sorts its list by. Computed by the database on every write (`save`, `update`,
+    # `bulk_update`, a migration's SQL alike), so no writer can forget it, and indexed with `uid` (the
+    # API's order): a peer's page is then a range of that index instead of a sort of every series.
+    changed_at = models.GeneratedField(
+        expression=Greatest("updated_at", Coalesce("sessions_changed_at", "updated_at")),
+        output_field=models.DateTimeField(),
+        db_persist=True,
+    )
 
     objects = AtelierQuerySet.as_manager()
 
@@ -208,7 +218,15 @@ class Atelier(models.Model):
         verbose_name = _("atelier")
         verbose_name_plural = _("ateliers")
         ordering = ["start_date", "start_time", "title"]
-        indexes = [models.Index(fields=["structure", "start_date"])]
+        indexes = [
+            models.Index(fields=["structure", "start_date"]),
+            models.Index(fields=["changed_at", "uid"], name="atelier_changed"),
+            # The API counts the public series of live structures for its pages (`count`): read from this
+            # narrow index (an index-only scan) rather than from the table's wide rows.
+            models.Index(
+                fields=["structure"], name="atelier_public_structure", condition=Q(visibility="public")
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["feed", "remote_uid"],

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.db import models
 from django.db.models import Count, F, Min, Q, Subquery, Value, Window
-from django.db.models.functions import Coalesce, Least, RowNumber
+from django.db.models.functions import Coalesce, Floor, Least, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +19,15 @@ from network.fields import has_any
 
 from .. import enums
 from ..recurrence import format_hours
+
+# Latitude bands of `place_band`, per degree (a tenth of a degree: about 11 km).
+PLACE_BANDS_PER_DEGREE = 10
+
+
+def place_band():
+    """The latitude band of a session's resolved position (`Occurrence.place_latitude`), the first column
+    of the `occurrence_place_band` index: a query must use this same expression for the index to serve."""
+    return Floor(F("place_latitude") * PLACE_BANDS_PER_DEGREE)
 
 
 class OccurrenceQuerySet(models.QuerySet):
@@ -203,11 +212,19 @@ class Occurrence(models.Model):
             # The agenda filtered by commune reads its page along this one, already in agenda order:
             # walking the (local_date, start) index for one commune's sessions among millions took seconds.
             models.Index(fields=["commune", "local_date", "start"], name="occurrence_commune_day"),
-            # « Près de »: the square around the circle is a range of this index, and the sessions to place
-            # when read (no resolved position) are its NULL entries. The day comes with them, so that the
-            # first day still to come (`upcoming`) is tested in the index too, not by ANDing the bitmap of
-            # every session to come along (local_date, start).
-            models.Index(fields=["place_latitude", "place_longitude", "local_date"], name="occurrence_place"),
+            # « Près de » (`events.distance.within`): the square around the circle is, for each latitude
+            # band it crosses (a few), one range of longitudes of this index. An index led by the latitude
+            # itself read a band of latitudes across the whole country for a square of a few kilometres,
+            # and PostgreSQL, costing that, walked the (local_date, start) index instead. The day comes
+            # last, so that the first day still to come (`upcoming`) is tested in the index too.
+            models.Index(place_band(), F("place_longitude"), F("local_date"), name="occurrence_place_band"),
+            # The sessions to place when read (no resolved position: remote, or elsewhere without
+            # coordinates), few, which « près de » reads along with the square.
+            models.Index(
+                fields=["local_date"],
+                name="occurrence_unplaced",
+                condition=models.Q(place_latitude__isnull=True),
+            ),
             # The sessions that may still run after starting on an earlier day: few, read by `upcoming`.
             models.Index(fields=["end"], name="occurrence_spanning_end", condition=models.Q(spans_days=True)),
         ]

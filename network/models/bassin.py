@@ -98,9 +98,7 @@ class BassinPage(RightsLinkedPage, Page):
         context = super().get_context(request, *args, **kwargs)
         structures = list(self.structures.for_listing().as_cards())
         context["structures"] = structures
-        context |= map_context(
-            structures, count=len(structures), query={"bassin": self.slug}, request=request
-        )
+        context |= map_context(structures, count=len(structures), query={"bassin": self.slug})
         context["meta_description"] = self.meta_description(structures)
         return context
 

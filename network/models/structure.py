@@ -21,6 +21,7 @@ from wagtail.search import index
 from .. import enums
 from ..fields import ChoiceListField, StringListField
 from ..horaires import WeeklyHours, parse_opening_hours, validate_opening_hours
+from ..map import page_markers
 from ..search_index import (
     SEARCHED_FIELDS,
     is_search_index_deferred,
@@ -411,21 +412,9 @@ class StructurePage(RightsLinkedPage, Page):
         """A network or a partner has no door to show on a map: the public could not be helped there."""
         return self.receives_public and self.has_coordinates
 
-    def map_marker(self, request=None) -> dict:
-        """The place on a map. With `request`, its URL reuses the request's copy of the site roots (a list
-        of hundreds of markers would otherwise read them from the cache once per place)."""
-        return {
-            "id": self.pk,
-            "name": self.title,
-            "url": self.get_url(request),
-            "commune": self.commune,
-            "lat": self.latitude,
-            "lon": self.longitude,
-        }
-
     @staticmethod
-    def map_markers(structures, request=None) -> list[dict]:
-        return [structure.map_marker(request) for structure in structures if structure.on_public_map]
+    def map_markers(structures) -> list[dict]:
+        return page_markers(structures)
 
     def get_context(self, request, *args, **kwargs):
         """The page's own data; its next sessions come from the `events` app's template tags."""
@@ -434,8 +423,7 @@ class StructurePage(RightsLinkedPage, Page):
         context["photos"] = self.photos.select_related("image")
         context["stops"] = stops = list(self.stops.all())
         context["map_markers"] = (
-            StructurePage.map_markers([self], request)
-            + [stop.map_marker() for stop in stops if stop.has_coordinates]
+            StructurePage.map_markers([self]) + [stop.map_marker() for stop in stops if stop.has_coordinates]
             if self.receives_public
             else []
         )

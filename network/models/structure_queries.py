@@ -8,6 +8,7 @@ from wagtail.query import PageQuerySet
 from .. import enums
 from ..enums import EDITING_ROLES
 from ..fields import has_all, has_any
+from ..map import MARKER_COLUMNS, markers
 from ..search_index import has_search_vector, search_query
 from .membership import Coordination, Membership
 from .opening import OpeningInterval
@@ -113,7 +114,17 @@ class StructurePageQuerySet(PageQuerySet):
     # ---- the map ----
 
     # What a marker reads (`StructurePage.map_marker`, its `url` included): nothing else is loaded.
-    MARKER_FIELDS = (
+    def on_public_map(self):
+        """The places a map shows: they receive the public and have coordinates."""
+        return self.filter(receives_public=True, latitude__isnull=False, longitude__isnull=False)
+
+    def in_bbox(self, *, west: float, south: float, east: float, north: float):
+        return self.filter(latitude__range=(south, north), longitude__range=(west, east))
+
+    # What a structure's card (`includes/structure_card.html`) and its marker (`network.map.page_markers`)
+    # read: a list of hundreds of places loads these columns only, not the ~30 others (each list column is
+    # converted row by row); `path` and `depth` are what Wagtail needs to build the card's link.
+    CARD_FIELDS = (
         "title",
         "commune",
         "latitude",
@@ -122,18 +133,6 @@ class StructurePageQuerySet(PageQuerySet):
         "path",
         "depth",
         "receives_public",
-    )
-
-    def on_public_map(self):
-        """The places a map shows: they receive the public and have coordinates."""
-        return self.filter(receives_public=True, latitude__isnull=False, longitude__isnull=False)
-
-    def in_bbox(self, *, west: float, south: float, east: float, north: float):
-        return self.filter(latitude__range=(south, north), longitude__range=(west, east))
-
-    # What a structure's card (`includes/structure_card.html`) reads besides its marker: a list of hundreds
-    # of places loads these columns only, not the ~30 others (each list column is converted row by row).
-    CARD_FIELDS = MARKER_FIELDS + (
         "bassin",
         "status",
         "typologie",
@@ -147,11 +146,10 @@ class StructurePageQuerySet(PageQuerySet):
         """The structures with only what their cards and markers show loaded (`CARD_FIELDS`)."""
         return self.only(*self.CARD_FIELDS)
 
-    def map_markers(self, limit: int | None = None, request=None) -> list[dict]:
+    def map_markers(self, limit: int | None = None) -> list[dict]:
         """The markers of the places of this set that a map shows (the first `limit`), in the set's order,
-        in one query."""
-        places = self.on_public_map().only(*self.MARKER_FIELDS)
-        return [structure.map_marker(request) for structure in places[:limit]]
+        in one query of plain rows: no page is built (see `network.map.markers`)."""
+        return markers(self.on_public_map().values(*MARKER_COLUMNS)[:limit])
 
     def grid_clusters(self, *, cell_lat: float, cell_lon: float, limit: int) -> list[dict]:
         """Group the places of this set by the grid cell (`cell_lat` × `cell_lon` degrees) they fall in,

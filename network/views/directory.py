@@ -114,7 +114,7 @@ def directory(request):
             "page_obj": page_obj,
             "rows": rows,
             "result_count": result_count,
-            **map_context(on_map, count=result_count, query=request.GET, order=order, request=request),
+            **map_context(on_map, count=result_count, query=request.GET, order=order),
             "elided_page_range": page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1),
         },
     )

@@ -139,6 +139,27 @@ def test_the_radius_agrees_with_the_great_circle_distance_in_every_direction(ind
     assert titles(within(Occurrence.objects.all(), ISSOUDUN, 20)) == ["À 19.6 km"]
 
 
+# Saint-Denis de La Réunion: south of the equator, where a latitude band is floored away from zero.
+SAINT_DENIS = Point(-20.8823, 55.4504, "Saint-Denis")
+
+
+@pytest.mark.parametrize("centre", [ISSOUDUN, SAINT_DENIS], ids=["issoudun", "saint-denis"])
+@pytest.mark.parametrize("bearing", [0, 90, 180, 270])
+def test_the_latitude_bands_of_the_square_hold_every_session_of_the_circle(indre, day, centre, bearing):
+    """The square is read band by band (`place_band`): sessions at 9.9 km, on either side of a band's edge
+    or at the square's edge, are found on both hemispheres; those at 10.1 km are not."""
+    structure = StructureFactory(bassin=indre, title="Lieu", commune="Ailleurs")
+    for km in (9.9, 10.1):
+        north, east = km * math.cos(math.radians(bearing)), km * math.sin(math.radians(bearing))
+        latitude = centre.latitude + north / 111.195
+        longitude = centre.longitude + east / (111.195 * math.cos(math.radians(latitude)))
+        AtelierFactory(
+            structure=structure, title=f"À {km} km", latitude=latitude, longitude=longitude, start_date=day
+        )
+
+    assert titles(within(Occurrence.objects.all(), centre, 10)) == ["À 9.9 km"]
+
+
 def test_the_square_before_the_circle_keeps_sessions_placed_elsewhere_than_by_their_own_coordinates(
     indre, day
 ):

@@ -1,10 +1,11 @@
 """The atelier model: the checks editors meet in French, the sanitising, and the iCal identity."""
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from events import enums
 from events.models import Atelier
@@ -155,3 +156,26 @@ def test_an_all_day_atelier_describes_its_schedule_without_hours():
     )
 
     assert atelier.describe_schedule() == "le mardi 1er juin 2027 toute la journée"
+
+
+def test_changed_at_is_the_later_of_the_series_and_its_sessions_on_every_kind_of_write(db):
+    """`changed_at` (the API's order) is written by the database: `save`, `update` and `bulk_update` alike."""
+    atelier = AtelierFactory()
+    long_ago, yesterday = datetime(2020, 1, 1, tzinfo=UTC), timezone.now() - timedelta(days=1)
+
+    def changed_at():
+        return Atelier.objects.values_list("changed_at", flat=True).get(pk=atelier.pk)
+
+    Atelier.objects.filter(pk=atelier.pk).update(updated_at=long_ago, sessions_changed_at=None)
+    assert changed_at() == long_ago
+
+    Atelier.objects.filter(pk=atelier.pk).update(sessions_changed_at=yesterday)
+    assert changed_at() == yesterday
+
+    atelier.updated_at, atelier.sessions_changed_at = long_ago, None
+    Atelier.objects.bulk_update([atelier], ["updated_at", "sessions_changed_at"])
+    assert changed_at() == long_ago
+
+    atelier.title = "Renommé"
+    atelier.save()
+    assert changed_at() == Atelier.objects.get(pk=atelier.pk).updated_at > yesterday

@@ -10,9 +10,10 @@ from network.models import StructurePage
 from opendata import runs
 from opendata.models import INTERRUPTED, ImportRun, ImportRunStatus
 from opendata.runs import run_import, start_import
-from opendata.tasks import run_import_task
+from opendata.tasks import fail_stalled_imports, run_import_task
 from outbox.models import Message
 from tests.factories import UserFactory
+from tests.outbox.factories import sent_emails
 
 CSV = "id,nom,commune,latitude,longitude\nx-1,Lieu un,Vierzon,47.22,2.07\n"
 
@@ -100,16 +101,25 @@ def test_a_finished_run_is_not_run_again(admin, bassin):
     )
 
 
+def _stall(run: ImportRun, *, running_for=None, queued_for=None) -> None:
+    now = timezone.now()
+    if running_for is not None:
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportRunStatus.RUNNING, started_at=now - running_for
+        )
+    if queued_for is not None:
+        ImportRun.objects.filter(pk=run.pk).update(created_at=now - queued_for)
+
+
 def test_runs_that_can_no_longer_end_are_marked_failed(admin, settings):
     settings.MAILLAGE_OPENDATA_IMPORT_TIME_LIMIT = 600
-    now = timezone.now()
+    settings.MAILLAGE_OPENDATA_QUEUED_TOO_LONG_HOURS = 24
     lost_worker, lost_task, running, queued = (_start(admin) for _index in range(4))
-    ImportRun.objects.filter(pk__in=[lost_worker.pk, running.pk]).update(status=ImportRunStatus.RUNNING)
-    ImportRun.objects.filter(pk=lost_worker.pk).update(started_at=now - timedelta(minutes=20))
-    ImportRun.objects.filter(pk=running.pk).update(started_at=now - timedelta(minutes=5))
-    ImportRun.objects.filter(pk=lost_task.pk).update(created_at=now - timedelta(days=2))
+    _stall(lost_worker, running_for=timedelta(minutes=20))
+    _stall(running, running_for=timedelta(minutes=5))
+    _stall(lost_task, queued_for=timedelta(days=2))
 
-    count = ImportRun.objects.fail_stalled(now=now)
+    count = runs.fail_stalled_runs()
 
     assert count == 2
     assert dict(ImportRun.objects.values_list("pk", "status")) == {
@@ -118,6 +128,62 @@ def test_runs_that_can_no_longer_end_are_marked_failed(admin, settings):
         running.pk: ImportRunStatus.RUNNING,
         queued.pk: ImportRunStatus.QUEUED,
     }
+
+
+def test_a_stalled_run_says_why_in_french_and_its_author_is_told_once(admin, settings):
+    settings.MAILLAGE_OPENDATA_IMPORT_TIME_LIMIT = 600
+    lost_worker, lost_task = _start(admin), _start(admin)
+    _stall(lost_worker, running_for=timedelta(hours=1))
+    _stall(lost_task, queued_for=timedelta(days=2))
+
+    first, second = runs.fail_stalled_runs(), runs.fail_stalled_runs()
+
+    assert (first, second) == (2, 0)
+    assert dict(ImportRun.objects.values_list("pk", "error")) == {
+        lost_worker.pk: str(INTERRUPTED),
+        lost_task.pk: "L'import n'a jamais commencé : sa tâche s'est perdue (serveur de tâches arrêté ou "
+        "file vidée). Rien n'a été importé : envoyez de nouveau le même fichier.",
+    }
+    emails = sorted(sent_emails(), key=lambda email: email.body)
+    assert [(email.to, email.subject) for email in emails] == [
+        (["admin@example.fr"], "L'import de « lieux.csv » a échoué"),
+        (["admin@example.fr"], "L'import de « lieux.csv » a échoué"),
+    ]
+    assert "L'import a été interrompu" in emails[0].body
+    assert "L'import n'a jamais commencé" in emails[1].body
+    assert f"/admin/import-lieux/imports/{lost_worker.pk}/" in emails[0].body
+
+
+def test_a_stalled_run_already_ended_by_its_task_is_left_as_it_ended(admin, settings):
+    """The check read the run as stalled, then its task ended it: the conditional UPDATE claims nothing."""
+    settings.MAILLAGE_OPENDATA_IMPORT_TIME_LIMIT = 600
+    run = _start(admin)
+    _stall(run, running_for=timedelta(hours=1))
+    stale = ImportRun.objects.get(pk=run.pk)
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRunStatus.DONE)
+
+    assert runs._fail_stalled(stale, "raison", now=timezone.now()) is False
+    assert (ImportRun.objects.get(pk=run.pk).status, Message.objects.count()) == (ImportRunStatus.DONE, 0)
+
+
+def test_a_stalled_simulation_is_failed_without_an_email(admin, settings):
+    run = _start(admin, dry_run=True)
+    _stall(run, queued_for=timedelta(days=2))
+
+    runs.fail_stalled_runs()
+
+    assert (ImportRun.objects.get(pk=run.pk).status, Message.objects.count()) == (ImportRunStatus.FAILED, 0)
+
+
+def test_the_beat_task_fails_the_stalled_runs(admin, settings):
+    run = _start(admin)
+    _stall(run, queued_for=timedelta(days=2))
+
+    assert fail_stalled_imports.run() == 1
+    assert ImportRun.objects.get(pk=run.pk).status == ImportRunStatus.FAILED
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["fail-stalled-imports"]["task"] == "opendata.tasks.fail_stalled_imports"
+    )
 
 
 def test_a_simulation_sends_no_email(admin, bassin):

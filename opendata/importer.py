@@ -19,6 +19,7 @@ import csv
 import io
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -316,7 +317,13 @@ class _Pending:
 
 
 def import_lieux(
-    *, text: str, bassin: BassinPage | None = None, dry_run: bool = False, user=None, allowed_bassin_ids=None
+    *,
+    text: str,
+    bassin: BassinPage | None = None,
+    dry_run: bool = False,
+    user=None,
+    allowed_bassin_ids=None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportReport:
     """Create or update the structures of a schema file (see the module's docstring).
 
@@ -327,24 +334,49 @@ def import_lieux(
     few thousand at a time; then the new structures are written bassin by bassin, in batches
     (`network.domain.create_structures`), so that a national file costs one tree insertion per new page and
     a handful of queries per batch rather than dozens of queries per row.
+
+    `progress(step, done, total)` is called every `BATCH_SIZE` rows, with `step` "reading" (rows of the file
+    judged) then "writing" (valid rows compared or written): the admin's run shows it, and it is the run's
+    sign of life (`opendata.models.ImportRunQuerySet.stalled`).
     """
     report = ImportReport(dry_run=dry_run)
     index = _Index()
+    progress = progress or _no_progress
     creations, updates = _judge_rows(
-        text=text, index=index, bassin=bassin, report=report, allowed=allowed_bassin_ids
+        text=text, index=index, bassin=bassin, report=report, allowed=allowed_bassin_ids, progress=progress
     )
-    _apply_updates(updates, dry_run=dry_run, user=user, report=report)
-    _apply_creations(creations, dry_run=dry_run, report=report)
+    total = len(creations) + len(updates)
+    progress("writing", 0, total)
+    _apply_updates(
+        updates,
+        dry_run=dry_run,
+        user=user,
+        report=report,
+        progress=lambda done: progress("writing", done, total),
+    )
+    _apply_creations(
+        creations,
+        dry_run=dry_run,
+        report=report,
+        progress=lambda done: progress("writing", len(updates) + done, total),
+    )
     for problems in (report.rejected, report.warnings):
         problems.sort(key=lambda problem: problem.line)
     return report
 
 
-def _judge_rows(*, text, index, bassin, report, allowed):
+def _no_progress(step: str, done: int, total: int) -> None:
+    """`import_lieux` run without anyone watching (the command, the federation's bootstrap)."""
+
+
+def _judge_rows(*, text, index, bassin, report, allowed, progress):
     """Read and check every row: (creations, updates) to write, rejections and warnings in `report`."""
     creations, updates = [], []
     seen = set()
-    for line, row in read_rows(text):
+    rows = read_rows(text)
+    for number, (line, row) in enumerate(rows):
+        if number % BATCH_SIZE == 0:
+            progress("reading", number, len(rows))
         identifier = row.get("id", "")
         pivot = row.get("pivot", "")
         key = identifier or pivot
@@ -406,7 +438,7 @@ def _new_structure(pending: _Pending, *, slug: str = "") -> StructurePage:
     return structure
 
 
-def _apply_creations(creations, *, dry_run, report):
+def _apply_creations(creations, *, dry_run, report, progress):
     """Create the new structures, bassin by bassin, `BATCH_SIZE` per transaction.
 
     A batch that fails as a whole (a slug taken meanwhile by someone editing the admin…) is retried one row
@@ -420,7 +452,7 @@ def _apply_creations(creations, *, dry_run, report):
     by_bassin = {}
     for pending in sorted(creations, key=lambda pending: pending.values["title"]):
         by_bassin.setdefault(pending.bassin.pk, []).append(pending)
-    created = []
+    created, done = [], 0
     for batch in (
         rows[start : start + BATCH_SIZE]
         for rows in by_bassin.values()
@@ -443,6 +475,8 @@ def _apply_creations(creations, *, dry_run, report):
                     created.append(pending)
         else:
             created.extend(batch)
+        done += len(batch)
+        progress(done)
     created.sort(key=lambda pending: pending.line)
     report.created.extend(pending.slug for pending in created)
 
@@ -461,14 +495,16 @@ def _as_stored(name, value):
     return value
 
 
-def _apply_updates(updates, *, dry_run, user, report):
+def _apply_updates(updates, *, dry_run, user, report, progress):
     """Compare each matched row with the stored structure (read `READ_CHUNK` at a time) and update what
     differs. An update keeps Wagtail's usual path, a revision then its publication: the page is somebody's,
     its history says what the import changed and lets them go back."""
     for start in range(0, len(updates), READ_CHUNK):
         chunk = updates[start : start + READ_CHUNK]
         stored = StructurePage.objects.in_bulk([pending.pk for pending in chunk])
-        for pending in chunk:
+        for number, pending in enumerate(chunk, start=start):
+            if number % BATCH_SIZE == 0 and number:
+                progress(number)
             try:
                 _update(
                     structure=stored[pending.pk],

@@ -8,8 +8,9 @@ What must stay true:
 - a run ends `done` or `failed`, never silently lost: the task marks failed a run whose import raised
   (the time limit included); a run whose worker died comes back (`acks_late`) and is marked failed then,
   rather than started again behind the back of the person watching it; a run that can no longer end (its
-  task lost, or its worker dead and the task not back) is marked failed by a periodic task
-  (`fail_stalled_runs`, every few minutes; the runs pages call it too), with its reason in French.
+  task lost, or its worker dead and the task not back: no sign of life from its batches for some minutes)
+  is marked failed by a periodic task (`fail_stalled_runs`, every few minutes; the runs pages call it
+  too), with its reason in French.
 - running the same file again changes nothing more (the importer matches places by id): after a failure,
   importing the file again finishes the job.
 - a coordinator's run stays within the bassins they coordinated when uploading (`allowed_bassin_ids`).
@@ -19,6 +20,7 @@ What must stay true:
 """
 
 import logging
+from functools import partial
 
 from django.db import transaction
 from django.urls import reverse
@@ -31,7 +33,7 @@ from outbox.links import absolute_url
 from outbox.queue import queue_email
 
 from .importer import ImportFileError, decode, import_lieux
-from .models import INTERRUPTED, NEVER_STARTED, ImportRun, ImportRunStatus
+from .models import INTERRUPTED, NEVER_STARTED, ImportRun, ImportRunStatus, ImportRunStep
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +83,8 @@ def run_import(*, run_id: int) -> ImportRun | None:
             _fail(run, str(INTERRUPTED))
             return run
         run.status, run.started_at = ImportRunStatus.RUNNING, timezone.now()
-        run.save(update_fields=["status", "started_at"])
+        run.heartbeat_at, run.step = run.started_at, ImportRunStep.READING
+        run.save(update_fields=["status", "started_at", "heartbeat_at", "step"])
     try:
         with run.file.open("rb") as handle:
             text = decode(handle.read())
@@ -91,6 +94,7 @@ def run_import(*, run_id: int) -> ImportRun | None:
             dry_run=run.dry_run,
             user=run.user,
             allowed_bassin_ids=None if run.allowed_bassin_ids is None else set(run.allowed_bassin_ids),
+            progress=partial(_record_progress, run.pk),
         )
     except ImportFileError as error:
         _fail(run, str(error))
@@ -114,6 +118,14 @@ def run_import(*, run_id: int) -> ImportRun | None:
         run.save()
         _queue_done_email(run)
     return run
+
+
+def _record_progress(run_id: int, step: str, done: int, total: int) -> None:
+    """The run's progress and sign of life, written at once (the importer commits batch by batch, outside
+    any transaction of ours). Only while it runs: a run already taken for stalled stays failed."""
+    ImportRun.objects.filter(pk=run_id, status=ImportRunStatus.RUNNING).update(
+        step=step, rows_done=done, rows_total=total, heartbeat_at=timezone.now()
+    )
 
 
 _RERUN_ADVICE = gettext_lazy(

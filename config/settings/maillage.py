@@ -108,9 +108,14 @@ MAILLAGE_OPENDATA_IMPORT_MAX_BYTES = 50_000_000
 # national file of 20,000 new places takes from 10 to 30 minutes; the task is stopped after this many seconds.
 MAILLAGE_OPENDATA_IMPORT_TIME_LIMIT = int(os.environ.get("MAILLAGE_OPENDATA_IMPORT_TIME_LIMIT", "7200"))
 # Imports that can no longer end by themselves are marked failed, and whoever started them told, by the beat
-# entry "fail-stalled-imports" every STALLED_CHECK_MINUTES: those still running after the time limit above
-# (their worker died), and those still queued after QUEUED_TOO_LONG_HOURS (the broker lost their task).
+# entry "fail-stalled-imports" every STALLED_CHECK_MINUTES: those running without a sign of life for
+# HEARTBEAT_TIMEOUT_MINUTES (a run writes one after every batch of 200 places, seconds apart: its worker died)
+# or still running after the time limit above, and those still queued after QUEUED_TOO_LONG_HOURS (the broker
+# lost their task).
 MAILLAGE_OPENDATA_STALLED_CHECK_MINUTES = int(os.environ.get("MAILLAGE_OPENDATA_STALLED_CHECK_MINUTES", "10"))
+MAILLAGE_OPENDATA_HEARTBEAT_TIMEOUT_MINUTES = int(
+    os.environ.get("MAILLAGE_OPENDATA_HEARTBEAT_TIMEOUT_MINUTES", "15")
+)
 MAILLAGE_OPENDATA_QUEUED_TOO_LONG_HOURS = int(os.environ.get("MAILLAGE_OPENDATA_QUEUED_TOO_LONG_HOURS", "24"))
 # Calendars one structure may synchronise (« Import manuel » entries of `import_ical` are not counted).
 MAILLAGE_MAX_FEEDS_PER_STRUCTURE = int(os.environ.get("MAILLAGE_MAX_FEEDS_PER_STRUCTURE", "5"))

@@ -8,7 +8,7 @@ from django.urls import reverse
 from network import domain
 from network.enums import MemberRole
 from network.models import StructurePage
-from opendata.models import ImportRun, ImportRunStatus
+from opendata.models import ImportRun, ImportRunStatus, ImportRunStep
 from outbox.models import Message
 from tests.factories import BassinFactory, StructureFactory, UserFactory
 
@@ -129,6 +129,24 @@ def test_a_run_not_finished_refreshes_its_pages(client, bassin):
     assert run.status == ImportRunStatus.QUEUED
     assert ['<meta http-equiv="refresh" content="5">' in page for page in pages] == [True, True]
     assert "cette page se met à jour toute seule." in pages[1]
+
+
+def test_a_running_import_shows_how_far_it_is(client, bassin):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    client.post(URL, {"file": SimpleUploadedFile("lieux.csv", CSV.encode())})  # its task is not run
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRunStatus.RUNNING, step=ImportRunStep.WRITING, rows_done=1400, rows_total=20000
+    )
+
+    pages = [
+        client.get(url).content.decode() for url in (RUNS_URL, reverse("opendata_admin:run", args=[run.pk]))
+    ]
+
+    label = "Enregistrement des lieux : 1\N{NO-BREAK SPACE}400 lignes sur 20\N{NO-BREAK SPACE}000"
+    assert [label in page for page in pages] == [True, True]
+    assert '<progress max="20000" value="1400" aria-label="Progression de l\'import">' in pages[1]
 
 
 def test_a_file_over_the_size_bound_is_refused(client, bassin, upload, settings):

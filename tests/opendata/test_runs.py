@@ -130,6 +130,69 @@ def test_runs_that_can_no_longer_end_are_marked_failed(admin, settings):
     }
 
 
+def test_a_running_import_that_stops_giving_signs_of_life_is_stalled_long_before_its_time_limit(
+    admin, settings
+):
+    """Its worker died half-way: the check need not wait for the task's hard time limit (two hours)."""
+    settings.MAILLAGE_OPENDATA_IMPORT_TIME_LIMIT = 7200
+    settings.MAILLAGE_OPENDATA_HEARTBEAT_TIMEOUT_MINUTES = 15
+    silent, alive = _start(admin), _start(admin)
+    now = timezone.now()
+    for run, last_sign in ((silent, timedelta(minutes=20)), (alive, timedelta(minutes=1))):
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportRunStatus.RUNNING,
+            started_at=now - timedelta(minutes=40),
+            heartbeat_at=now - last_sign,
+        )
+
+    count = runs.fail_stalled_runs()
+
+    assert count == 1
+    assert dict(ImportRun.objects.values_list("pk", "status")) == {
+        silent.pk: ImportRunStatus.FAILED,
+        alive.pk: ImportRunStatus.RUNNING,
+    }
+    assert ImportRun.objects.get(pk=silent.pk).error == str(INTERRUPTED)
+
+
+def test_a_run_records_its_progress_batch_by_batch(admin, bassin, monkeypatch):
+    rows = "".join(f"x-{number},Lieu {number},Vierzon,47.22,2.07\n" for number in range(5))
+    run = _start(admin, data="id,nom,commune,latitude,longitude\n" + rows)
+    monkeypatch.setattr("opendata.importer.BATCH_SIZE", 2)
+    seen = []
+    record = runs._record_progress
+
+    def spy(run_id, step, done, total):
+        record(run_id, step, done, total)
+        stored = ImportRun.objects.get(pk=run_id)
+        seen.append((stored.step, stored.rows_done, stored.rows_total, stored.heartbeat_at is not None))
+
+    monkeypatch.setattr(runs, "_record_progress", spy)
+
+    run_import(run_id=run.pk)
+
+    assert seen == [
+        ("reading", 0, 5, True),
+        ("reading", 2, 5, True),
+        ("reading", 4, 5, True),
+        ("writing", 0, 5, True),
+        ("writing", 2, 5, True),
+        ("writing", 4, 5, True),
+        ("writing", 5, 5, True),
+    ]
+    run.refresh_from_db()
+    assert (run.status, run.created) == (ImportRunStatus.DONE, 5)
+
+
+def test_a_run_taken_for_stalled_is_not_brought_back_by_its_progress(admin):
+    run = _start(admin)
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRunStatus.FAILED)
+
+    runs._record_progress(run.pk, "writing", 10, 20)
+
+    assert ImportRun.objects.values_list("status", "rows_done").get(pk=run.pk) == (ImportRunStatus.FAILED, 0)
+
+
 def test_a_stalled_run_says_why_in_french_and_its_author_is_told_once(admin, settings):
     settings.MAILLAGE_OPENDATA_IMPORT_TIME_LIMIT = 600
     lost_worker, lost_task = _start(admin), _start(admin)

@@ -69,7 +69,7 @@ def setup_django(args) -> Path | None:
         tables = connection.introspection.table_names()
         if tables and not args.yes:
             sys.exit(
-                f"Refus : la base DATABASE_URL contient déjà {len(tables)} table(s). "
+                f"Refus : la base DATABASE_URL n'est pas vide ({len(tables)} tables). "
                 "Utilisez une base vide, ou --yes pour y ajouter les données du benchmark."
             )
     return tmp_dir

@@ -183,7 +183,7 @@ def main(argv=None) -> None:
         lambda: lieux.as_csv([lieux.structure_row(s) for s in lieux.exported_structures()])
     )
     print(
-        f"export national CSV : {elapsed * 1000:.0f} ms, {queries} requête(s), {len(body) / 1e6:.1f} Mo, "
+        f"export national CSV : {elapsed * 1000:.0f} ms, {queries} requêtes SQL, {len(body) / 1e6:.1f} Mo, "
         f"{body.count(chr(10)) - 1} lieux"
     )
     print(

@@ -252,12 +252,23 @@ def _week_context(request, form, sessions, today):
     return {
         "days": days,
         "result_count": total,
-        "period_label": _("Semaine du %(start)s au %(end)s")
-        % {"start": french_date(monday, "j F"), "end": french_date(sunday, "j F Y")},
+        "period_label": week_label(monday, sunday),
         "previous_week": week_code(monday - timedelta(days=7)),
         "next_week": week_code(monday + timedelta(days=7)),
         "current_week": week_code(monday),
     }
+
+
+def week_label(monday: date, sunday: date) -> str:
+    """« Semaine du 7 au 13 décembre 2026 »: the month and year written once when the week shares them, so
+    that the line fits a phone's width; both years when the week straddles the new year."""
+    if monday.year != sunday.year:
+        start = french_date(monday, "j F Y")
+    elif monday.month != sunday.month:
+        start = french_date(monday, "j F")
+    else:
+        start = french_date(monday, "j")
+    return _("Semaine du %(start)s au %(end)s") % {"start": start, "end": french_date(sunday, "j F Y")}
 
 
 def _month_context(request, form, sessions, today):

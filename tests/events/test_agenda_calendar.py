@@ -1,13 +1,13 @@
 """The agenda's week and month views: the seven days, the accessible month table, busy days folded into a
 link, periods brought back into range, the first week with sessions, the view switch keeping the filters."""
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from events.views.agenda import month_start, week_code, week_start
+from events.views.agenda import month_start, week_code, week_label, week_start
 from tests.factories import AtelierFactory
 
 from .agenda_pages import listed_titles
@@ -37,6 +37,31 @@ def test_week_view_lists_the_seven_days_of_the_week(client, catalogue, tuesday):
     previous = week_code(monday - timedelta(days=7))
     assert f'href="?vue=semaine&amp;semaine={previous}&amp;soir=on"' in response.text
     assert "Pas d'atelier ce jour-là." in response.text
+
+
+def test_a_week_writes_its_month_and_year_once_when_it_can():
+    assert [
+        week_label(date(2026, 12, 7), date(2026, 12, 13)),
+        week_label(date(2026, 11, 30), date(2026, 12, 6)),
+        week_label(date(2026, 12, 28), date(2027, 1, 3)),
+        week_label(date(2027, 2, 1), date(2027, 2, 7)),
+    ] == [
+        "Semaine du 7 au 13 décembre 2026",
+        "Semaine du 30 novembre au 6 décembre 2026",
+        "Semaine du 28 décembre 2026 au 3 janvier 2027",
+        "Semaine du 1er au 7 février 2027",
+    ]
+
+
+def test_week_and_month_links_come_before_and_after_the_period_each_with_its_name(client, catalogue, tuesday):
+    week = client.get("/agenda/", {"vue": "semaine", "semaine": week_code(tuesday)}).text
+    month = client.get("/agenda/", {"vue": "mois", "mois": f"{tuesday:%Y-%m}"}).text
+
+    assert [week.count(label) for label in ('aria-label="Changer de semaine"', "après la semaine")] == [1, 1]
+    assert [month.count(label) for label in ('aria-label="Changer de mois"', "après le mois")] == [1, 1]
+    assert week.count('<span class="period-nav__label">Semaine suivante</span>') == 2
+    assert week.count('<span class="period-nav__short" aria-hidden="true">Suivante</span>') == 2
+    assert month.count('<span class="period-nav__label">Mois précédent</span>') == 2
 
 
 def test_week_and_month_codes_fall_back_on_the_current_period():
@@ -117,8 +142,8 @@ def test_month_view_counts_every_session_of_a_folded_day(client, mediatheque, tu
         ({"vue": "mois", "du": "0001-01-01"}, "Janvier 1900"),
         ({"vue": "mois", "mois": "0001-01"}, "Janvier 1900"),
         ({"vue": "mois", "mois": "9998-12"}, "Décembre 2999"),
-        ({"vue": "semaine", "semaine": "0001-W01"}, "Semaine du 1er janvier au 7 janvier 1900"),
-        ({"vue": "semaine", "du": "9999-12-31"}, "Semaine du 30 décembre au 5 janvier 3000"),
+        ({"vue": "semaine", "semaine": "0001-W01"}, "Semaine du 1er au 7 janvier 1900"),
+        ({"vue": "semaine", "du": "9999-12-31"}, "Semaine du 30 décembre 2999 au 5 janvier 3000"),
     ],
 )
 def test_periods_out_of_range_are_brought_back_into_it(client, db, params, period):

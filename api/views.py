@@ -203,8 +203,7 @@ class AtelierList(ApiListView):
 
     def base_queryset(self):
         return (
-            Atelier.objects.public()
-            .filter(structure__in=public_structures())
+            Atelier.objects.public_of(public_structures())
             .annotate(api_updated_at=atelier_changed_at())
             .select_related("structure")
             .prefetch_related(Prefetch("overrides", SessionOverride.objects.order_by("original_start")))
@@ -239,8 +238,7 @@ class SessionList(ApiListView):
 
     def base_queryset(self):
         return (
-            Occurrence.objects.public()
-            .filter(atelier__structure__in=public_structures())
+            Occurrence.objects.public_of(public_structures())
             .annotate(api_updated_at=atelier_changed_at("atelier__"))
             .select_related("atelier")
         )

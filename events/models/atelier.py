@@ -35,6 +35,12 @@ class AtelierQuerySet(models.QuerySet):
     def public(self):
         return self.filter(visibility=enums.Visibility.PUBLIC, structure__live=True)
 
+    def public_of(self, structures):
+        """The public ateliers of `structures`, a queryset of structures the caller already restricted (live,
+        without view restrictions): `public()` would join the structures' pages a second time to test
+        `live` again, which doubled the cost of counting 200,000 ateliers."""
+        return self.filter(visibility=enums.Visibility.PUBLIC, structure__in=structures)
+
     def for_members(self):
         """What the network's members see (`/pro/`, their private .ics): every visibility, live structures."""
         return self.filter(structure__live=True)

@@ -38,6 +38,11 @@ class OccurrenceQuerySet(models.QuerySet):
             atelier__structure__live=True,
         )
 
+    def public_of(self, structures):
+        """The sessions of the public ateliers of `structures`, already restricted by the caller (see
+        `AtelierQuerySet.public_of`)."""
+        return self.filter(atelier__visibility=enums.Visibility.PUBLIC, atelier__structure__in=structures)
+
     def for_members(self):
         """Sessions the network's members see (`/pro/`): every visibility, of live structures."""
         return self.filter(atelier__structure__live=True)

@@ -107,9 +107,11 @@ class StructurePageQuerySet(PageQuerySet):
         the database: an indexed EXISTS on their opening intervals (`OpeningInterval`)."""
         return self.filter(OpeningInterval.objects.covers(moment))
 
-    def commune_names(self) -> list[str]:
-        """The communes that have at least one structure in this set, once each, in name order."""
-        return list(self.order_by("commune").values_list("commune", flat=True).distinct())
+    def commune_names(self, *, limit: int | None = None) -> list[str]:
+        """The communes that have at least one structure in this set, once each, in name order; the first
+        `limit` of them (the database stops there, along the `structure_commune` index)."""
+        names = self.order_by("commune").values_list("commune", flat=True).distinct()
+        return list(names if limit is None else names[:limit])
 
     # ---- the map ----
 

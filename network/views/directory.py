@@ -54,13 +54,13 @@ def search_ranks(terms: str) -> dict[int, int]:
 def commune_choices(listed, bassin_slugs, requested) -> list[str]:
     """The communes offered as checkboxes: every commune of the directory while they are few; at national
     scale, those of the chosen bassins, plus any commune already chosen (so the address keeps working)."""
-    names = listed.commune_names()[: COMMUNE_CHOICES_LIMIT + 1]
+    names = listed.commune_names(limit=COMMUNE_CHOICES_LIMIT + 1)
     if len(names) <= COMMUNE_CHOICES_LIMIT:
         return names
     chosen = listed.filter(commune__in=requested) if requested else listed.none()
     if bassin_slugs:
         chosen = chosen | listed.filter(bassin__slug__in=bassin_slugs)
-    return chosen.commune_names()[:COMMUNE_CHOICES_LIMIT] if (requested or bassin_slugs) else []
+    return chosen.commune_names(limit=COMMUNE_CHOICES_LIMIT) if (requested or bassin_slugs) else []
 
 
 def filtered_directory(request):

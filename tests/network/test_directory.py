@@ -1,6 +1,7 @@
 """Tests of the public directory (/structures/): filters, search, pagination, map and query counts."""
 
 import html
+import importlib
 import re
 from datetime import datetime
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -183,6 +184,20 @@ def test_directory_offers_communes_of_live_structures_only(client, network):
         "Le Blanc",
         "Vierzon",
     ]
+
+
+def test_past_the_commune_limit_only_the_chosen_bassin_s_communes_are_offered(client, network, monkeypatch):
+    """At national scale (4,000 communes), the checkboxes are those of the chosen bassins, plus the chosen
+    communes; the database stops at the limit (`commune_names(limit=…)`)."""
+    monkeypatch.setattr(importlib.import_module("network.views.directory"), "COMMUNE_CHOICES_LIMIT", 2)
+
+    offered = [
+        [value for value, _label in get_directory(client, **params).context["form"].fields["commune"].choices]
+        for params in ({}, {"bassin": network["nord"].slug}, {"commune": "Le Blanc"})
+    ]
+
+    assert StructurePage.objects.live().commune_names(limit=3) == ["Châteauroux", "Graçay", "Le Blanc"]
+    assert offered == [[], ["Graçay", "Vierzon"], ["Le Blanc"]]
 
 
 def test_directory_filters_on_service(client, network):

@@ -115,7 +115,9 @@ def run_import(*, run_id: int) -> ImportRun | None:
     run.rejected_report = _lines(report.rejected)
     run.warnings_report = _lines(report.warnings)
     with transaction.atomic():
-        run.save()
+        # Not the progress fields: the importer wrote them meanwhile (`_record_progress`), this object
+        # still holds those of the start.
+        run.save(update_fields=[*RESULT_FIELDS, "status", "finished_at", "error"])
         _queue_done_email(run)
     return run
 
@@ -127,6 +129,16 @@ def _record_progress(run_id: int, step: str, done: int, total: int) -> None:
         step=step, rows_done=done, rows_total=total, heartbeat_at=timezone.now()
     )
 
+
+RESULT_FIELDS = [
+    "created",
+    "updated",
+    "unchanged",
+    "rejected",
+    "summary",
+    "rejected_report",
+    "warnings_report",
+]
 
 _RERUN_ADVICE = gettext_lazy(
     "Ce qui a été enregistré avant l'arrêt est gardé ; importez de nouveau le même fichier."

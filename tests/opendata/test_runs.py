@@ -181,7 +181,13 @@ def test_a_run_records_its_progress_batch_by_batch(admin, bassin, monkeypatch):
         ("writing", 5, 5, True),
     ]
     run.refresh_from_db()
-    assert (run.status, run.created) == (ImportRunStatus.DONE, 5)
+    assert (run.status, run.created, run.step, run.rows_done, run.rows_total) == (
+        ImportRunStatus.DONE,
+        5,
+        "writing",
+        5,
+        5,
+    )
 
 
 def test_a_run_taken_for_stalled_is_not_brought_back_by_its_progress(admin):

@@ -32,8 +32,9 @@ from network.permissions import coordinated_bassin_ids
 from outbox.links import absolute_url
 from outbox.queue import queue_email
 
-from .importer import ImportFileError, decode, import_lieux
+from .importer import import_lieux
 from .models import INTERRUPTED, NEVER_STARTED, ImportRun, ImportRunStatus, ImportRunStep
+from .rows import ImportFileError, decode
 
 logger = logging.getLogger(__name__)
 

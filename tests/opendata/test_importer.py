@@ -7,7 +7,8 @@ from wagtail.models import Revision
 
 from network.models import StructurePage
 from opendata import lieux
-from opendata.importer import ImportFileError, import_lieux
+from opendata.importer import import_lieux
+from opendata.rows import ImportFileError
 from opendata.sources import SourceError, read_source
 from tests.factories import StructureFactory
 
@@ -27,7 +28,7 @@ def _export(structures) -> str:
 
 def _comparable(text: str) -> list[dict]:
     """Rows without `date_maj`: the import publishes, so the date becomes the day of the import."""
-    from opendata.importer import read_rows
+    from opendata.rows import read_rows
 
     return [{k: v for k, v in row.items() if k != "date_maj"} for _line, row in read_rows(text)]
 

@@ -3,7 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from network.models import BassinPage
-from opendata.importer import ImportFileError, decode, import_lieux
+from opendata.importer import import_lieux
+from opendata.rows import ImportFileError, decode
 from opendata.sources import SourceError, read_source
 
 

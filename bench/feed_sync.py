@@ -17,9 +17,10 @@ it reads twice as fast, which makes every ratio to the floor harder. The sync ru
 the other, or in the database `--database-url` names (production runs PostgreSQL: give it a throwaway database
 of your own, which the bench migrates and empties; with `--cpu`, the server's own work is then in another
 process and not counted, so read the wall-time run beside it). The floor is `icalendar.Calendar.from_ical`
-on the same bytes (after a warm-up call), measured in every round right before its first sync and right before
-its re-sync after changes, the lower of the two: on a shared machine the load changes from one minute to the
-next, and a floor measured minutes away from the syncs made the ratios swing by a third. Each round starts
+on the same bytes (after a warm-up call), read feed by feed beside that feed's sync (`sync_all`), for the
+first sync and for each re-sync after changes: on a shared machine the speed changes from one minute to the
+next, and a floor measured in passes of its own, seconds to minutes away from the syncs, made the ratios
+swing by a third from one round to the next. Each round starts
 from an empty table and gives its own ratios; the verdicts are on their median over `--rounds` (3). `--cpu`
 times everything in this process's CPU time instead of wall time. Before measuring, the bench does what a
 feeds worker does when it starts (`celery_app.freeze_startup_objects`).
@@ -189,21 +190,44 @@ def time_parsing() -> None:
     reconcile.parse_calendar = timed
 
 
-def sync_all(feeds) -> tuple[float, dict]:
+def sync_all(feeds, floor_bodies=None) -> tuple[float, dict, float]:
+    """Sync every feed; return the time of the syncs, their counts and the time of the floor pieces.
+
+    With `floor_bodies` (one per feed, the calendar as served), icalendar reads each feed's calendar right
+    next to its sync, before it for one feed and after it for the next (so that neither side always finds
+    the processor's caches warmed by the other): the floor and the syncs then share the same seconds of a
+    machine whose speed changes from one minute to the next. Measured in separate passes a few seconds
+    apart, the ratio of one round to the next varied by a third on a shared machine.
+    """
+    from icalendar import Calendar
+
     from calendars.sync import sync_feed
 
     totals: dict[str, int] = {}
     PARSING[0] = 0.0
-    began, cpu = TIMER[0](), clock.process_time()
-    for feed in feeds:
+    synced = floor = cpu = 0.0
+
+    def read_floor(body: bytes) -> float:
+        began = TIMER[0]()
+        Calendar.from_ical(body)
+        return TIMER[0]() - began
+
+    for number, feed in enumerate(feeds):
+        if floor_bodies is not None and number % 2 == 0:
+            floor += read_floor(floor_bodies[number])
+        began, began_cpu = TIMER[0](), clock.process_time()
         report = sync_feed(feed=feed)
+        synced += TIMER[0]() - began
+        cpu += clock.process_time() - began_cpu
+        if floor_bodies is not None and number % 2 == 1:
+            floor += read_floor(floor_bodies[number])
         for key, value in report.counts().items():
             totals[key] = totals.get(key, 0) + value
         totals["304/identique"] = totals.get("304/identique", 0) + int(report.not_modified)
     totals["lecture iCal (s)"] = round(PARSING[0], 2)
     # What this process computed, without the waits for the server and the disk.
-    totals["CPU de Maillage (s)"] = round(clock.process_time() - cpu, 2)
-    return TIMER[0]() - began, totals
+    totals["CPU de Maillage (s)"] = round(cpu, 2)
+    return synced, totals, floor
 
 
 def main(argv=None) -> int:
@@ -234,9 +258,17 @@ def download_only(feeds, numbers: set[int]) -> float:
     return TIMER[0]() - began
 
 
-def one_round(args, number: int, bassin, served: Path, base: str, floor_pass) -> dict[str, float]:
-    """A floor pass, the first sync, the unchanged re-sync, a floor pass again and the re-sync after changes,
-    of fresh feeds on an empty atelier table: each sync next to a floor measured at the same minute."""
+def served_bodies(args, versions: dict[int, list[int]]) -> list[bytes]:
+    """Each calendar as the server sends it now (its DTSTAMP fixed): what the floor reads."""
+    return [
+        calendar_text(feed, versions[feed], args.seed).replace("{dtstamp}", "20270101T000000Z").encode()
+        for feed in sorted(versions)
+    ]
+
+
+def one_round(args, number: int, bassin, served: Path, base: str) -> dict[str, float]:
+    """The first sync, the unchanged re-sync and the re-syncs after changes of fresh feeds on an empty atelier
+    table, the first sync and each re-sync after changes with its floor read feed by feed beside it."""
     from calendars.models import Feed
     from events.models import Atelier, Occurrence
     from network import domain
@@ -261,17 +293,15 @@ def one_round(args, number: int, bassin, served: Path, base: str, floor_pass) ->
         Feed.objects.create(structure=structure, url=f"{base}/agenda-{feed}.ics", active=True)
         for feed in versions
     ]
-    floors = [floor_pass()]
-    first, first_counts = sync_all(feeds)
+    first, first_counts, floor = sync_all(feeds, served_bodies(args, versions))
     print(f"  ateliers : {Atelier.objects.count()} ; bilan : {first_counts}")
-    unchanged, unchanged_counts = sync_all(feeds)
+    unchanged, unchanged_counts, _none = sync_all(feeds)
     print(f"  re-synchro inchangée : {unchanged_counts}")
     # By default the changes fall anywhere (nearly every calendar gets one or two: the worst case for a
     # cost paid per calendar); `--changed-feeds 0.1` puts them all in a tenth of the calendars. Each of the
     # `--change-steps` steps changes other events and syncs again: the round keeps their median, as one
     # sync of about a second is easily caught by a burst of the machine's other work.
-    floors.append(floor_pass())
-    steps = []
+    steps, ratios = [], []
     for _step in range(args.change_steps):
         editing = rng.sample(sorted(versions), max(1, round(args.feeds * args.changed_feeds)))
         changes = rng.sample(
@@ -283,30 +313,45 @@ def one_round(args, number: int, bassin, served: Path, base: str, floor_pass) ->
         for feed in {feed for feed, _position in changes}:
             text = calendar_text(feed, versions[feed], args.seed)
             (served / f"agenda-{feed}.ics").write_text(text, encoding="utf-8")
-        seconds, changed_counts = sync_all(feeds)
+        seconds, changed_counts, step_floor = sync_all(feeds, served_bodies(args, versions))
         steps.append(seconds)
-    changed = statistics.median(steps)
+        ratios.append(seconds / step_floor)
+    changed, changed_ratio = statistics.median(steps), statistics.median(ratios)
     changed_counts["téléchargement seul (s)"] = round(download_only(feeds, {f for f, _p in changes}), 2)
     changed_counts["calendriers modifiés"] = len({feed for feed, _position in changes})
     print(f"  re-synchro après {len(changes)} changements : {changed_counts}")
-    print(f"  re-synchros après changements : {', '.join(f'{value:.2f} s' for value in steps)}")
-    floor = min(floors)  # the floor is what parsing costs at least
     print(
-        f"  durées : plancher {floor:.2f} s ({', '.join(f'{value:.2f}' for value in floors)}), première "
-        f"{first:.2f} s ({first / floor:.2f} ×), inchangée {unchanged:.2f} s ({unchanged / first:.1%}), "
-        f"après changements {changed:.2f} s ({changed / floor:.1%}), charge {os.getloadavg()[0]:.1f}"
+        "  re-synchros après changements : "
+        + ", ".join(f"{value:.2f} s ({ratio:.1%})" for value, ratio in zip(steps, ratios, strict=True))
+    )
+    print(
+        f"  durées : plancher {floor:.2f} s, première {first:.2f} s ({first / floor:.2f} ×), inchangée "
+        f"{unchanged:.2f} s ({unchanged / first:.1%}), après changements {changed:.2f} s "
+        f"({changed_ratio:.1%} de son plancher), charge {os.getloadavg()[0]:.1f}"
     )
     LAST_CHANGED_COUNTS[0] = changed_counts
-    return {"floor": floor, "first": first, "unchanged": unchanged, "changed": changed}
+    return {
+        "floor": floor,
+        "first": first,
+        "unchanged": unchanged,
+        "changed": changed,
+        "changed_ratio": changed_ratio,
+        "last_step_floor": step_floor,
+    }
 
 
 def measure(args, served: Path, base: str) -> list[dict[str, float]]:
-    """Each round's floor and syncs (`one_round`), the floor measured inside the round."""
+    """Each round's floors and syncs (`one_round`)."""
     from icalendar import Calendar
 
     from home.models import HomePage
     from network import domain
+    from network.models import BassinPage
 
+    # A database given with `--database-url` still holds the bassin of the previous run (and its structures,
+    # ateliers and feeds): remove it, or the new one's slug is refused.
+    for stale in BassinPage.objects.filter(slug="bench"):
+        stale.delete()
     bassin = domain.create_bassin(
         home=HomePage.objects.get(), title="Bassin (bench)", slug="bench", main_commune="Bourges"
     )
@@ -315,23 +360,13 @@ def measure(args, served: Path, base: str) -> list[dict[str, float]]:
         f"ETag {'non' if args.no_etag else 'oui'}, "
         f"{'temps processeur' if args.cpu else 'temps mural'}, charge {os.getloadavg()[0]:.1f}"
     )
-    bodies = [
-        calendar_text(feed, [0] * args.events, args.seed).replace("{dtstamp}", "20270101T000000Z").encode()
-        for feed in range(args.feeds)
-    ]
-    Calendar.from_ical(bodies[0])  # icalendar's first call loads zones and compiles patterns
-
-    def floor_pass() -> float:
-        began = TIMER[0]()
-        for body in bodies:
-            Calendar.from_ical(body)
-        return TIMER[0]() - began
-
+    # icalendar's first call loads zones and compiles patterns: not part of any floor.
+    Calendar.from_ical(served_bodies(args, {0: [0] * args.events})[0])
     time_parsing()
     measures = []
     for number in range(args.rounds):
         print(f"passage {number + 1} sur {args.rounds}")
-        measures.append(one_round(args, number, bassin, served, base, floor_pass))
+        measures.append(one_round(args, number, bassin, served, base))
     return measures
 
 
@@ -347,7 +382,7 @@ def run(args) -> int:
     ratios = {
         "first": statistics.median(m["first"] / m["floor"] for m in measures),
         "unchanged": statistics.median(m["unchanged"] / m["first"] for m in measures),
-        "changed": statistics.median(m["changed"] / m["floor"] for m in measures),
+        "changed": statistics.median(m["changed_ratio"] for m in measures),
     }
     floor, first, unchanged, changed = (
         statistics.median(m[key] for m in measures) for key in ("floor", "first", "unchanged", "changed")
@@ -375,7 +410,7 @@ def run(args) -> int:
     counts = LAST_CHANGED_COUNTS[0]
     reading, cpu = counts["lecture iCal (s)"], counts["CPU de Maillage (s)"]
     download, touched = counts["téléchargement seul (s)"], counts["calendriers modifiés"]
-    last_floor = measures[-1]["floor"]
+    last_floor = measures[-1]["last_step_floor"]
     print(
         f"  dernière re-synchro après changements : lecture iCal {reading:.2f} s ({reading / last_floor:.0%} "
         f"du plancher), CPU de Maillage {cpu:.2f} s ({cpu / last_floor:.0%}) ; le reste est l'attente du "

@@ -367,8 +367,6 @@ def _apply_updates(updates, *, dry_run, user, report, progress):
         chunk = updates[start : start + READ_CHUNK]
         stored = StructurePage.objects.in_bulk([pending.pk for pending in chunk])
         for number, pending in enumerate(chunk, start=start):
-            if number % BATCH_SIZE == 0 and number:
-                progress(number)
             try:
                 _update(
                     structure=stored[pending.pk],
@@ -379,6 +377,10 @@ def _apply_updates(updates, *, dry_run, user, report, progress):
                 )
             except ValidationError as error:
                 report.rejected.append(RowProblem(pending.line, pending.key, _messages(error)))
+            # After each batch and after the last row: a file of known places only ends on « n sur n »,
+            # as one of new places does (`_apply_creations`).
+            if (number + 1) % BATCH_SIZE == 0 or number + 1 == len(updates):
+                progress(number + 1)
 
 
 def _update(*, structure, values, dry_run, user, report):

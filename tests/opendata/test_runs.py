@@ -190,6 +190,25 @@ def test_a_run_records_its_progress_batch_by_batch(admin, bassin, monkeypatch):
     )
 
 
+def test_a_file_of_known_places_ends_its_progress_on_every_row(admin, bassin, monkeypatch):
+    rows = "".join(f"x-{number},Lieu {number},Vierzon,47.22,2.07\n" for number in range(5))
+    data = "id,nom,commune,latitude,longitude\n" + rows
+    run_import(run_id=_start(admin, data=data).pk)  # the five places now exist
+    again = _start(admin, data=data.replace("Lieu 3,", "Lieu trois,"))
+    monkeypatch.setattr("opendata.importer.BATCH_SIZE", 2)
+    seen = []
+    record = runs._record_progress
+    monkeypatch.setattr(
+        runs, "_record_progress", lambda run_id, *progress: seen.append(progress) or record(run_id, *progress)
+    )
+
+    run_import(run_id=again.pk)
+
+    assert seen[3:] == [("writing", 0, 5), ("writing", 2, 5), ("writing", 4, 5), ("writing", 5, 5)]
+    again.refresh_from_db()
+    assert (again.updated, again.unchanged, again.rows_done, again.rows_total) == (1, 4, 5, 5)
+
+
 def test_a_run_taken_for_stalled_is_not_brought_back_by_its_progress(admin):
     run = _start(admin)
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRunStatus.FAILED)
